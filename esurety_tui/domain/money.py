@@ -1,0 +1,55 @@
+"""Money: integer yen only, never floating point."""
+
+from __future__ import annotations
+
+import re
+
+from .errors import DomainError
+from .text import normalize_digits
+
+_AMOUNT = re.compile(r"^[0-9]{1,3}(,[0-9]{3})*$|^[0-9]+$")
+
+
+def format_yen(amount: int, unit: str = "円") -> str:
+    """20000000 -> '20,000,000円'."""
+    return f"{amount:,}{unit}"
+
+
+def format_number(amount: int) -> str:
+    return f"{amount:,}"
+
+
+def parse_amount(text: str, *, label: str = "金額", allow_zero: bool = False, unit: str = "円") -> int:
+    """Parse '20,000,000', '20000000円' or full-width digits into a positive int of ``unit``.
+
+    ``unit`` is the field's unit, "円" or "千円". A "円" field also takes "20,000千円" (×1000);
+    a "千円" field refuses a bare "円" rather than silently reading yen as thousands.
+    Raises DomainError with a Japanese message naming ``label``.
+    """
+    raw = normalize_digits(text).replace(" ", "")
+    factor = 1
+    if raw.endswith("千円"):
+        raw = raw.removesuffix("千円")
+        factor = 1000 if unit == "円" else 1
+    elif raw.endswith("円"):
+        if unit == "千円":
+            raise DomainError(f"{label}は千円単位で入力してください。")
+        raw = raw.removesuffix("円")
+    if not raw:
+        raise DomainError(f"{label}を入力してください。")
+    if raw.startswith("-"):
+        raise DomainError(f"{label}は正の整数で入力してください。")
+    if not _AMOUNT.match(raw):
+        raise DomainError(f"{label}は数字（整数）で入力してください。")
+    value = int(raw.replace(",", "")) * factor
+    if value == 0 and not allow_zero:
+        raise DomainError(f"{label}は1以上で入力してください。")
+    return value
+
+
+def parse_count(text: str, *, label: str) -> int:
+    """Non-negative integer count (回, 社)."""
+    raw = normalize_digits(text).removesuffix("回").removesuffix("社").strip()
+    if not raw.isdigit() or not raw.isascii():
+        raise DomainError(f"{label}は0以上の整数で入力してください。")
+    return int(raw)

@@ -1,0 +1,411 @@
+"""Validation of a 保証申込 (SPEC §5): raw form text in, typed values and Japanese messages out.
+
+Pure functions, integer arithmetic only: ratios are ``Fraction``, money is ``int`` yen.
+Ratios and caps live in ``OrdererTerms`` (one place, per orderer where needed).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields as dc_fields
+from datetime import date
+from fractions import Fraction
+from typing import Callable
+
+from .errors import DomainError
+from .fields import (
+    ADVANCE_FIELDS,
+    CONTRACT_FIELDS,
+    FIELD_BY_KEY,
+    FIELDS,
+    Field,
+    Kind,
+    choice_label,
+)
+from .money import format_yen, parse_amount, parse_count
+from .text import normalize_digits, to_fullwidth
+from .wareki import era_of, parse_ymd, to_wareki
+
+_RATIO_KEYS = ("advance_work", "advance_service", "intermediate", "combined", "contract_min", "contract_min_low_bid")
+
+
+def _to_fraction(key: str, value: object) -> Fraction:
+    """'4/10', '0.4', 2, Fraction(2, 5) -> Fraction; floats refused (never floating point)."""
+    if isinstance(value, bool) or isinstance(value, float):
+        raise ValueError(f"{key}: ratio must be a fraction like '4/10', not {value!r}")
+    try:
+        ratio = Fraction(value) if isinstance(value, (int, Fraction)) else Fraction(str(value).strip())
+    except (ValueError, ZeroDivisionError, TypeError):
+        raise ValueError(f"{key}: bad ratio {value!r}") from None
+    if not 0 < ratio <= 1:
+        raise ValueError(f"{key}: ratio {value!r} must be in (0, 1]")
+    return ratio
+
+
+def _to_unit(value: object) -> int:
+    """Rounding unit: a positive integer (10000 for 1万円単位)."""
+    if isinstance(value, bool) or isinstance(value, float):
+        raise ValueError(f"rounding_unit: bad value {value!r}")
+    try:
+        unit = int(str(value).strip().replace(",", ""))
+    except ValueError:
+        raise ValueError(f"rounding_unit: bad value {value!r}") from None
+    if unit < 1:
+        raise ValueError(f"rounding_unit must be >= 1, not {value!r}")
+    return unit
+
+
+def ratio_text(ratio: Fraction) -> str:
+    """Fraction(2, 5) -> '4/10' (the way the rules are written); other ratios as 'n/d'."""
+    tenths = ratio * 10
+    return f"{tenths.numerator}/10" if tenths.denominator == 1 else f"{ratio.numerator}/{ratio.denominator}"
+
+
+def _floor(amount: int, ratio: Fraction) -> int:
+    return amount * ratio.numerator // ratio.denominator
+
+
+def _ceil(amount: int, ratio: Fraction) -> int:
+    return -(-amount * ratio.numerator // ratio.denominator)
+
+
+@dataclass(frozen=True)
+class OrdererTerms:
+    """The ratios and rounding an orderer applies; defaults are the standard rules."""
+
+    accepts_electronic: bool = True
+    advance_work: Fraction = Fraction(4, 10)  # 前払金 ≤ 4/10 of 請負金額 for 工事
+    advance_service: Fraction = Fraction(3, 10)  # ≤ 3/10 for 測量・設計等の業務委託
+    intermediate: Fraction = Fraction(2, 10)  # 中間前払金 ≤ 2/10
+    combined: Fraction = Fraction(6, 10)  # 前払金 + 中間前払金 ≤ 6/10
+    contract_min: Fraction = Fraction(1, 10)  # 契約保証金額 ≥ 1/10
+    contract_min_low_bid: Fraction = Fraction(3, 10)  # ≥ 3/10 when 低入札
+    rounding_unit: int = 1  # e.g. 10000: amounts must be multiples (1万円単位)
+    name: str = ""  # orderer name for messages
+
+    def __post_init__(self) -> None:
+        # Coerce and check every ratio and the unit, so bad terms fail here, not in a message.
+        for key in _RATIO_KEYS:
+            object.__setattr__(self, key, _to_fraction(key, getattr(self, key)))
+        object.__setattr__(self, "rounding_unit", _to_unit(self.rounding_unit))
+
+    @classmethod
+    def from_overrides(cls, name: str, accepts_electronic: bool, overrides: dict | None) -> "OrdererTerms":
+        """Standard terms with per-orderer overrides, e.g. {"advance_work": "4/10", "rounding_unit": 10000}.
+
+        Unknown keys are ignored; bad values raise ValueError.
+        """
+        known = {f.name for f in dc_fields(cls)} - {"name", "accepts_electronic"}
+        kwargs = {k: v for k, v in (overrides or {}).items() if k in known}
+        return cls(accepts_electronic=bool(accepts_electronic), name=name, **kwargs)
+
+    def _round_down(self, amount: int) -> int:
+        return amount - amount % self.rounding_unit
+
+    def advance_ratio(self, work_kind: str) -> Fraction:
+        if work_kind == "construction":
+            return self.advance_work
+        if work_kind == "service":
+            return self.advance_service
+        raise ValueError(f"unknown work_kind {work_kind!r}")
+
+    def advance_limit(self, contract_amount: int, work_kind: str) -> int:
+        """Largest 前払金: floor(請負金額 × ratio), floored to the rounding unit."""
+        return self._round_down(_floor(contract_amount, self.advance_ratio(work_kind)))
+
+    def intermediate_limit(self, contract_amount: int) -> int:
+        return self._round_down(_floor(contract_amount, self.intermediate))
+
+    def combined_limit(self, contract_amount: int) -> int:
+        return self._round_down(_floor(contract_amount, self.combined))
+
+    def contract_minimum(self, contract_amount: int, low_bid: bool) -> int:
+        """Smallest 契約保証金額: 請負金額 × 1/10 (3/10 when 低入札), rounded up to the yen."""
+        return _ceil(contract_amount, self.contract_min_low_bid if low_bid else self.contract_min)
+
+
+@dataclass
+class Validation:
+    values: dict[str, object] = field(default_factory=dict)  # typed values of every field that parsed
+    problems: dict[str, str] = field(default_factory=dict)  # key -> one message, in FIELDS order
+    notices: dict[str, str] = field(default_factory=dict)  # non-blocking notes
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def first_problem(self) -> str | None:
+        """Key of the first wrong field in FIELDS order."""
+        return next(iter(self.problems), None)
+
+
+_EMAIL = re.compile(
+    r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,}$"
+)
+_ZIP = re.compile(r"^〒?([0-9]{3})-?([0-9]{4})$")
+_RANGES = {Kind.MONTH: (1, 12, "月"), Kind.DAY: (1, 31, "日"), Kind.HOUR: (0, 23, "時")}
+_ORDER = {f.key: i for i, f in enumerate(FIELDS)}
+_Add = Callable[[str, str], None]  # records a problem: (field key, message)
+
+
+def _flag(text: str) -> bool:
+    return text.strip() not in ("", "0")
+
+
+def _parse(f: Field, text: str) -> object:
+    """Typed value of one non-empty field; raises DomainError with the message for that field."""
+    if f.kind is Kind.TEXT:
+        return text.strip()
+    if f.kind is Kind.FULLWIDTH:
+        return to_fullwidth(text.strip())
+    if f.kind is Kind.AMOUNT:
+        return parse_amount(text, label=f.label, unit="円")
+    if f.kind is Kind.AMOUNT_K:
+        return parse_amount(text, label=f.label, unit="千円")
+    if f.kind is Kind.COUNT:
+        return parse_count(text, label=f.label)
+    if f.kind is Kind.DATE:
+        d = parse_ymd(text, label=f.label)
+        era_of(d)  # must be showable in 和暦 (昭和 or later)
+        return d
+    if f.kind is Kind.CHOICE:
+        if text.strip() not in dict(f.choices):
+            raise DomainError(f"「{f.label}」は選択肢から選んでください。")
+        return text.strip()
+    if f.kind is Kind.FLAG:
+        return _flag(text)
+    if f.kind is Kind.REF:
+        raw = text.strip()
+        if not (raw.isascii() and raw.isdigit() and int(raw) > 0):
+            raise DomainError(f"「{f.label}」は一覧から選んでください。")
+        return int(raw)
+    if f.kind is Kind.EMAIL:
+        raw = normalize_digits(text)
+        if not _EMAIL.match(raw):
+            raise DomainError("メールアドレスの形式が正しくありません。")
+        return raw
+    if f.kind is Kind.ZIP:
+        m = _ZIP.match(re.sub(r"[ー−‐‑–—―]", "-", normalize_digits(text).replace(" ", "")))
+        if not m:
+            raise DomainError("郵便番号は「231-8463」の形（数字3桁-数字4桁）で入力してください。")
+        return f"{m[1]}-{m[2]}"
+    if f.kind in _RANGES:
+        low, high, suffix = _RANGES[f.kind]
+        raw = normalize_digits(text).removesuffix(suffix).strip()
+        if not (raw.isascii() and raw.isdigit() and low <= int(raw) <= high):
+            raise DomainError(f"「{f.label}」は{low}〜{high}の数字で入力してください。")
+        return int(raw)
+    raise AssertionError(f"unhandled kind {f.kind}")  # pragma: no cover
+
+
+def _active(raw: Mapping[str, str]) -> tuple[set[str], set[str]]:
+    """(fields validated at all, fields required on top of Field.required), from the switches in ``raw``.
+
+    A switched-off section's fields may still hold text; they are neither checked nor put in values.
+    """
+    get = lambda key: (raw.get(key) or "").strip()  # noqa: E731
+    conditional = {  # field keys -> whether their switch is on
+        frozenset(ADVANCE_FIELDS): _flag(get("advance_apply")),
+        frozenset(CONTRACT_FIELDS): _flag(get("contract_apply")),
+        frozenset({"intermediate_amount"}): _flag(get("advance_apply")) and _flag(get("intermediate")),
+        frozenset({"jv_name", "jv_representative"}): get("jv_kind") == "jv",
+        frozenset({"receive_month", "receive_day"}): get("receive_method") == "mail",
+        frozenset({"visit_month", "visit_day", "visit_hour"}): get("receive_method") == "counter",
+    }
+    active = {f.key for f in FIELDS}
+    for keys, on in conditional.items():
+        if not on:
+            active -= keys
+    # Sections keep Field.required; these become required only when their switch is on.
+    extra = {"intermediate_amount", "jv_name", "jv_representative", "receive_month", "receive_day",
+             "visit_month", "visit_day", "visit_hour"}
+    return active, extra & active
+
+
+def _parse_fields(raw: Mapping[str, str], result: Validation, add: _Add) -> None:
+    """Each active field on its own: 必須, then its kind. Fills result.values and result.notices."""
+    active, extra_required = _active(raw)
+    for f in FIELDS:
+        if f.key not in active:
+            continue
+        text = "" if raw.get(f.key) is None else str(raw.get(f.key))
+        if not text.strip() and f.kind is not Kind.FLAG:
+            if f.required or f.key in extra_required:
+                add(f.key, f"「{f.label}」は必須です。")
+            continue
+        try:
+            value = _parse(f, text)
+        except DomainError as err:
+            add(f.key, str(err))
+            continue
+        result.values[f.key] = value
+        if f.kind is Kind.FULLWIDTH and value != text.strip():
+            result.notices[f.key] = "全角に変換しました。"
+
+
+def _num(values: Mapping[str, object], key: str) -> int | None:
+    value = values.get(key)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _check_applications(values: Mapping[str, object], terms: OrdererTerms | None, add: _Add) -> None:
+    advance_on, contract_on = bool(values.get("advance_apply")), bool(values.get("contract_apply"))
+    if not advance_on and not contract_on:
+        add("advance_apply", "前払金保証・契約保証のいずれかを申し込んでください。")
+    if contract_on and not advance_on:
+        add("contract_apply", "契約保証は前払金保証の特約です。前払金保証と一緒に申し込んでください。")
+    if terms is not None and not terms.accepts_electronic:
+        who = f"発注者「{terms.name}」は" if terms.name else "選択された発注者は"
+        for key in ("advance_form", "contract_form"):
+            if values.get(key) == "electronic":
+                add(key, f"{who}電子保証に対応していません。証書(紙)を選択してください。")
+
+
+def _check_amounts(values: Mapping[str, object], terms: OrdererTerms | None, add: _Add) -> None:
+    """Ratio limits (only with terms), amounts against 請負金額, rounding unit."""
+    amount, work_kind = _num(values, "contract_amount"), values.get("work_kind")
+    advance, inter = _num(values, "advance_amount"), _num(values, "intermediate_amount")
+    guarantee = _num(values, "contract_guarantee_amount")
+    if amount is not None and terms is not None:
+        if isinstance(work_kind, str):
+            ratio, limit = ratio_text(terms.advance_ratio(work_kind)), terms.advance_limit(amount, work_kind)
+            for key in ("advance_amount", "planned_advance"):
+                if (given := _num(values, key)) is not None and given > limit:
+                    label = FIELD_BY_KEY[key].label
+                    add(key, f"{label}は請負金額の{ratio}（{format_yen(limit)}）以下にしてください。")
+        if values.get("intermediate") and inter is not None:
+            limit, ratio = terms.intermediate_limit(amount), ratio_text(terms.intermediate)
+            if inter > limit:
+                add("intermediate_amount", f"中間前払金額は請負金額の{ratio}（{format_yen(limit)}）以下にしてください。")
+            limit, ratio = terms.combined_limit(amount), ratio_text(terms.combined)
+            if advance is not None and advance + inter > limit:
+                add("intermediate_amount",
+                    f"前払金保証金額と中間前払金額の合計は請負金額の{ratio}（{format_yen(limit)}）以下にしてください。")
+        if guarantee is not None:
+            low_bid = bool(values.get("low_bid"))
+            minimum = terms.contract_minimum(amount, low_bid)
+            if guarantee < minimum:
+                ratio = ratio_text(terms.contract_min_low_bid if low_bid else terms.contract_min)
+                note = "（低入札）" if low_bid else ""
+                add("contract_guarantee_amount",
+                    f"契約保証金額は請負金額の{ratio}{note}（{format_yen(minimum)}）以上にしてください。")
+    if amount is not None:  # not ratio rules: they apply before an orderer is chosen too
+        if guarantee is not None and guarantee > amount:
+            add("contract_guarantee_amount", f"契約保証金額は請負金額（{format_yen(amount)}）以下にしてください。")
+        if (fiscal := _num(values, "fiscal_year_amount")) is not None and fiscal > amount:
+            add("fiscal_year_amount", f"今年度対象額は請負金額（{format_yen(amount)}）以下にしてください。")
+    if terms is not None and terms.rounding_unit > 1:
+        for key in ("advance_amount", "contract_guarantee_amount"):
+            if (given := _num(values, key)) is not None and given % terms.rounding_unit:
+                add(key, f"{FIELD_BY_KEY[key].label}は{format_yen(terms.rounding_unit)}単位で入力してください。")
+
+
+def _check_dates_and_counts(values: Mapping[str, object], add: _Add) -> None:
+    def day(key: str) -> date | None:
+        value = values.get(key)
+        return value if isinstance(value, date) else None
+
+    contract_date, start, end, award = day("contract_date"), day("start_date"), day("end_date"), day("award_date")
+    if contract_date and start and start < contract_date:  # 保証開始日 = 契約日 or later
+        add("start_date", "着工日は契約日以降の日付にしてください。")
+    if start and end and end < start:  # 保証期限 = 完成日
+        add("end_date", "完成日は着工日以降の日付にしてください。")
+    if contract_date and award and award > contract_date:
+        add("award_date", "落札日は契約日以前の日付にしてください。")
+    bidders, disqualified = _num(values, "bidders"), _num(values, "disqualified")
+    if bidders is not None and disqualified is not None and disqualified > bidders:
+        add("disqualified", "失格者数は入札参加者数以下にしてください。")
+    for prefix, label in (("receive", "受取希望日"), ("visit", "来店予定日")):
+        month, dd = _num(values, f"{prefix}_month"), _num(values, f"{prefix}_day")
+        if month is not None and dd is not None and not _real_month_day(month, dd):
+            add(f"{prefix}_day", f"{label}の{month}月{dd}日は存在しない日付です。")
+
+
+def validate_application(raw: Mapping[str, str], terms: OrdererTerms | None) -> Validation:
+    """Check a draft (field key -> raw text; missing keys are "").
+
+    ``terms`` is None when no orderer is chosen: orderer_id gets the 必須 message and the ratio rules
+    are skipped. Cross-field rules read parsed values only, so a field that failed to parse triggers
+    no message on the fields that depend on it. One message per field: the first that applies.
+    """
+    result = Validation()
+    problems: dict[str, str] = {}
+
+    def add(key: str, message: str) -> None:
+        problems.setdefault(key, message)
+
+    _parse_fields(raw, result, add)
+    if terms is None:  # no orderer chosen (or an id the caller could not find): blocks sending
+        label = FIELD_BY_KEY["orderer_id"].label
+        add("orderer_id", f"「{label}」は一覧から選んでください。" if "orderer_id" in result.values else f"「{label}」は必須です。")
+    _check_applications(result.values, terms, add)
+    _check_amounts(result.values, terms, add)
+    _check_dates_and_counts(result.values, add)
+    result.problems = dict(sorted(problems.items(), key=lambda item: _ORDER[item[0]]))
+    return result
+
+
+def _real_month_day(month: int, day: int) -> bool:
+    """A month/day that exists in some year (2月29日 allowed: 2000 is a leap year)."""
+    try:
+        date(2000, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def validate_field(key: str, raw: Mapping[str, str], terms: OrdererTerms | None) -> str | None:
+    """The message for one field (validation needs the whole draft for the cross-field rules)."""
+    return validate_application(raw, terms).problems.get(key)
+
+
+_APPLY_FLAGS = {"advance_apply", "contract_apply"}
+_COMBINED_DAYS = (("受取希望日", ("receive_month", "receive_day")), ("来店予定日", ("visit_month", "visit_day", "visit_hour")))
+
+
+def _display(f: Field, value: object) -> str:
+    if f.kind is Kind.AMOUNT:
+        return format_yen(value)  # type: ignore[arg-type]
+    if f.kind is Kind.AMOUNT_K:
+        return format_yen(value, "千円")  # type: ignore[arg-type]
+    if f.kind is Kind.COUNT:
+        return f"{value}{f.unit}"
+    if f.kind is Kind.DATE:
+        return to_wareki(value)  # type: ignore[arg-type]
+    if f.kind is Kind.FLAG:
+        if f.key in _APPLY_FLAGS:
+            return "申し込む" if value else "申し込まない"
+        return "あり" if value else "なし"
+    if f.kind is Kind.CHOICE:
+        return choice_label(f.key, str(value))
+    if f.kind in _RANGES:
+        return f"{value}{_RANGES[f.kind][2]}"
+    return str(value)
+
+
+def summary_rows(values: Mapping[str, object]) -> list[tuple[str, str]]:
+    """(label, display text) for the 申込確認 summary, in FIELDS order.
+
+    Amounts '20,000,000円' / '12,345千円', dates in 和暦, flags あり/なし (申し込む for the two
+    applications), choices by label. Month/day(/hour) parts are joined into one row
+    (受取希望日 '3月31日', 来店予定日 '4月3日 13時'). REF fields are skipped: the caller adds names.
+    """
+    combined = {keys[0]: (label, keys) for label, keys in _COMBINED_DAYS}
+    skip = {k for _, keys in _COMBINED_DAYS for k in keys[1:]}
+    rows: list[tuple[str, str]] = []
+    for f in FIELDS:
+        if f.kind is Kind.REF:
+            continue
+        if f.key in combined:
+            label, keys = combined[f.key]
+            present = [FIELD_BY_KEY[k] for k in keys if values.get(k) is not None]
+            if present:  # '4月3日 13時'
+                text = "".join((" " if p.kind is Kind.HOUR else "") + _display(p, values[p.key]) for p in present)
+                rows.append((label, text.strip()))
+            continue
+        if f.key in skip or values.get(f.key) is None:
+            continue
+        rows.append((f.label, _display(f, values[f.key])))
+    return rows

@@ -1,0 +1,1 @@
+"""Workflows: apply, review, issue, D-Sure, mail. Transactions live here; no Textual."""

@@ -1,0 +1,170 @@
+"""保証申込: drafts saved as the user types, 申込確認 and 送信."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from ..clock import now
+from ..domain.fields import DEFAULTS, FIELD_BY_KEY
+from ..domain.rules import OrdererTerms, Validation, validate_application
+from ..store.db import transaction
+from ..store.models import Application, Branch, Orderer
+from . import audit
+from .errors import InvalidState, NotFound, ServiceError
+from .session import Session
+
+
+@dataclass(frozen=True)
+class OrdererChoice:
+    id: int
+    name: str
+    accepts_electronic: bool
+
+
+@dataclass(frozen=True)
+class BranchChoice:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class DraftRow:
+    id: int
+    work_name: str
+    status: str
+    updated_at: datetime
+    receipt_no: str | None
+
+
+@dataclass(frozen=True)
+class Receipt:
+    application_id: int
+    receipt_no: str
+    submitted_at: datetime
+    branch_name: str
+
+
+class ValidationFailed(ServiceError):
+    def __init__(self, validation: Validation):
+        self.validation = validation
+        super().__init__("入力内容に誤りがあります。")
+
+
+def orderers() -> list[OrdererChoice]:
+    return [OrdererChoice(o.id, o.name, o.accepts_electronic) for o in Orderer.select().order_by(Orderer.id)]
+
+
+def branches() -> list[BranchChoice]:
+    return [BranchChoice(b.id, b.name) for b in Branch.select().order_by(Branch.id)]
+
+
+def terms_of(orderer: Orderer) -> OrdererTerms:
+    overrides = json.loads(orderer.terms) if orderer.terms else None
+    return OrdererTerms.from_overrides(orderer.name, orderer.accepts_electronic, overrides)
+
+
+def terms_for(orderer_id: str | int | None) -> OrdererTerms | None:
+    """Terms of the chosen orderer (ratios and limits live in the domain, per orderer overrides here)."""
+    try:
+        o = Orderer.get_or_none(Orderer.id == int(orderer_id)) if orderer_id not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+    return terms_of(o) if o else None
+
+
+def validate(raw: dict[str, str]) -> Validation:
+    return validate_application(raw, terms_for(raw.get("orderer_id")))
+
+
+def _own(session: Session, application_id: int) -> Application:
+    app = Application.get_or_none(Application.id == application_id)
+    if app is None or app.company_id != session.company_id:
+        raise NotFound("申込が見つかりません。")
+    return app
+
+
+def new_draft(session: Session) -> int:
+    """申込の作成(新規): an empty draft with the form's defaults."""
+    raw = dict(DEFAULTS)
+    first_branch = Branch.select().order_by(Branch.id).first()
+    if first_branch:
+        raw["branch_id"] = str(first_branch.id)
+    with transaction():
+        app = Application.create(company=session.company_id, user=session.user_id, draft=json.dumps(raw, ensure_ascii=False))
+    return app.id
+
+
+def drafts(session: Session) -> list[DraftRow]:
+    """This company's applications, drafts first then the newest."""
+    q = (
+        Application.select()
+        .where(Application.company == session.company_id)
+        .order_by((Application.status != "作成中"), Application.updated_at.desc(), Application.id.desc())
+    )
+    rows = []
+    for a in q:
+        name = a.work_name or json.loads(a.draft or "{}").get("work_name", "")
+        rows.append(DraftRow(a.id, name, a.status, a.updated_at, a.receipt_no))
+    return rows
+
+
+def load_draft(session: Session, application_id: int) -> dict[str, str]:
+    app = _own(session, application_id)
+    raw = dict(DEFAULTS)
+    raw.update(json.loads(app.draft or "{}"))
+    return raw
+
+
+def save_draft(session: Session, application_id: int, raw: dict[str, str]) -> None:
+    """Store the raw typed text (even invalid) of a draft. Cheap enough to call on every keystroke."""
+    clean = {k: str(v) for k, v in raw.items() if k in FIELD_BY_KEY}
+    with transaction():
+        n = (
+            Application.update(
+                draft=json.dumps(clean, ensure_ascii=False),
+                updated_at=now(),
+                work_name=clean.get("work_name", "")[:255],
+            )
+            .where(
+                Application.id == application_id,
+                Application.company == session.company_id,
+                Application.status == "作成中",
+            )
+            .execute()
+        )
+    if n != 1:
+        raise InvalidState("この申込は送信済みのため変更できません。")
+
+
+def delete_draft(session: Session, application_id: int) -> None:
+    with transaction():
+        app = _own(session, application_id)
+        if app.status != "作成中":
+            raise InvalidState("送信済みの申込は削除できません。")
+        app.delete_instance()
+
+
+def submit(session: Session, application_id: int, raw: dict[str, str]) -> Receipt:
+    """送信: validate, fill the typed columns, mark 送信済 — all or nothing."""
+    v = validate(raw)
+    if not v.ok:
+        raise ValidationFailed(v)
+    with transaction():
+        app = _own(session, application_id)
+        if app.status != "作成中":
+            raise InvalidState("この申込は既に送信されています。")
+        t = now()
+        app.draft = json.dumps({k: str(x) for k, x in raw.items() if k in FIELD_BY_KEY}, ensure_ascii=False)
+        for key, value in v.values.items():
+            column = "orderer" if key == "orderer_id" else "branch" if key == "branch_id" else key
+            setattr(app, column, value)
+        app.status = "送信済"
+        app.submitted_at = t
+        app.updated_at = t
+        app.receipt_no = f"ND{t:%Y%m%d}-{app.id:06d}"
+        app.save()
+        branch = Branch.get_by_id(app.branch_id)
+        audit.record(session.login, "application.submit", app.receipt_no)
+    return Receipt(app.id, app.receipt_no, t, branch.name)

@@ -1,0 +1,88 @@
+"""Notice and certificate PDFs for the app and the shell (documents imported only when used)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..domain.contract_number import parse_contract_number
+from ..locations import exports_dir
+from ..store.models import Branch, Company, Guarantee
+from . import contracts
+from .errors import NotFound
+from .session import Session
+
+_ALL = Session(0, "shell", "branch")  # the shell operator on this host sees every contract
+
+
+def _issuer(branch_name: str):
+    from ..documents.data import Issuer
+
+    b = Branch.get_or_none(Branch.name == branch_name)
+    if b is None:
+        return Issuer()
+    return Issuer(branch_name=b.name, branch_phone=b.phone, branch_email=b.email,
+                  branch_hours=b.hours or Issuer().branch_hours)
+
+
+def notice_pdf(session: Session, ref: int | str) -> tuple[str, bytes]:
+    """(file name, PDF bytes) of 電子保証にかかる「認証キー」のお知らせ."""
+    from ..documents import NoticeData, notice_filename, render_notice
+
+    d = contracts.detail(session, ref)
+    if not d.electronic or not d.auth_key:
+        raise NotFound(f"保証契約番号「{d.number}」は電子保証ではないため、認証キーのお知らせはありません。")
+    company = Company.get_by_id(Guarantee.get_by_id(d.id).company_id)
+    data = NoticeData(
+        issue_date=d.issued_at.date(), addressee=company.name, work_name=d.work_name,
+        contractor_name=d.contractor_name, product_name=d.product_name, contract_number=d.number,
+        auth_key=d.auth_key, issuer=_issuer(d.branch_name),
+    )
+    return notice_filename(d.number), render_notice(data)
+
+
+def certificate_pdf(session: Session, version_id: int) -> tuple[str, bytes]:
+    from ..documents import CertificateData, certificate_filename, render_certificate
+
+    c = contracts.certificate(session, version_id)
+    data = CertificateData(
+        kind=c.kind, contract_number=c.contract_number, guarantee_amount=c.guarantee_amount,
+        contract_amount=c.contract_amount, work_name=c.work_name, work_place=c.work_place,
+        orderer_name=c.orderer_name, contractor_name=c.contractor_name, jv_name=c.jv_name,
+        start_date=c.start_date, end_date=c.end_date, deposit_bank=c.deposit_bank,
+        version_kind=c.version_kind, version_no=c.version_no, issued_at=c.issued_at,
+        issuer=_issuer(c.branch_name),
+    )
+    return certificate_filename(c.contract_number, c.kind, c.version_no), render_certificate(data)
+
+
+def _write(name: str, data: bytes, output: Path | None, directory: bool) -> Path:
+    from ..documents import write_atomic
+
+    if output is None:
+        target = exports_dir() / name
+    elif directory or output.is_dir():
+        target = output / name
+    else:
+        target = output
+    return write_atomic(target, data)
+
+
+def notice_to_file(number: str, output: Path | None, *, directory: bool = False) -> Path:
+    name, data = notice_pdf(_ALL, parse_contract_number(number))
+    return _write(name, data, output, directory)
+
+
+def certificate_to_file(number: str, version: int | None, output: Path | None) -> Path:
+    view = contracts.version_by_seq(_ALL, parse_contract_number(number), version)
+    name, data = certificate_pdf(_ALL, view.version_id)
+    return _write(name, data, output, False)
+
+
+def save_to_exports(name: str, data: bytes) -> Path:
+    """Where the app puts a PDF when it cannot deliver it through the terminal."""
+    return _write(name, data, None, False)
+
+
+def issued_numbers() -> list[str]:
+    q = Guarantee.select(Guarantee.number).where(Guarantee.electronic == True, Guarantee.auth_key.is_null(False))  # noqa: E712
+    return [g.number for g in q.order_by(Guarantee.number)]

@@ -1,0 +1,184 @@
+"""The branch: review (引受審査), issue (発行) and later versions (訂正 / 変更 / 取消)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from ..clock import now
+from ..domain.auth_key import generate_key
+from ..domain.contract_number import make_contract_number
+from ..store import queries
+from ..store.db import transaction
+from ..store.models import Application, CertificateVersion, Company, Guarantee, Orderer
+from . import audit, mail
+from .errors import InvalidState, NotFound
+from .session import Session
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    id: int
+    receipt_no: str
+    company_name: str
+    work_name: str
+    status: str
+    submitted_at: datetime | None
+
+
+def queue(session: Session) -> list[QueueRow]:
+    q = (
+        Application.select(Application, Company)
+        .join(Company)
+        .where(Application.branch == session.branch_id, Application.status.in_(["送信済", "審査中", "引受"]))
+        .order_by(Application.submitted_at)
+    )
+    return [QueueRow(a.id, a.receipt_no or "", a.company.name, a.work_name, a.status, a.submitted_at) for a in q]
+
+
+def _app(session: Session, application_id: int, *states: str) -> Application:
+    app = Application.get_or_none(Application.id == application_id)
+    if app is None or (session.branch_id and app.branch_id != session.branch_id):
+        raise NotFound("申込が見つかりません。")
+    if states and app.status not in states:
+        raise InvalidState(f"この申込は「{app.status}」のため、この操作はできません。")
+    return app
+
+
+def accept(session: Session, application_id: int) -> None:
+    with transaction():
+        app = _app(session, application_id, "送信済", "審査中")
+        app.status, app.decided_at = "引受", now()
+        app.save()
+        audit.record(session.login, "application.accept", app.receipt_no or "")
+
+
+def refuse(session: Session, application_id: int, reason: str) -> None:
+    """謝絶 with a reason shown to the contractor."""
+    if not reason.strip():
+        raise InvalidState("謝絶の理由を入力してください。")
+    with transaction():
+        app = _app(session, application_id, "送信済", "審査中", "引受")
+        app.status, app.decided_at, app.refusal_reason = "謝絶", now(), reason.strip()
+        app.save()
+        audit.record(session.login, "application.refuse", app.receipt_no or "")
+
+
+def _new_guarantee(app: Application, kind: str, at: datetime, rng, number: str | None, key: str | None) -> Guarantee:
+    branch = app.branch
+    if number is None:
+        prefix = f"{branch.code}{at.year % 100:02d}"
+        number = make_contract_number(prefix, queries.next_serial(prefix))
+    electronic = (app.advance_form if kind == "advance" else app.contract_form) == "electronic"
+    amount = app.advance_amount if kind == "advance" else app.contract_guarantee_amount
+    company = Company.get_by_id(app.company_id)
+    contractor = app.jv_representative if app.jv_kind == "jv" and app.jv_representative else company.name
+    g = Guarantee(
+        number=number, kind=kind, company=app.company_id, application=app, orderer=app.orderer_id,
+        branch=branch, electronic=electronic,
+        auth_key=(key or generate_key(rng)) if electronic else None,
+        work_name=app.work_name, work_place=app.work_place, contractor_name=contractor,
+        jv_name=app.jv_name if app.jv_kind == "jv" else "", contract_amount=app.contract_amount,
+        guarantee_amount=amount, deposit_bank=app.deposit_bank if kind == "advance" else "",
+        start_date=max(app.contract_date, app.start_date), end_date=app.end_date, issued_at=at,
+    )
+    queries.refresh_search_text(g)
+    g.save()
+    _version(g, "新規", at)
+    return g
+
+
+def _version(g: Guarantee, kind: str, at: datetime, note: str = "") -> CertificateVersion:
+    seq = (CertificateVersion.select().where(CertificateVersion.guarantee == g).count()) + 1
+    return CertificateVersion.create(
+        guarantee=g, seq=seq, kind=kind, issued_at=at, work_name=g.work_name,
+        guarantee_amount=g.guarantee_amount, contract_amount=g.contract_amount,
+        start_date=g.start_date, end_date=g.end_date, deposit_bank=g.deposit_bank, note=note,
+    )
+
+
+def issue(
+    session: Session,
+    application_id: int,
+    *,
+    at: datetime | None = None,
+    rng=None,
+    numbers: dict[str, str] | None = None,
+    keys: dict[str, str] | None = None,
+) -> list[str]:
+    """発行: a 保証契約番号 (and 認証キー for 電子保証) per applied guarantee, version 新規 posted to
+    D-Sure at ``at`` (the 電子保証発行日時), and the notice mail queued when wanted.
+
+    ``rng``, ``numbers`` and ``keys`` exist for reproducible demo data only.
+    """
+    at = at or now()
+    numbers, keys = numbers or {}, keys or {}
+    with transaction():
+        app = _app(session, application_id, "送信済", "審査中", "引受")
+        made = []
+        for kind, applied in (("advance", app.advance_apply), ("contract", app.contract_apply)):
+            if applied:
+                made.append(_new_guarantee(app, kind, at, rng, numbers.get(kind), keys.get(kind)))
+        app.status, app.decided_at = "発行済", at
+        app.save()
+        company = Company.get_by_id(app.company_id)
+        for g in made:
+            audit.record(session.login, "guarantee.issue", g.number)
+            if g.electronic and app.notify == "yes" and app.email:
+                mail.queue(g, app.email, company.name)
+    return [g.number for g in made]
+
+
+def amend(session: Session, number: str, kind: str, *, at: datetime | None = None, note: str = "", **changes: Any) -> int:
+    """A new version: 訂正 (supersedes the latest visible version), 変更 (adds a version) or
+    取消 (cancels the guarantee; a 変更 can be withdrawn with ``withdraw_seq``)."""
+    if kind not in ("訂正", "変更", "取消"):
+        raise InvalidState(f"不明な対象: {kind}")
+    allowed = {"work_name", "guarantee_amount", "contract_amount", "start_date", "end_date", "deposit_bank"}
+    withdraw_seq = changes.pop("withdraw_seq", None)
+    unknown = set(changes) - allowed
+    if unknown:
+        raise InvalidState(f"変更できない項目: {', '.join(sorted(unknown))}")
+    at = at or now()
+    with transaction():
+        g = Guarantee.get_or_none(Guarantee.number == number)
+        if g is None or (session.branch_id and g.branch_id != session.branch_id):
+            raise NotFound(f"保証契約番号「{number}」の保証契約は見つかりません。")
+        if g.cancelled:
+            raise InvalidState("取消済みの保証契約です。")
+        visible = queries.visible_versions(g.id)
+        if kind == "訂正":
+            CertificateVersion.update(superseded=True).where(CertificateVersion.id == visible[-1].id).execute()
+        if kind == "取消" and withdraw_seq is not None:
+            # Withdrawing a 変更: the change row disappears and the contents go back.
+            target = next((v for v in visible if v.seq == withdraw_seq and v.kind == "変更"), None)
+            if target is None:
+                raise InvalidState("取り消す変更が見つかりません。")
+            CertificateVersion.update(superseded=True).where(CertificateVersion.id == target.id).execute()
+            previous = [v for v in visible if v.seq < withdraw_seq][-1]
+            for field in ("work_name", "guarantee_amount", "contract_amount", "start_date", "end_date", "deposit_bank"):
+                setattr(g, field, getattr(previous, field))
+            g.issued_at = at
+            queries.refresh_search_text(g)
+            g.save()
+            audit.record(session.login, "guarantee.withdraw_change", g.number)
+            return g.id
+        for field, value in changes.items():
+            setattr(g, field, value)
+        if kind == "取消":
+            g.cancelled = True
+        g.issued_at = at
+        queries.refresh_search_text(g)
+        g.save()
+        _version(g, kind, at, note)
+        audit.record(session.login, f"guarantee.{ {'訂正': 'correct', '変更': 'change', '取消': 'cancel'}[kind] }", g.number)
+    return g.id
+
+
+def ensure_orderer(name: str, accepts_electronic: bool, terms: str = "") -> Orderer:
+    o, _ = Orderer.get_or_create(name=name, defaults={"accepts_electronic": accepts_electronic, "terms": terms})
+    return o
+
+
+__all__ = ["QueueRow", "queue", "accept", "refuse", "issue", "amend", "date"]

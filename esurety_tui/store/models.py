@@ -1,0 +1,236 @@
+"""peewee models. Money is integer yen (BigIntegerField); times are naive local datetimes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from peewee import (
+    BigIntegerField,
+    BooleanField,
+    CharField,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+from .db import database
+
+
+def now() -> datetime:
+    from ..clock import now as _now
+
+    return _now()
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class SchemaVersion(BaseModel):
+    version = IntegerField()
+    applied_at = DateTimeField(default=now)
+
+
+class Company(BaseModel):
+    """A contractor (受注者)."""
+
+    name = CharField(unique=True)
+    address = CharField(default="")
+    zip_code = CharField(default="")
+
+
+class Branch(BaseModel):
+    """A branch of the surety company (申込送信先): issues contracts under its number prefix."""
+
+    name = CharField(unique=True)
+    code = CharField(max_length=3)  # first three digits of 保証契約番号
+    phone = CharField(default="")
+    email = CharField(default="")
+    hours = CharField(default="")
+
+
+class Orderer(BaseModel):
+    """A public orderer (発注者)."""
+
+    name = CharField(unique=True)
+    accepts_electronic = BooleanField(default=False)
+    terms = TextField(default="")  # JSON overrides of domain.rules.OrdererTerms
+
+
+class User(BaseModel):
+    login = CharField(unique=True)
+    password_hash = CharField()
+    company = ForeignKeyField(Company, null=True, backref="users", on_delete="CASCADE")
+    branch = ForeignKeyField(Branch, null=True, backref="users", on_delete="CASCADE")
+    failed_logins = IntegerField(default=0)
+    locked_until = DateTimeField(null=True)
+    created_at = DateTimeField(default=now)
+
+    @property
+    def role(self) -> str:
+        return "branch" if self.branch_id else "contractor"
+
+
+class Application(BaseModel):
+    """A 保証申込. ``draft`` keeps the raw typed text; typed columns are filled on 送信."""
+
+    STATUSES = ("作成中", "送信済", "審査中", "引受", "謝絶", "発行済")
+
+    company = ForeignKeyField(Company, backref="applications", on_delete="CASCADE")
+    user = ForeignKeyField(User, null=True, backref="applications", on_delete="SET NULL")
+    status = CharField(default="作成中", index=True)
+    draft = TextField(default="{}")
+    receipt_no = CharField(null=True, unique=True)
+    created_at = DateTimeField(default=now)
+    updated_at = DateTimeField(default=now)
+    submitted_at = DateTimeField(null=True)
+    decided_at = DateTimeField(null=True)
+    refusal_reason = TextField(default="")
+    # 請負工事の情報
+    orderer = ForeignKeyField(Orderer, null=True, on_delete="SET NULL")
+    work_name = CharField(default="")
+    work_place = CharField(default="")
+    work_kind = CharField(default="")
+    contract_amount = BigIntegerField(null=True)
+    contract_date = DateField(null=True)
+    start_date = DateField(null=True)
+    end_date = DateField(null=True)
+    jv_kind = CharField(default="")
+    jv_name = CharField(default="")
+    jv_representative = CharField(default="")
+    planned_advance = BigIntegerField(null=True)
+    # 保証の申込内容
+    advance_apply = BooleanField(default=False)
+    fiscal_year_amount = BigIntegerField(null=True)
+    advance_amount = BigIntegerField(null=True)
+    deposit_bank = CharField(default="")
+    redeposit = CharField(default="")
+    advance_fee_method = CharField(default="")
+    intermediate = BooleanField(default=False)
+    intermediate_amount = BigIntegerField(null=True)
+    intermediate_claim = BooleanField(default=False)
+    advance_form = CharField(default="")
+    contract_apply = BooleanField(default=False)
+    contract_guarantee_amount = BigIntegerField(null=True)
+    low_bid = BooleanField(default=False)
+    contract_fee_method = CharField(default="")
+    contract_form = CharField(default="")
+    # 入札の状況
+    order_kind = CharField(default="")
+    award_date = DateField(null=True)
+    bid_rounds = IntegerField(null=True)
+    bidders = IntegerField(null=True)
+    disqualified = IntegerField(null=True)
+    second_bidder = CharField(default="")
+    second_bid_amount = BigIntegerField(null=True)
+    highest_bidder = CharField(default="")
+    highest_bid_amount = BigIntegerField(null=True)
+    # インフォメーション
+    branch = ForeignKeyField(Branch, null=True, on_delete="SET NULL")
+    receive_method = CharField(default="")
+    receive_month = IntegerField(null=True)
+    receive_day = IntegerField(null=True)
+    visit_month = IntegerField(null=True)
+    visit_day = IntegerField(null=True)
+    visit_hour = IntegerField(null=True)
+    notify = CharField(default="")
+    email = CharField(default="")
+    send_name = CharField(default="")
+    send_zip = CharField(default="")
+    send_address = CharField(default="")
+    send_building = CharField(default="")
+
+    class Meta:
+        indexes = ((("company", "status"), False),)
+
+
+class Guarantee(BaseModel):
+    """An issued guarantee (保証契約): 前払金保証 or 契約保証, with its 保証契約番号 and 認証キー."""
+
+    KINDS = {"advance": "前払金保証", "contract": "契約保証"}
+    SHORT = {"advance": "前払", "contract": "契約"}
+
+    number = CharField(unique=True)
+    kind = CharField()  # "advance" | "contract"
+    company = ForeignKeyField(Company, backref="guarantees", on_delete="CASCADE")
+    application = ForeignKeyField(Application, null=True, backref="guarantees", on_delete="SET NULL")
+    orderer = ForeignKeyField(Orderer, backref="guarantees")
+    branch = ForeignKeyField(Branch, backref="guarantees")
+    electronic = BooleanField(default=True)
+    auth_key = CharField(null=True)  # only for 電子保証
+    # Current contents (the latest version; versions hold each snapshot).
+    work_name = CharField()
+    work_place = CharField(default="")
+    contractor_name = CharField()
+    jv_name = CharField(default="")
+    contract_amount = BigIntegerField()
+    guarantee_amount = BigIntegerField()
+    deposit_bank = CharField(default="")
+    start_date = DateField()
+    end_date = DateField()
+    cancelled = BooleanField(default=False)
+    issued_at = DateTimeField(default=now)
+    search_text = TextField(default="")  # NFKC + casefold of number, orderer and work name
+
+    class Meta:
+        indexes = ((("company", "number"), False), (("company", "electronic"), False))
+
+
+class CertificateVersion(BaseModel):
+    """One version of a certificate: 新規 / 訂正 / 変更 / 取消, each with its own 発行日時."""
+
+    KINDS = ("新規", "訂正", "変更", "取消")
+
+    guarantee = ForeignKeyField(Guarantee, backref="versions", on_delete="CASCADE")
+    seq = IntegerField()
+    kind = CharField()
+    issued_at = DateTimeField(default=now)
+    superseded = BooleanField(default=False)  # corrected or withdrawn: not shown in the history
+    work_name = CharField()
+    guarantee_amount = BigIntegerField()
+    contract_amount = BigIntegerField()
+    start_date = DateField()
+    end_date = DateField()
+    deposit_bank = CharField(default="")
+    note = TextField(default="")
+
+    class Meta:
+        indexes = ((("guarantee", "seq"), True),)
+
+
+class AuditLog(BaseModel):
+    """Who did what. Never holds an authentication key or a password."""
+
+    at = DateTimeField(default=now, index=True)
+    actor = CharField(default="")
+    action = CharField()
+    target = CharField(default="")
+    detail = TextField(default="")
+
+
+class Mail(BaseModel):
+    """Outgoing mail (電子保証（認証キー）発行完了のお知らせ). Never holds an authentication key."""
+
+    to = CharField()
+    subject = CharField()
+    body = TextField()
+    created_at = DateTimeField(default=now)
+    sent_at = DateTimeField(null=True)
+    status = CharField(default="queued")  # queued | sent | outbox | failed
+    guarantee = ForeignKeyField(Guarantee, null=True, backref="mails", on_delete="SET NULL")
+
+
+class Setting(BaseModel):
+    key = CharField(primary_key=True)
+    value = TextField(default="")
+
+
+MODELS = (
+    SchemaVersion, Company, Branch, Orderer, User, Application, Guarantee, CertificateVersion,
+    AuditLog, Mail, Setting,
+)

@@ -1,0 +1,170 @@
+"""The Net Desk application: log-in decides the role; screens call services, never SQL."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+
+from ..services.session import Session
+
+
+class NetDeskApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "インターネット保証サービス Net Desk"
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "終了", id="quit", priority=True),
+    ]
+
+    def __init__(
+        self,
+        database: str | None = None,
+        *,
+        demo_if_empty: bool = True,
+        session: Session | None = None,
+    ) -> None:
+        """``database``: a path or URL to open in a worker after the first paint; None when the caller
+        has already initialised the store (tests). ``session``: start logged in (tests, demos)."""
+        super().__init__()
+        from .commands import commands_providers
+
+        self.COMMANDS = App.COMMANDS | commands_providers()
+        self._database = database
+        self._demo_if_empty = demo_if_empty
+        self.session: Session | None = session
+        self.db_ready = threading.Event()
+        self.db_error: str | None = None
+
+    # start-up -----------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self._apply_keymap()
+        if self.session is not None:
+            self.db_ready.set() if self._database is None else None
+            from .screens.top import TopScreen
+
+            self.push_screen(TopScreen())
+        else:
+            from .screens.login import LoginScreen
+
+            self.push_screen(LoginScreen())
+        if self._database is not None:
+            self.open_database()
+        else:
+            self.db_ready.set()
+
+    @work(thread=True, exclusive=True, group="db")
+    def open_database(self) -> None:
+        from ..locations import default_database_path
+        from ..store.db import init_database
+
+        try:
+            init_database(self._database)
+            if self._demo_if_empty and Path(self._database) == default_database_path():
+                from ..services import demo
+
+                if demo.is_empty():
+                    demo.load()
+                    self.call_from_thread(
+                        self.notify,
+                        "初回起動のため、デモデータを読み込みました。ログインID demo / パスワード demo でお試しください。",
+                        title="デモデータ",
+                        timeout=15,
+                    )
+        except Exception as e:  # noqa: BLE001 - shown to the user, the app stays usable
+            self.db_error = f"データベースを開けません: {e}"
+            self.call_from_thread(self.notify, self.db_error, severity="error", timeout=30)
+        finally:
+            self.db_ready.set()
+
+    def _apply_keymap(self) -> None:
+        from ..locations import load_config
+
+        keymap = load_config().get("keymap")
+        if isinstance(keymap, dict):
+            self.set_keymap({str(k): str(v) for k, v in keymap.items()})
+
+    # navigation ---------------------------------------------------------------
+
+    def logged_in(self, session: Session) -> None:
+        from .screens.top import TopScreen
+
+        self.session = session
+        self.switch_screen(TopScreen())
+
+    def _pop_to_base(self) -> None:
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+
+    def action_top(self) -> None:
+        """全体トップへ."""
+        if self.session is None:
+            return
+        from .screens.top import TopScreen
+
+        self._pop_to_base()
+        if not isinstance(self.screen, TopScreen):
+            self.switch_screen(TopScreen())
+
+    def action_logout(self) -> None:
+        """ログアウト."""
+        if self.session is None:
+            return
+        from .screens.login import LoginScreen
+
+        self.session = None
+        self._pop_to_base()
+        self.switch_screen(LoginScreen())
+        self.notify("ログアウトしました。")
+
+    def open_contract(self, ref: int | str) -> None:
+        from .screens.detail import DetailScreen
+
+        self.push_screen(DetailScreen(ref))
+
+    def new_application(self) -> None:
+        from .screens.application import ApplicationScreen
+
+        self.push_screen(ApplicationScreen(None))
+
+    def open_application(self, application_id: int) -> None:
+        from .screens.application import ApplicationScreen
+
+        self.push_screen(ApplicationScreen(application_id))
+
+    def copy_key(self, number: str, key: str) -> None:
+        """Copy through the terminal (OSC 52 travels over SSH); the key also stays on screen."""
+        self.copy_to_clipboard(key)
+        self.notify(f"認証キー {key} をクリップボードにコピーしました（{number}）。", title="コピー")
+        self.record_copy(number)
+
+    @work(thread=True, group="audit")
+    def record_copy(self, number: str) -> None:
+        from ..services import contracts
+
+        if self.session:
+            contracts.note_key_copied(self.session, number)
+
+    def deliver_pdf(self, filename: str, data: bytes) -> None:
+        """Hand a PDF to the user: downloads folder in a terminal, a browser download on the web."""
+        import io
+        import os
+
+        target = os.environ.get("ESURETY_EXPORTS")
+        buffer = io.BytesIO(data)
+        buffer.name = filename
+        key = self.deliver_binary(buffer, save_directory=target, save_filename=filename, mime_type="application/pdf")
+        if key is None:  # no driver (should not happen in a running app): fall back to the exports folder
+            from ..services.exports import save_to_exports
+
+            path = save_to_exports(filename, data)
+            self.notify(f"PDFを保存しました: {path}", title="印刷")
+
+    def on_delivery_complete(self, event) -> None:
+        self.notify(f"PDFを保存しました: {event.path}", title="印刷", timeout=12)
+
+    def on_delivery_failed(self, event) -> None:
+        self.notify(f"PDFを保存できませんでした: {event.exception}", severity="error", timeout=12)

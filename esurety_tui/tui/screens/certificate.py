@@ -1,0 +1,104 @@
+"""電子保証: one version of the certificate (前払金保証書 / 契約保証書), opened from a history row."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from ...domain.money import format_yen
+from ...domain.wareki import to_wareki, to_wareki_datetime
+from ...services.contracts import CertificateView
+from ..widgets.text import literal
+from .base import NetDeskScreen
+
+
+def certificate_table(c: CertificateView) -> Table:
+    t = Table(show_header=False, expand=True, show_lines=False, box=None, padding=(0, 1))
+    t.add_column(style="bold", no_wrap=True, width=14)
+    t.add_column(ratio=1)
+    rows = [
+        ("保証契約番号", c.contract_number),
+        ("保証金額", format_yen(c.guarantee_amount)),
+        ("請負金額", format_yen(c.contract_amount)),
+        ("工事名", literal(c.work_name)),
+        ("工事場所", literal(c.work_place)),
+        ("発注者", literal(c.orderer_name)),
+        ("受注者", literal(c.contractor_name)),
+    ]
+    if c.jv_name:
+        rows.append(("JV名", literal(c.jv_name)))
+    rows += [
+        ("保証開始日", to_wareki(c.start_date)),
+        ("保証期限", to_wareki(c.end_date)),
+    ]
+    if c.kind == "advance":
+        rows.append(("預託金融機関", literal(c.deposit_bank)))
+    rows += [
+        ("版", f"第{c.version_no}版 {c.version_kind}"),
+        ("電子保証発行日時", to_wareki_datetime(c.issued_at)),
+    ]
+    for label, value in rows:
+        t.add_row(label, value)
+    return t
+
+
+class CertificateScreen(NetDeskScreen):
+    PAGE_TITLE = "電子保証"
+    HELP = "certificate"
+    BINDINGS = [Binding("f5", "print", "印刷", id="print")]
+
+    def __init__(self, version_id: int) -> None:
+        super().__init__()
+        self.version_id = version_id
+        self.view: CertificateView | None = None
+
+    def compose_body(self) -> ComposeResult:
+        with VerticalScroll(id="certificate-body"):
+            yield Static("", id="certificate-title", markup=False)
+            yield Static("読み込み中…", id="certificate")
+            yield Static("申込内容と間違いがないかご確認ください。", classes="note", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#certificate-body").focus()
+        self.load()
+
+    @work(thread=True, exclusive=True, group="certificate")
+    def load(self) -> None:
+        from ...services import contracts
+        from ...services.errors import ServiceError
+
+        try:
+            view = contracts.certificate(self.netdesk.session, self.version_id)
+        except ServiceError as e:
+            self.app.call_from_thread(self.notify, str(e), severity="error")
+            return
+        self.app.call_from_thread(self._show, view)
+
+    def _show(self, c: CertificateView) -> None:
+        self.view = c
+        title = self.query_one("#certificate-title", Static)
+        title.update(f"{c.title}（{c.version_kind}）" + ("  【取消】" if c.version_kind == "取消" else ""))
+        title.set_class(c.version_kind == "取消", "cancelled")
+        self.query_one("#certificate", Static).update(certificate_table(c))
+
+    def action_print(self) -> None:
+        if self.view is None:
+            return
+        self.notify(f"{self.view.title}(PDF)を作成しています…", title="印刷")
+        self.make_pdf()
+
+    @work(thread=True, exclusive=True, group="pdf")
+    def make_pdf(self) -> None:
+        from ...services import exports
+        from ...services.errors import ServiceError
+
+        try:
+            name, data = exports.certificate_pdf(self.netdesk.session, self.version_id)
+        except ServiceError as e:
+            self.app.call_from_thread(self.notify, str(e), severity="error")
+            return
+        self.app.call_from_thread(self.netdesk.deliver_pdf, name, data)

@@ -1,0 +1,140 @@
+"""電子保証概要 (詳細): the contract, its 認証キー (印刷 and copy), and 電子保証情報(履歴情報)."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import DataTable, Static
+
+from ...domain.money import format_number
+from ...domain.wareki import format_datetime
+from ...services.contracts import ContractDetail
+from ..widgets.text import literal
+from .base import NetDeskScreen
+
+
+def _summary(d: ContractDetail) -> Table:
+    """The seed's two-column grid: label, value, label, value."""
+    t = Table.grid(padding=(0, 1), expand=True)
+    t.add_column(style="bold", no_wrap=True, width=12)
+    t.add_column(ratio=1)
+    t.add_column(style="bold", no_wrap=True, width=12)
+    t.add_column(ratio=1)
+    t.add_row("保証契約番号", d.number, "請負契約者", literal(f"{d.contractor_name} 様"))
+    t.add_row("JV名", literal(d.jv_name), "", "")
+    t.add_row("工事名", literal(d.work_name), "", "")
+    t.add_row("発注者名", literal(d.orderer_name), "", "")
+    t.add_row("請負金額", f"{format_number(d.contract_amount)} 円", "保証金額", f"{format_number(d.guarantee_amount)} 円")
+    t.add_row("商品名", d.product_name, "預託金融機関", literal(d.deposit_bank))
+    return t
+
+
+class DetailScreen(NetDeskScreen):
+    PAGE_TITLE = "電子保証概要"
+    HELP = "detail"
+    HELP_TITLE = "保証契約一覧のヘルプ"
+    BINDINGS = [
+        Binding("f5", "print", "印刷", id="print"),
+        Binding("f6", "copy_key", "認証キーをコピー", id="copy"),
+    ]
+
+    def __init__(self, ref: int | str) -> None:
+        super().__init__()
+        self.ref = ref
+        self.detail: ContractDetail | None = None
+
+    def compose_body(self) -> ComposeResult:
+        with VerticalScroll(id="detail-body"):
+            yield Static("読み込み中…", id="summary")
+            yield Static("認証キー ※発注者にお知らせください。(印刷して、PDF データを発注者に提出することをお奨めします。)",
+                         id="key-note", classes="section", markup=False)
+            with Horizontal(id="key-row"):
+                yield Static("認証キー", id="key-label", markup=False)
+                yield Static("", id="auth-key", markup=False)
+                yield Static("F5 印刷\nF6 コピー", id="key-actions", markup=False)
+            yield Static("電子保証情報(履歴情報) ※訂正、変更取消された履歴は表示されません。",
+                         classes="section", markup=False)
+            yield Static("電子保証発行日時とは、発注者が保証証書を確認するシステム(プラットフォーム)に"
+                         "保証証書が到着した日時のことです。", classes="note", markup=False)
+            yield DataTable(id="history", cursor_type="row")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#history", DataTable)
+        table.add_column("No.", width=4)
+        table.add_column("電子保証発行日時", width=16)
+        table.add_column("対象", width=6)
+        table.add_column("電子保証", width=10)
+        self.load()
+
+    @work(thread=True, exclusive=True, group="detail")
+    def load(self) -> None:
+        from ...services import contracts
+        from ...services.errors import ServiceError
+
+        session = self.netdesk.session
+        try:
+            detail = contracts.detail(session, self.ref)
+        except (ServiceError, ValueError) as e:
+            self.app.call_from_thread(self._missing, str(e))
+            return
+        self.app.call_from_thread(self._show, detail)
+
+    def _missing(self, message: str) -> None:
+        self.notify(message, severity="error")
+        self.app.pop_screen()
+
+    def _show(self, d: ContractDetail) -> None:
+        self.detail = d
+        title = f"電子保証概要({d.product_name}) ※最新の情報を表示しています。"
+        if d.cancelled:
+            title += "  【取消】"
+        self.query_one(".page-title", Static).update(title)
+        self.query_one("#summary", Static).update(_summary(d))
+        key = self.query_one("#auth-key", Static)
+        if d.electronic and d.auth_key:
+            key.update(Text(d.auth_key, style="bold"))
+        else:
+            key.update("証書(紙)のため、認証キーはありません。")
+            key.add_class("no-key")
+        table = self.query_one("#history", DataTable)
+        table.clear()
+        for no, v in enumerate(d.versions, 1):
+            table.add_row(str(no), format_datetime(v.issued_at), v.target, "電子保証", key=str(v.id))
+        table.focus()
+
+    @on(DataTable.RowSelected, "#history")
+    def _open_version(self, event: DataTable.RowSelected) -> None:
+        from .certificate import CertificateScreen
+
+        self.app.push_screen(CertificateScreen(int(event.row_key.value)))
+
+    def action_copy_key(self) -> None:
+        d = self.detail
+        if d is None or not d.auth_key:
+            self.notify("この保証契約には認証キーがありません。", severity="warning")
+            return
+        self.netdesk.copy_key(d.number, d.auth_key)
+
+    def action_print(self) -> None:
+        d = self.detail
+        if d is None or not d.auth_key:
+            self.notify("証書(紙)の保証契約のため、認証キーのお知らせはありません。", severity="warning")
+            return
+        self.notify("「電子保証にかかる「認証キー」のお知らせ」(PDF)を作成しています…", title="印刷")
+        self.make_notice(d.id)
+
+    @work(thread=True, exclusive=True, group="pdf")
+    def make_notice(self, guarantee_id: int) -> None:
+        from ...services import exports
+        from ...services.errors import ServiceError
+
+        try:
+            name, data = exports.notice_pdf(self.netdesk.session, guarantee_id)
+        except ServiceError as e:
+            self.app.call_from_thread(self.notify, str(e), severity="error")
+            return
+        self.app.call_from_thread(self.netdesk.deliver_pdf, name, data)

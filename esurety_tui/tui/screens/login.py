@@ -1,0 +1,85 @@
+"""ログイン 「ようこそ、ネットデスクへ」."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Center, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Input, Label, Static
+
+
+class LoginScreen(Screen):
+    HELP = "login"
+    BINDINGS = [
+        Binding("f1", "help", "ヘルプ", id="help"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Static("インターネット保証サービス Net Desk", id="login-service", markup=False)
+        with Center():
+            with Vertical(id="login-box"):
+                yield Static("ようこそ、ネットデスクへ", id="welcome", markup=False)
+                yield Label("ログインID")
+                yield Input(id="login-id", placeholder="ログインID")
+                yield Label("パスワード")
+                yield Input(id="password", password=True, placeholder="パスワード")
+                yield Button("ログイン", id="login", variant="primary")
+                yield Static("", id="login-message", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self.app.is_headless:
+            for field in self.query(Input):
+                field.cursor_blink = False
+        self.query_one("#login-id", Input).focus()
+
+    def action_help(self) -> None:
+        from .help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self.HELP, "ログインのヘルプ"))
+
+    @on(Input.Submitted, "#login-id")
+    def _next(self) -> None:
+        self.query_one("#password", Input).focus()
+
+    @on(Input.Submitted, "#password")
+    @on(Button.Pressed, "#login")
+    def _submit(self) -> None:
+        login_id = self.query_one("#login-id", Input).value
+        password = self.query_one("#password", Input).value
+        if not login_id or not password:
+            self._show("ログインIDとパスワードを入力してください。")
+            return
+        self.query_one("#login", Button).disabled = True
+        self._show("確認しています…", error=False)
+        self.authenticate(login_id, password)
+
+    @work(thread=True, exclusive=True, group="login")
+    def authenticate(self, login_id: str, password: str) -> None:
+        from ...services import auth
+        from ...services.errors import LoginFailed
+
+        self.app.db_ready.wait(30)
+        try:
+            session = auth.login(login_id, password)
+        except LoginFailed as e:
+            self.app.call_from_thread(self._failed, str(e))
+            return
+        except Exception as e:  # noqa: BLE001 - e.g. the database could not be opened
+            self.app.call_from_thread(self._failed, f"ログインできません: {e}")
+            return
+        self.app.call_from_thread(self.app.logged_in, session)
+
+    def _failed(self, message: str) -> None:
+        self.query_one("#login", Button).disabled = False
+        password = self.query_one("#password", Input)
+        password.value = ""
+        password.focus()
+        self._show(message)
+
+    def _show(self, message: str, error: bool = True) -> None:
+        label = self.query_one("#login-message", Static)
+        label.update(message)
+        label.set_class(error, "error")

@@ -1,0 +1,344 @@
+"""PDF documents: the 認証キー notice and the 保証書 certificate (esurety_tui.documents)."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import subprocess
+import sys
+import warnings
+from dataclasses import replace
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from esurety_tui.documents import (
+    CertificateData,
+    FontFallbackWarning,
+    Issuer,
+    NoticeData,
+    certificate_filename,
+    font_info,
+    notice_filename,
+    render_certificate,
+    render_notice,
+    write_atomic,
+)
+from esurety_tui.documents import fonts, output
+from esurety_tui.documents.markup import clean_text, escape_para
+
+NOTICE = NoticeData(
+    issue_date=date(2023, 4, 3),
+    addressee="〇〇建設 株式会社",
+    work_name="河川維持（〇〇）工事",
+    contractor_name="〇〇建設 株式会社",
+    product_name="前払金保証",
+    contract_number="35072-00000M",
+    auth_key="Z28YUE4J3Bux",
+)
+CERT = CertificateData(
+    kind="advance", contract_number="35072-00000M", guarantee_amount=20_000_000,
+    contract_amount=50_000_000, work_name="河川維持（〇〇）工事", work_place="川崎市川崎区〇〇町地内",
+    orderer_name="川崎市長", contractor_name="〇〇建設 株式会社", jv_name="",
+    start_date=date(2023, 4, 3), end_date=date(2024, 3, 29), deposit_bank="〇〇銀行　××支店",
+    version_kind="新規", version_no=1, issued_at=datetime(2023, 4, 3, 13, 0),
+)
+HAS_TTF = any(p.exists() for p in fonts.system_candidates()) or bool(os.environ.get(fonts.ENV_FONT))
+
+
+@pytest.fixture(autouse=True)
+def _fresh_fonts(monkeypatch):
+    monkeypatch.delenv(fonts.ENV_SEARCH, raising=False)
+    fonts.reset_for_tests()
+    yield
+    fonts.reset_for_tests()
+
+
+def text_of(pdf: bytes) -> str:
+    return PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+
+
+def squash(s: str) -> str:
+    """Whitespace removed (extraction splits lines and spreads labels)."""
+    return re.sub(r"\s+", "", s)
+
+
+def assert_contains(pdf: bytes, *needles: str) -> None:
+    text = squash(text_of(pdf))
+    for n in needles:
+        assert squash(n) in text, f"{n!r} not in {text!r}"
+
+
+def fonts_of(pdf: bytes) -> dict[str, dict]:
+    """BaseFont -> font dictionary of page 1 (Type0 fonts via their descendant)."""
+    out = {}
+    for ref in PdfReader(io.BytesIO(pdf)).pages[0]["/Resources"]["/Font"].values():
+        font = ref.get_object()
+        desc = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+        out[str(font["/BaseFont"])] = desc
+    return out
+
+
+# ---- notice ---------------------------------------------------------------------------------
+
+
+def test_notice_text_extracts():
+    pdf = render_notice(NOTICE)
+    assert_contains(
+        pdf,
+        "電子保証にかかる「認証キー」のお知らせ", "令和5年4月3日", "〇〇建設 株式会社　様",
+        "東日本建設業保証株式会社", "神奈川支店",
+        "電子証書を「保証確認サービス(D・Sure)」に掲載しましたので、お知らせします。",
+        "①電子契約システムへのアップロード", "又は", "②電子メールに添付して送信",
+        "前払金請求手段(前払金保証書)、又は積立契約締結手段(契約保証書)が完了いたします。",
+        "記", "工事名", "河川維持（〇〇）工事", "受注者名", "(J.V.の場合代表者)",
+        "商品(保証区分)", "前払金保証", "保証契約番号", "35072-00000M", "認証キー",
+        "Z28YUE4J3Bux", "Z28Y UE4J 3Bux", "【発注者様へのお問い合わせ】",
+        "「保証確認サービス(D・Sure)」にログインし", "電話番号", "045-662-8203",
+        "土日祝日・年末年始除く 9:00~17:00", "メールアドレス", "ka.mlal1@ejcs.co.jp",
+    )
+
+
+def test_notice_key_extracts_unbroken():
+    # The big key is letter-spaced but must still copy out as one word.
+    assert "Z28YUE4J3Bux" in text_of(render_notice(NOTICE)).split()
+
+
+def test_notice_metadata():
+    meta = PdfReader(io.BytesIO(render_notice(NOTICE))).metadata
+    assert meta.title == "電子保証にかかる「認証キー」のお知らせ"
+    assert meta.author == "東日本建設業保証株式会社"
+
+
+def test_notice_one_a4_page():
+    reader = PdfReader(io.BytesIO(render_notice(NOTICE)))
+    assert len(reader.pages) == 1
+    box = reader.pages[0].mediabox
+    assert abs(float(box.width) - 595.3) < 1 and abs(float(box.height) - 841.9) < 1
+
+
+def test_notice_custom_issuer():
+    issuer = Issuer(company_name="テスト保証株式会社", branch_name="横浜支店", branch_email="a@b.jp")
+    assert_contains(render_notice(replace(NOTICE, issuer=issuer)), "テスト保証株式会社", "横浜支店", "a@b.jp")
+
+
+HOSTILE = [
+    "<b>&amp;</b> [bold] 〇〇　工事 <para>",
+    "<font size=40>x</font><br/>",
+    "&#12288; &lt; ]]> \" '",
+]
+
+
+@pytest.mark.parametrize("work_name", HOSTILE)
+def test_hostile_work_name_is_literal(work_name):
+    text = text_of(render_notice(replace(NOTICE, work_name=work_name, contractor_name=work_name)))
+    assert squash(work_name) in squash(text)
+
+
+def test_full_width_space_survives():
+    text = text_of(render_notice(replace(NOTICE, work_name="〇〇　工事", addressee="〇〇建設　株式会社")))
+    assert "〇〇\u3000工事" in text
+    assert "〇〇建設\u3000株式会社" in text
+
+
+def test_escape_sequences_stripped():
+    pdf = render_notice(replace(NOTICE, work_name="\x1b[31mred\x1b[0m工事\x07\x00", addressee="\x1b]0;t\x07社"))
+    text = text_of(pdf)
+    assert "red工事" in text and "社" in text
+    assert "\x1b" not in text and "[31m" not in text and "0;t" not in text
+
+
+def test_markup_helpers():
+    assert escape_para("<b>&</b>") == "&lt;b&gt;&amp;&lt;/b&gt;"
+    assert escape_para("〇〇　工事") == "〇〇&#12288;工事"
+    assert clean_text("\x1b[1;31mA\x9b2JB\x1b]8;;http://x\x1b\\C\tD\nE\x7f\u202e") == "ABC D E"
+
+
+def _bbox_words(pdf: bytes, tmp_path: Path) -> list[tuple[float, float, float, float, str]]:
+    path = tmp_path / "doc.pdf"
+    path.write_bytes(pdf)
+    html = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    pat = r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>'
+    return [(float(a), float(b), float(c), float(d), w) for a, b, c, d, w in re.findall(pat, html)]
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="pdftotext (poppler-utils) not installed")
+def test_long_values_wrap_inside_the_page(tmp_path):
+    long = replace(
+        NOTICE,
+        addressee="〇〇建設 株式会社 " * 8,
+        work_name="河川維持（〇〇）工事 第二工区 護岸補修及び附帯工 " * 12,
+        contractor_name="〇〇・△△・××特定建設工事共同企業体 代表者 〇〇建設 株式会社",
+    )
+    words = _bbox_words(render_notice(long), tmp_path)
+    right_margin = 595.28 - 70.8
+    assert all(x1 <= right_margin + 1 and y1 <= 842 - 40 for _, _, x1, y1, _ in words), words
+    # the table, the inquiry box and the footer keep their order (nothing overlaps the footer)
+    inquiry = max(y1 for _, _, _, y1, w in words if "閲覧ください" in w)
+    footer = min(y0 for _, y0, _, _, w in words if w == "東日本建設業保証株式会社" and y0 > 400)
+    assert inquiry < footer
+
+
+# ---- fonts ----------------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(not HAS_TTF, reason="no Japanese TrueType font (install fonts-ipaexfont-gothic)")
+def test_font_is_embedded():
+    pdf = render_notice(NOTICE)
+    assert font_info().embedded
+    found = fonts_of(pdf)
+    japanese = {name: d for name, d in found.items() if name != "/Courier-Bold"}
+    assert japanese, found
+    for name, desc in japanese.items():
+        assert "/FontFile2" in desc["/FontDescriptor"], name
+
+
+def test_cid_fallback_warns_once(monkeypatch, tmp_path):
+    monkeypatch.setenv(fonts.ENV_FONT, str(tmp_path / "missing.ttf"))
+    monkeypatch.setenv(fonts.ENV_SEARCH, "0")
+    with pytest.warns(FontFallbackWarning, match="fonts-ipaexfont-gothic"):
+        pdf = render_notice(NOTICE)
+    assert not font_info().embedded and font_info().name == fonts.CID_FALLBACK
+    assert any("missing.ttf" in s for s in font_info().skipped)
+    assert "/HeiseiKakuGo-W5" in fonts_of(pdf)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        render_notice(NOTICE)
+        render_certificate(CERT)
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
+
+
+def test_configure_font_skips_cff_otf(tmp_path, monkeypatch):
+    otf = tmp_path / "font.otf"
+    otf.write_bytes(b"OTTO" + bytes(64))
+    monkeypatch.delenv(fonts.ENV_FONT, raising=False)
+    fonts.configure_font(otf, search_system=False)
+    with pytest.warns(FontFallbackWarning):
+        assert not fonts.font_is_embedded()
+    assert "CFF" in font_info().skipped[0]
+
+
+def test_import_does_not_load_reportlab():
+    code = "import sys, esurety_tui.documents; print(sorted(m for m in sys.modules if m.startswith(('reportlab', 'textual'))))"
+    out = subprocess.run([sys.executable, "-X", "importtime", "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "[]"
+    assert "reportlab" not in out.stderr and "textual" not in out.stderr
+
+
+# ---- rendering to pixels --------------------------------------------------------------------
+
+
+def _dark_pixels(pdf: bytes, tmp_path: Path) -> tuple[int, int]:
+    """(dark pixels, all pixels) of page 1 rendered by pdftoppm as a PGM at 50 dpi."""
+    path = tmp_path / "doc.pdf"
+    path.write_bytes(pdf)
+    raw = subprocess.run(["pdftoppm", "-gray", "-r", "50", "-f", "1", "-l", "1", str(path)],
+                         capture_output=True, check=True).stdout
+    tokens, pos = [], 0
+    while len(tokens) < 4:  # magic, width, height, maxval (comments skipped)
+        m = re.compile(rb"\s*(#[^\n]*\n\s*)*(\S+)").match(raw, pos)
+        tokens.append(m.group(2))
+        pos = m.end()
+    assert tokens[0] == b"P5"
+    width, height = int(tokens[1]), int(tokens[2])
+    pixels = raw[pos + 1 : pos + 1 + width * height]
+    assert len(pixels) == width * height
+    return sum(1 for p in pixels if p < 160), width * height
+
+
+@pytest.mark.skipif(not shutil.which("pdftoppm"), reason="pdftoppm (poppler-utils) not installed")
+@pytest.mark.parametrize("which", ["notice", "certificate"])
+def test_page_renders_not_blank(which, tmp_path):
+    pdf = render_notice(NOTICE) if which == "notice" else render_certificate(CERT)
+    dark, total = _dark_pixels(pdf, tmp_path)
+    assert dark > total * 0.01, (dark, total)
+
+
+# ---- certificate ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("version_kind", ["新規", "訂正", "変更", "取消"])
+def test_certificate_each_version(version_kind):
+    data = replace(CERT, version_kind=version_kind, version_no=2)
+    pdf = render_certificate(data)
+    assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
+    assert_contains(
+        pdf, "前払金保証書", "保証契約番号", "35072-00000M", "保証金額", "20,000,000円", "請負金額",
+        "50,000,000円", "工事名", "河川維持（〇〇）工事", "工事場所", "川崎市川崎区〇〇町地内",
+        "発注者", "川崎市長", "受注者", "〇〇建設 株式会社", "保証開始日", "令和5年4月3日", "保証期限",
+        "令和6年3月29日", "預託金融機関", "〇〇銀行　××支店", f"第2版 {version_kind}", "発行日時",
+        "令和5年4月3日 13:00", "東日本建設業保証株式会社",
+    )
+    text = text_of(pdf)
+    assert ("前払金保証書（取消）" in text) == (version_kind == "取消")
+    assert PdfReader(io.BytesIO(pdf)).metadata.title == data.title
+
+
+def test_certificate_cancelled_is_marked():
+    text = text_of(render_certificate(replace(CERT, version_kind="取消", version_no=3)))
+    assert "前払金保証書（取消）" in text
+    assert "取り消されました" in text
+    assert text.count("取消") >= 3  # title, 版 and the stamp
+
+
+def test_contract_certificate_with_jv():
+    data = replace(CERT, kind="contract", deposit_bank="", jv_name="〇〇・△△特定建設工事共同企業体")
+    pdf = render_certificate(data)
+    assert_contains(pdf, "契約保証書", "JV名", "〇〇・△△特定建設工事共同企業体")
+    assert "預託金融機関" not in text_of(pdf)
+    assert "JV名" not in text_of(render_certificate(CERT))
+
+
+def test_certificate_unknown_kind():
+    with pytest.raises(ValueError):
+        render_certificate(replace(CERT, kind="bogus"))
+
+
+# ---- determinism and output -----------------------------------------------------------------
+
+
+def test_deterministic_bytes():
+    assert render_notice(NOTICE) == render_notice(NOTICE)
+    assert render_certificate(CERT) == render_certificate(CERT)
+    assert render_notice(NOTICE) != render_notice(replace(NOTICE, auth_key="Z28YUE4J3Bua"))
+
+
+def test_write_atomic(tmp_path):
+    target = tmp_path / "out" / "sub" / notice_filename("35072-00000M")
+    assert write_atomic(target, b"%PDF-1 first") == target
+    write_atomic(target, b"%PDF-1 second")
+    assert target.read_bytes() == b"%PDF-1 second"
+    assert sorted(p.name for p in target.parent.iterdir()) == [target.name]
+
+
+def test_write_atomic_failure_leaves_nothing(tmp_path, monkeypatch):
+    def boom(src, dst):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(output.os, "replace", boom)
+    target = tmp_path / "x.pdf"
+    with pytest.raises(OSError, match="disk full"):
+        write_atomic(target, b"data")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_filenames():
+    assert notice_filename("35072-00000M") == "認証キーのお知らせ_35072-00000M.pdf"
+    assert certificate_filename("35072-00000M", "advance", 2) == "前払金保証書_35072-00000M_第2版.pdf"
+    assert certificate_filename("35072-00000M", "contract", 1) == "契約保証書_35072-00000M_第1版.pdf"
+    assert "/" not in notice_filename("../../etc/passwd")
+
+
+def test_empty_and_odd_values_render():
+    empty = NoticeData(date(2019, 5, 1), "", "", "", "", "", "")
+    assert_contains(render_notice(empty), "令和元年5月1日", "認証キー")
+    odd_key = render_notice(replace(NOTICE, auth_key="キー<b>\x1b[0m"))
+    assert "キー<b>" in text_of(odd_key)
+    blank = replace(CERT, work_name="", work_place="", orderer_name="", contractor_name="", deposit_bank="")
+    assert_contains(render_certificate(blank), "保証契約番号", "35072-00000M")
