@@ -37,6 +37,7 @@ class NetDeskApp(App[None]):
         self.session: Session | None = session
         self.db_ready = threading.Event()
         self.db_error: str | None = None
+        self.last_export: Path | None = None
 
     # start-up -----------------------------------------------------------------
 
@@ -149,22 +150,30 @@ class NetDeskApp(App[None]):
             contracts.note_key_copied(self.session, number)
 
     def deliver_pdf(self, filename: str, data: bytes) -> None:
-        """Hand a PDF to the user: downloads folder in a terminal, a browser download on the web."""
-        import io
-        import os
+        """Hand a PDF to the user. Call from a worker thread.
 
-        target = os.environ.get("ESURETY_EXPORTS")
-        buffer = io.BytesIO(data)
-        buffer.name = filename
-        key = self.deliver_binary(buffer, save_directory=target, save_filename=filename, mime_type="application/pdf")
-        if key is None:  # no driver (should not happen in a running app): fall back to the exports folder
-            from ..services.exports import save_to_exports
+        In a terminal the file is written atomically to the exports folder (``esurety locate``);
+        under textual-serve ``deliver_binary`` starts a browser download."""
+        if self.is_web:
+            import io
 
+            buffer = io.BytesIO(data)
+            self.call_from_thread(
+                self.deliver_binary, buffer, save_filename=filename, mime_type="application/pdf"
+            )
+            return
+        from ..services.exports import save_to_exports
+
+        try:
             path = save_to_exports(filename, data)
-            self.notify(f"PDFを保存しました: {path}", title="印刷")
+        except OSError as e:
+            self.call_from_thread(self.notify, f"PDFを保存できませんでした: {e}", severity="error", timeout=12)
+            return
+        self.last_export = path
+        self.call_from_thread(self.notify, f"PDFを保存しました: {path}", title="印刷", timeout=12)
 
     def on_delivery_complete(self, event) -> None:
-        self.notify(f"PDFを保存しました: {event.path}", title="印刷", timeout=12)
+        self.notify(f"PDFをダウンロードしました: {event.path}", title="印刷", timeout=12)
 
     def on_delivery_failed(self, event) -> None:
         self.notify(f"PDFを保存できませんでした: {event.exception}", severity="error", timeout=12)

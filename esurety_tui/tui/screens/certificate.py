@@ -18,7 +18,7 @@ from .base import NetDeskScreen
 
 def certificate_table(c: CertificateView) -> Table:
     t = Table(show_header=False, expand=True, show_lines=False, box=None, padding=(0, 1))
-    t.add_column(style="bold", no_wrap=True, width=14)
+    t.add_column(style="bold", no_wrap=True, width=16)
     t.add_column(ratio=1)
     rows = [
         ("保証契約番号", c.contract_number),
@@ -101,4 +101,4 @@ class CertificateScreen(NetDeskScreen):
         except ServiceError as e:
             self.app.call_from_thread(self.notify, str(e), severity="error")
             return
-        self.app.call_from_thread(self.netdesk.deliver_pdf, name, data)
+        self.netdesk.deliver_pdf(name, data)

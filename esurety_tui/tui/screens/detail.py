@@ -137,4 +137,4 @@ class DetailScreen(NetDeskScreen):
         except ServiceError as e:
             self.app.call_from_thread(self.notify, str(e), severity="error")
             return
-        self.app.call_from_thread(self.netdesk.deliver_pdf, name, data)
+        self.netdesk.deliver_pdf(name, data)

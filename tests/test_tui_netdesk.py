@@ -1,0 +1,234 @@
+"""Pilot tests of ログイン, 全体トップ, 電子保証概要, 電子保証, help and the command palette (80×24)."""
+
+from __future__ import annotations
+
+import pytest
+from pypdf import PdfReader
+
+from esurety_tui.services import auth
+from esurety_tui.services.contracts import lookup_key
+from esurety_tui.tui.app import NetDeskApp
+from esurety_tui.tui.screens.certificate import CertificateScreen
+from esurety_tui.tui.screens.detail import DetailScreen
+from esurety_tui.tui.screens.help import HelpScreen
+from esurety_tui.tui.screens.login import LoginScreen
+from esurety_tui.tui.screens.top import TopScreen
+from tui_helpers import screen_text, settle, type_text
+
+SIZE = (80, 24)
+
+
+async def test_login_by_keyboard_shows_company_in_header(demo_db):
+    app = NetDeskApp()
+    async with app.run_test(size=SIZE) as pilot:
+        assert isinstance(app.screen, LoginScreen)
+        assert "ようこそ、ネットデスクへ" in screen_text(app)
+        await type_text(pilot, "demo")
+        await pilot.press("enter")
+        await type_text(pilot, "demo")
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert isinstance(app.screen, TopScreen)
+        assert app.session.company_name == "〇〇建設 株式会社"
+        text = screen_text(app)
+        assert "〇〇建設 株式会社 様" in text
+        assert "全体トップへ" in text and "ログアウト" in text
+
+
+@pytest.mark.parametrize("login, password", [("demo", "wrong"), ("nobody", "demo")])
+async def test_wrong_login_says_one_thing_and_keeps_login_screen(demo_db, login, password):
+    app = NetDeskApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await type_text(pilot, login)
+        await pilot.press("enter")
+        await type_text(pilot, password)
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert isinstance(app.screen, LoginScreen)
+        assert app.session is None
+        assert auth.WRONG_LOGIN in screen_text(app)
+        assert app.screen.query_one("#password").value == ""
+
+
+async def test_search_narrows_list_and_hides_other_company(demo_session):
+    app = NetDeskApp(session=demo_session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        before = app.screen.window.total
+        await pilot.press("ctrl+f")
+        await type_text(pilot, "河川")
+        await pilot.pause(0.3)
+        await settle(pilot, app)
+        top = app.screen
+        numbers = [r.number for r in top._rows]
+        assert "35072-00000M" in numbers
+        assert all("河川" in r.work_name for r in top._rows)
+        assert top.window.total == len(numbers) < before
+        text = screen_text(app)
+        assert "35072-00000M" in text and "50,000,000円" in text
+        assert "鶴見川" not in text  # demo2's 鶴見川河川改修工事
+
+
+async def test_open_contract_key_matches_shell_and_copy(demo_session):
+    app = NetDeskApp(session=demo_session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("ctrl+f")
+        await type_text(pilot, "35072")
+        await pilot.press("enter")  # back to the list
+        await settle(pilot, app)
+        await pilot.press("enter")  # 詳細
+        await settle(pilot, app)
+        assert isinstance(app.screen, DetailScreen)
+        key = lookup_key("35072-00000M")
+        text = screen_text(app)
+        assert key in text
+        for label in ("保証契約番号", "請負契約者", "工事名", "発注者名", "請負金額", "保証金額", "商品名", "預託金融機関"):
+            assert label in text
+        assert "2023/04/03 13:00" in text and "新規" in text
+        await pilot.press("f6")
+        assert app.clipboard == key
+        await pilot.pause()
+        assert key in screen_text(app)  # still on screen after copying
+
+
+async def test_print_notice_writes_pdf_with_key(demo_session, tmp_path):
+    app = NetDeskApp(session=demo_session)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_contract("35072-00000M")
+        await settle(pilot, app)
+        await pilot.press("f5")
+        await settle(pilot, app)
+        path = app.last_export
+        assert path is not None and path.parent == tmp_path / "exports"
+        text = "".join(p.extract_text() for p in PdfReader(path).pages)
+        assert lookup_key("35072-00000M") in text and "35072-00000M" in text
+        messages = [n.message for n in app._notifications]
+        assert f"PDFを保存しました: {path}" in messages  # says where it went
+
+
+async def test_history_row_opens_certificate_and_back(demo_session):
+    app = NetDeskApp(session=demo_session)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_contract("35072-00000M")
+        await settle(pilot, app)
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert isinstance(app.screen, CertificateScreen)
+        text = screen_text(app)
+        assert "前払金保証書（新規）" in text and "20,000,000円" in text and "令和5年4月3日 13:00" in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, DetailScreen)
+        await pilot.press("f2")
+        assert isinstance(app.screen, TopScreen)
+
+
+async def test_changed_and_corrected_history(demo_session):
+    app = NetDeskApp(session=demo_session)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_contract("35023-00001G")  # 横浜市長, with a 変更
+        await settle(pilot, app)
+        text = screen_text(app)
+        assert "変更" in text and "36,000,000 円" in text
+        rows = app.screen.query_one("#history").row_count
+        assert rows == 2
+
+
+async def test_tabs_switch_to_electronic_and_history(demo_session):
+    app = NetDeskApp(session=demo_session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        all_total = app.screen.window.total
+        await pilot.press("f6")
+        await settle(pilot, app)
+        assert app.screen.window.tab == "electronic"
+        assert app.screen.window.total < all_total  # the paper one (相模原市長) is not there
+        assert "相模原" not in screen_text(app)
+        await pilot.press("f6")
+        await settle(pilot, app)
+        assert app.screen.window.tab == "history"
+        assert "電子保証発行日時" in screen_text(app)
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert isinstance(app.screen, CertificateScreen)
+
+
+async def test_help_on_every_page(demo_session):
+    app = NetDeskApp(session=demo_session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        assert "全体トップのヘルプ" in screen_text(app)
+        await pilot.press("escape")
+        app.open_contract("35072-00000M")
+        await settle(pilot, app)
+        await pilot.press("f1")
+        assert "保証契約一覧のヘルプ" in screen_text(app)
+        assert "F6" in screen_text(app)
+
+
+async def test_command_palette_jumps_to_contract(demo_session):
+    app = NetDeskApp(session=demo_session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("ctrl+p")
+        await type_text(pilot, "35072")
+        await pilot.pause(0.8)
+        await pilot.press("enter")
+        await settle(pilot, app)
+        assert isinstance(app.screen, DetailScreen)
+        assert app.screen.detail.number == "35072-00000M"
+
+
+async def test_logout_returns_to_login(demo_session):
+    app = NetDeskApp(session=demo_session)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_contract("35072-00000M")
+        await settle(pilot, app)
+        await pilot.press("f3")
+        await settle(pilot, app)
+        assert isinstance(app.screen, LoginScreen)
+        assert app.session is None
+
+
+async def test_user_text_is_shown_literally(demo_session):
+    from esurety_tui.store.models import Guarantee
+
+    hostile = "[bold]x[/] \x1b[31m赤"
+    Guarantee.update(work_name=hostile).where(Guarantee.number == "35072-00000M").execute()
+    app = NetDeskApp(session=demo_session)
+    async with app.run_test(size=(120, 30)) as pilot:
+        app.open_contract("35072-00000M")
+        await settle(pilot, app)
+        text = screen_text(app)
+        assert "[bold]x[/]" in text
+        assert "\x1b" not in text and "\\x1b[31m赤" in text
+
+
+async def test_paging_moves_window_past_the_edge(demo_session):
+    from esurety_tui.services import demo
+
+    demo.add_synthetic(120)
+    app = NetDeskApp(session=demo_session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        top = app.screen
+        assert top.window.total > 120
+        assert len(top._rows) == 50  # a window, not the whole table
+        await pilot.press("f8")
+        await settle(pilot, app)
+        assert top.window.offset == 50
+        assert "51" in screen_text(app)
+        await pilot.press("up")
+        await settle(pilot, app)
+        assert top.window.offset == 0
+
+
+async def test_resize_keeps_list(demo_session):
+    app = NetDeskApp(session=demo_session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.resize_terminal(120, 40)
+        await settle(pilot, app)
+        assert "35072-00000M" in screen_text(app)
