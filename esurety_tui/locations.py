@@ -63,7 +63,7 @@ def exports_dir() -> Path:
 
 
 def load_config() -> dict:
-    """The optional TOML config (keys: database, pdf_font, smtp_host, smtp_port, smtp_user, mail_from)."""
+    """The optional TOML config (keys: database, pdf_font, smtp_host, smtp_port, smtp_user, smtp_password, mail_from, [keymap])."""
     path = config_file()
     if not path.is_file():
         return {}

@@ -137,7 +137,7 @@ class Validation:
 
     def first_problem(self) -> str | None:
         """Key of the first wrong field in FIELDS order."""
-        return next(iter(self.problems), None)
+        return next((f.key for f in FIELDS if f.key in self.problems), None)
 
 
 _EMAIL = re.compile(

@@ -75,7 +75,11 @@ def terms_for(orderer_id: str | int | None) -> OrdererTerms | None:
 
 
 def validate(raw: dict[str, str]) -> Validation:
-    return validate_application(raw, terms_for(raw.get("orderer_id")))
+    v = validate_application(raw, terms_for(raw.get("orderer_id")))
+    branch = v.values.get("branch_id")
+    if branch is not None and "branch_id" not in v.problems and not Branch.get_or_none(Branch.id == branch):
+        v.problems["branch_id"] = "「申込送信先」は一覧から選んでください。"
+    return v
 
 
 def _own(session: Session, application_id: int) -> Application:
@@ -121,6 +125,7 @@ def save_draft(session: Session, application_id: int, raw: dict[str, str]) -> No
     """Store the raw typed text (even invalid) of a draft. Cheap enough to call on every keystroke."""
     clean = {k: str(v) for k, v in raw.items() if k in FIELD_BY_KEY}
     with transaction():
+        _own(session, application_id)  # another company's id: NotFound, not a misleading state error
         n = (
             Application.update(
                 draft=json.dumps(clean, ensure_ascii=False),

@@ -45,33 +45,47 @@ _DUMMY_HASH: str | None = None
 
 
 def login(login_id: str, password: str) -> Session:
-    """A Session, or LoginFailed with one message that does not say which part was wrong."""
+    """A Session, or LoginFailed with one message that does not say which part was wrong.
+
+    The failure count is committed before LoginFailed is raised (raising inside the transaction
+    would roll it back, and the lock-out would never happen). The slow argon2 check runs outside
+    the write transaction so that one log-in does not hold the database lock for everyone.
+    """
     global _DUMMY_HASH
     login_id = login_id.strip()
+    user = User.get_or_none(User.login == login_id)
+    if user is None:
+        # Same work as a real check, so timing does not tell which logins exist.
+        if _DUMMY_HASH is None:
+            _DUMMY_HASH = hash_password("not-a-password")
+        _verify(_DUMMY_HASH, password)
+        raise LoginFailed(WRONG_LOGIN)
+    t = now()
+    if user.locked_until and user.locked_until > t:
+        raise LoginFailed(LOCKED)
+    ok = _verify(user.password_hash, password)
+    failure: str | None = None
     with transaction():
-        user = User.get_or_none(User.login == login_id)
-        if user is None:
-            # Same work as a real check, so timing does not tell which logins exist.
-            if _DUMMY_HASH is None:
-                _DUMMY_HASH = hash_password("not-a-password")
-            _verify(_DUMMY_HASH, password)
-            raise LoginFailed(WRONG_LOGIN)
-        t = now()
+        user = User.get_by_id(user.id)  # again, under the write lock: another process may have counted
         if user.locked_until and user.locked_until > t:
-            raise LoginFailed(LOCKED)
-        if not _verify(user.password_hash, password):
+            failure = LOCKED
+        elif not ok:
             user.failed_logins += 1
+            failure = WRONG_LOGIN
             if user.failed_logins >= MAX_FAILURES:
                 user.locked_until = t + timedelta(minutes=LOCK_MINUTES)
                 user.failed_logins = 0
+                failure = LOCKED
                 audit.record(user.login, "login.locked")
             user.save()
-            raise LoginFailed(LOCKED if user.locked_until and user.locked_until > t else WRONG_LOGIN)
-        if user.failed_logins or user.locked_until:
-            user.failed_logins = 0
-            user.locked_until = None
-            user.save()
-        audit.record(user.login, "login")
+        else:
+            if user.failed_logins or user.locked_until:
+                user.failed_logins = 0
+                user.locked_until = None
+                user.save()
+            audit.record(user.login, "login")
+    if failure:
+        raise LoginFailed(failure)
     return session_for(user)
 
 

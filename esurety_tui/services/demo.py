@@ -49,7 +49,7 @@ def _raw(orderer: Orderer, branch: Branch, **over: str) -> dict[str, str]:
     raw.update(
         orderer_id=str(orderer.id), branch_id=str(branch.id), work_place="神奈川県川崎市",
         contract_date="20230401", start_date="20230403", end_date="20240329", award_date="20230320",
-        bid_rounds="1", bidders="5", disqualified="0", email="soumu@ejcs.co.jp",
+        bid_rounds="1", bidders="5", disqualified="0", email="soumu@example.jp",  # demo mail never goes to a real domain
         send_name="〇〇建設 株式会社", send_zip="231-8463",
         send_address="神奈川県 横浜市 中区 尾上町 1-6", send_building="I CON 関内ビル 2階",
         receive_month="4", receive_day="10",

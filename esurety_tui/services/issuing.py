@@ -9,6 +9,7 @@ from typing import Any
 from ..clock import now
 from ..domain.auth_key import generate_key
 from ..domain.contract_number import make_contract_number
+from ..domain.text import to_fullwidth
 from ..store import queries
 from ..store.db import transaction
 from ..store.models import Application, CertificateVersion, Company, Guarantee, Orderer
@@ -127,6 +128,8 @@ def issue(
             audit.record(session.login, "guarantee.issue", g.number)
             if g.electronic and app.notify == "yes" and app.email:
                 mail.queue(g, app.email, company.name)
+    # After commit: a slow or failing mail server never rolls back an issue; failures stay queued.
+    mail.deliver_pending()
     return [g.number for g in made]
 
 
@@ -140,6 +143,9 @@ def amend(session: Session, number: str, kind: str, *, at: datetime | None = Non
     unknown = set(changes) - allowed
     if unknown:
         raise InvalidState(f"変更できない項目: {', '.join(sorted(unknown))}")
+    if isinstance(changes.get("deposit_bank"), str):
+        # 預託金融機関 is 全角, as on the form: a correction typed half-width is converted, not stored as is.
+        changes["deposit_bank"] = to_fullwidth(changes["deposit_bank"].strip())
     at = at or now()
     with transaction():
         g = Guarantee.get_or_none(Guarantee.number == number)

@@ -1,7 +1,8 @@
 """電子保証（認証キー）発行完了のお知らせ. The mail never contains the authentication key.
 
 Queued in the issuing transaction; delivered after commit over SMTP when configured (config
-``smtp_host``), otherwise written as an .eml file to the outbox folder.
+``smtp_host``, ``smtp_port``, and ``smtp_user``/``smtp_password`` for STARTTLS log-in), otherwise
+written as an .eml file to the outbox folder. A failed delivery stays queued and is retried.
 """
 
 from __future__ import annotations
@@ -58,12 +59,18 @@ def deliver_pending() -> int:
     sender = config.get("mail_from", "netdesk@example.invalid")
     delivered = 0
     for mail in Mail.select().where(Mail.status == "queued").order_by(Mail.id):
+        # Claim the row first: two processes delivering at once never send the same mail twice.
+        if not Mail.update(status="sending").where(Mail.id == mail.id, Mail.status == "queued").execute():
+            continue
         msg = _message(mail, sender)
         try:
             if config.get("smtp_host"):
                 import smtplib
 
                 with smtplib.SMTP(config["smtp_host"], int(config.get("smtp_port", 25)), timeout=30) as smtp:
+                    if config.get("smtp_user"):
+                        smtp.starttls()
+                        smtp.login(config["smtp_user"], config.get("smtp_password", ""))
                     smtp.send_message(msg)
                 status = "sent"
             else:
@@ -72,8 +79,8 @@ def deliver_pending() -> int:
                 path = Path(folder) / f"{mail.id:06d}.eml"
                 path.write_bytes(bytes(msg))
                 status = "outbox"
-        except OSError:
-            Mail.update(status="failed").where(Mail.id == mail.id).execute()
+        except OSError:  # smtplib errors are OSErrors: back in the queue for the next delivery
+            Mail.update(status="queued").where(Mail.id == mail.id).execute()
             continue
         Mail.update(status=status, sent_at=now()).where(Mail.id == mail.id).execute()
         delivered += 1

@@ -5,6 +5,7 @@ inside one transaction per step. Steps use ``playhouse.migrate`` so they work on
 History:
   1  first release
   2  login lock-out (user.failed_logins, user.locked_until); guarantee.search_text for 検索
+  3  indexes for the newest-first 保証契約一覧 / 電子保証履歴一覧 windows
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from playhouse.migrate import PostgresqlMigrator, SchemaMigrator, SqliteMigrator
 
 from .models import MODELS, Guarantee, SchemaVersion
 
-LATEST = 2
+LATEST = 3
 
 
 def _migrator(db: Database) -> SchemaMigrator:
@@ -38,12 +39,22 @@ def _to_2(db: Database) -> None:
     )
     from .queries import refresh_search_text
 
-    for g in Guarantee.select():
+    # Only the columns version 2 is known to have: a step must keep working when later versions
+    # add columns to the model (selecting every model column would fail on a version-1 table).
+    for g in Guarantee.select(Guarantee.id, Guarantee.number, Guarantee.orderer, Guarantee.work_name):
         refresh_search_text(g)
         g.save(only=[Guarantee.search_text])
 
 
-STEPS: dict[int, Callable[[Database], None]] = {2: _to_2}
+def _to_3(db: Database) -> None:
+    from .models import CertificateVersion
+
+    # CREATE INDEX IF NOT EXISTS for every index the models declare: standard SQL on both backends.
+    for model in (Guarantee, CertificateVersion):
+        model._schema.create_indexes(safe=True)
+
+
+STEPS: dict[int, Callable[[Database], None]] = {2: _to_2, 3: _to_3}
 
 
 def current_version(db: Database) -> int:
@@ -64,8 +75,23 @@ def migrate(db: Database) -> int:
         if not db.table_exists("schema_version"):
             db.create_tables([SchemaVersion])
     while version < LATEST:
-        with db.atomic():
+        # On SQLite, adding a NOT NULL column rebuilds the table (copy, DROP, rename). With foreign
+        # keys on, that DROP deletes every row first and fires ON DELETE actions: certificate
+        # versions would be CASCADE-deleted, mail/application links SET NULL. migration_context
+        # turns foreign keys off (outside the transaction, where the pragma works) for the step.
+        with _migrator(db).migration_context():
             STEPS[version + 1](db)
+            _check_foreign_keys(db)
             version += 1
             SchemaVersion.create(version=version)
     return version
+
+
+def _check_foreign_keys(db: Database) -> None:
+    """Refuse (roll the step back) if a step left a dangling reference while checks were off."""
+    from peewee import SqliteDatabase
+
+    if isinstance(db, SqliteDatabase):
+        bad = db.execute_sql("PRAGMA foreign_key_check").fetchall()
+        if bad:
+            raise RuntimeError(f"migration left broken foreign keys: {bad[:5]}")

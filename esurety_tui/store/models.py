@@ -178,7 +178,14 @@ class Guarantee(BaseModel):
     search_text = TextField(default="")  # NFKC + casefold of number, orderer and work name
 
     class Meta:
-        indexes = ((("company", "number"), False), (("company", "electronic"), False))
+        # 保証契約一覧 windows are newest first (issued_at DESC, id DESC): these let the database walk
+        # an index backwards instead of sorting every row (contractor: all / electronic; branch).
+        indexes = (
+            (("company", "number"), False),
+            (("company", "electronic", "issued_at", "id"), False),
+            (("company", "issued_at", "id"), False),
+            (("issued_at", "id"), False),
+        )
 
 
 class CertificateVersion(BaseModel):
@@ -200,7 +207,8 @@ class CertificateVersion(BaseModel):
     note = TextField(default="")
 
     class Meta:
-        indexes = ((("guarantee", "seq"), True),)
+        # 電子保証履歴一覧 is newest first: (issued_at, id) serves its ORDER BY.
+        indexes = ((("guarantee", "seq"), True), (("issued_at", "id"), False))
 
 
 class AuditLog(BaseModel):

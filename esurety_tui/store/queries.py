@@ -1,62 +1,107 @@
-"""Read queries shared by services. Every contractor query is scoped by company id."""
+"""Read queries shared by services. Every contractor query is scoped by company id.
+
+The 保証契約一覧 windows are ordered newest first (issued_at DESC, id DESC), which the indexes
+on guarantee (company_id, issued_at, id) / (company_id, electronic, issued_at, id) / (issued_at,
+id) and on certificate_version (issued_at, id) serve without sorting. A window is read in two
+steps: the ids of the window (an index walk that skips ``offset`` entries without reading rows),
+then those rows with their orderer. Counts do not join the orderer (guarantee.orderer is a NOT NULL
+foreign key, so the join never removes a row). Plain SQL only: SQLite and PostgreSQL alike.
+"""
 
 from __future__ import annotations
 
 from peewee import JOIN, fn
 
-from ..domain.text import search_key
 from .models import CertificateVersion, Guarantee, Orderer
 
 TABS = ("all", "electronic", "history")
 
 
+def _search_words(text: str) -> list[str]:
+    # domain.text (and jaconv) are imported on the first search, not by every `esurety key`.
+    from ..domain.text import search_key
+
+    return search_key(text.strip()).split()
+
+
 def refresh_search_text(g: Guarantee) -> None:
+    from ..domain.text import search_key
+
     orderer = Orderer.get_by_id(g.orderer_id).name
     g.search_text = search_key(f"{g.number} {orderer} {g.work_name}")
 
 
-def _guarantees(company_id: int | None, text: str, electronic_only: bool):
-    q = Guarantee.select(Guarantee, Orderer).join(Orderer)
+def _filtered(q, company_id: int | None, text: str, electronic_only: bool):
+    """``q`` (a select from Guarantee) narrowed to a company, the electronic tab and the words."""
     if company_id is not None:
         q = q.where(Guarantee.company == company_id)
     if electronic_only:
         q = q.where(Guarantee.electronic == True)  # noqa: E712
-    term = search_key(text.strip())
-    for word in term.split():
+    for word in _search_words(text):
         q = q.where(Guarantee.search_text.contains(word))
     return q
 
 
+def _guarantee_order():
+    return (Guarantee.issued_at.desc(), Guarantee.id.desc())
+
+
 def guarantee_page(company_id: int | None, text: str, tab: str, offset: int, limit: int):
-    q = _guarantees(company_id, text, tab == "electronic")
-    return list(q.order_by(Guarantee.issued_at.desc(), Guarantee.id.desc()).offset(offset).limit(limit))
+    ids = (
+        _filtered(Guarantee.select(Guarantee.id), company_id, text, tab == "electronic")
+        .order_by(*_guarantee_order())
+        .offset(offset)
+        .limit(limit)
+    )
+    q = (
+        Guarantee.select(Guarantee, Orderer)
+        .join(Orderer)
+        .where(Guarantee.id.in_(ids))
+        .order_by(*_guarantee_order())
+    )
+    return list(q)
 
 
 def guarantee_count(company_id: int | None, text: str, tab: str) -> int:
-    return _guarantees(company_id, text, tab == "electronic").count()
+    q = _filtered(Guarantee.select(fn.COUNT(Guarantee.id)), company_id, text, tab == "electronic")
+    return q.scalar() or 0
 
 
-def _history(company_id: int | None, text: str):
+def _history(q, company_id: int | None, text: str):
+    """``q`` (a select from CertificateVersion) joined to its guarantee and narrowed."""
+    q = q.join(Guarantee).where(
+        CertificateVersion.superseded == False, Guarantee.electronic == True  # noqa: E712
+    )
+    if company_id is not None:
+        q = q.where(Guarantee.company == company_id)
+    for word in _search_words(text):
+        q = q.where(Guarantee.search_text.contains(word))
+    return q
+
+
+def _history_order():
+    return (CertificateVersion.issued_at.desc(), CertificateVersion.id.desc())
+
+
+def history_page(company_id: int | None, text: str, offset: int, limit: int):
+    ids = (
+        _history(CertificateVersion.select(CertificateVersion.id), company_id, text)
+        .order_by(*_history_order())
+        .offset(offset)
+        .limit(limit)
+    )
     q = (
         CertificateVersion.select(CertificateVersion, Guarantee, Orderer)
         .join(Guarantee)
         .join(Orderer)
-        .where(CertificateVersion.superseded == False, Guarantee.electronic == True)  # noqa: E712
+        .where(CertificateVersion.id.in_(ids))
+        .order_by(*_history_order())
     )
-    if company_id is not None:
-        q = q.where(Guarantee.company == company_id)
-    for word in search_key(text.strip()).split():
-        q = q.where(Guarantee.search_text.contains(word))
-    return q
-
-
-def history_page(company_id: int | None, text: str, offset: int, limit: int):
-    q = _history(company_id, text).order_by(CertificateVersion.issued_at.desc(), CertificateVersion.id.desc())
-    return list(q.offset(offset).limit(limit))
+    return list(q)
 
 
 def history_count(company_id: int | None, text: str) -> int:
-    return _history(company_id, text).count()
+    return _history(CertificateVersion.select(fn.COUNT(CertificateVersion.id)), company_id, text).scalar() or 0
 
 
 def visible_versions(guarantee_id: int) -> list[CertificateVersion]:

@@ -1,0 +1,321 @@
+"""The `esurety` command line: in subprocesses where exit codes, streams and imports matter,
+in-process through cli.main where that is enough."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from esurety_tui import cli
+from esurety_tui.domain.contract_number import make_contract_number
+from esurety_tui.store import migrations, queries
+from esurety_tui.store.db import close_database, init_database
+from esurety_tui.store.models import Company, Guarantee, SchemaVersion, User
+
+COMMANDS = ("init", "demo", "key", "contracts", "locate", "user", "notice", "certificate")
+SEED_NUMBER, SEED_KEY = "35072-00000M", "Z28YUE4J3Bux"
+
+
+def _env(home: Path, **extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    for name in ("ESURETY_DATABASE", "ESURETY_EXPORTS", "ESURETY_FROZEN_TIME"):
+        env.pop(name, None)
+    env.update(ESURETY_HOME=str(home), PYTHONIOENCODING="utf-8", COLUMNS="80", **extra)
+    return env
+
+
+def run(home: Path, *args: str, stdin: str | None = None, cwd: Path | None = None,
+        python_flags: tuple[str, ...] = (), **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, *python_flags, "-m", "esurety_tui", *args],
+        input=stdin, capture_output=True, text=True, encoding="utf-8", env=_env(home, **env),
+        cwd=cwd or home.parent, timeout=120,
+    )
+
+
+@pytest.fixture(scope="module")
+def demo_home(tmp_path_factory) -> Path:
+    """A home whose default database was filled by `esurety demo` (read-only for the tests)."""
+    home = tmp_path_factory.mktemp("cli") / "home"
+    done = run(home, "demo")
+    assert done.returncode == 0, done.stderr
+    return home
+
+
+@pytest.fixture
+def home_with_demo(tmp_path, demo_template) -> Path:
+    """This test's ESURETY_HOME with a private copy of the demo database as the default database."""
+    home = tmp_path / "home"
+    home.mkdir(parents=True, exist_ok=True)
+    shutil.copy(demo_template, home / "esurety.sqlite3")
+    return home
+
+
+# --- help ------------------------------------------------------------------------------------
+
+
+def test_help_lists_every_command(tmp_path):
+    done = run(tmp_path / "home", "--help")
+    assert done.returncode == 0
+    assert done.stdout.startswith("usage: esurety ")
+    section = done.stdout.split("\ncommands:\n", 1)[1]
+    listed = re.findall(r"^    ([a-z]+)\s+\S", section, re.M)
+    assert tuple(listed) == COMMANDS
+    assert not (tmp_path / "home").exists()  # --help touches no database
+
+
+@pytest.mark.parametrize("argv", [[c] for c in COMMANDS if c != "user"] + [["user"], ["user", "add"]])
+def test_each_command_has_its_own_help(argv, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        cli.main([*argv, "--help"])
+    assert exit_.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"usage: esurety {' '.join(argv)}")
+    assert "-h, --help" in out
+
+
+# --- key ---------------------------------------------------------------------------------------
+
+
+def test_demo_then_key_prints_the_seed_key(tmp_path):
+    home = tmp_path / "home"
+    first = run(home, "demo")
+    assert (first.returncode, first.stderr) == (0, "")
+    assert first.stdout.splitlines()[0] == "デモデータを読み込みました。"
+    assert "demo / demo" in first.stdout
+    for _ in range(2):
+        done = run(home, "key", SEED_NUMBER)
+        assert (done.returncode, done.stdout, done.stderr) == (0, "Z28YUE4J3Bux\n", "")
+    again = run(home, "demo")
+    assert again.stdout.splitlines()[0] == "デモデータは読み込み済みです。"
+    # lower case and full-width are the same number
+    assert run(home, "key", "35072-00000m").stdout == "Z28YUE4J3Bux\n"
+    assert run(home, "key", "３５０７２－０００００Ｍ").stdout == "Z28YUE4J3Bux\n"
+
+
+def test_key_with_a_wrong_check_letter(demo_home):
+    done = run(demo_home, "key", "35072-00000A")
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert "チェック文字" in done.stderr and done.stderr.startswith("esurety: ")
+
+
+def test_key_with_a_malformed_number(demo_home):
+    done = run(demo_home, "key", "12345")
+    assert (done.returncode, done.stdout) == (2, "")
+    assert "形式" in done.stderr
+
+
+def test_key_of_an_unknown_or_paper_number(demo_home):
+    unknown = make_contract_number("35099", 12345)
+    done = run(demo_home, "key", unknown)
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr == f"esurety: 保証契約番号「{unknown}」の保証契約は見つかりません。\n"
+    paper = run(demo_home, "key", "35024-00002Y")  # 相模原市長: paper, no key
+    assert (paper.returncode, paper.stdout) == (1, "")
+    assert "35024-00002Y" in paper.stderr
+
+
+def test_demo_with_a_seed_is_reproducible(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert run(a, "demo", "--seed", "3").returncode == 0
+    assert run(b, "demo", "--seed", "3").returncode == 0
+    key_a = run(a, "key", "35023-00000W").stdout
+    assert re.fullmatch(r"[23456789A-HJ-NP-Za-km-np-z]{12}\n", key_a)
+    assert run(b, "key", "35023-00000W").stdout == key_a
+
+
+# --- contracts ---------------------------------------------------------------------------------
+
+
+def test_contracts_search_lists_every_company(demo_home):
+    done = run(demo_home, "contracts", "--search", "河川")
+    assert (done.returncode, done.stderr) == (0, "")
+    # The shell is the host operator's view: every company, newest first, tab-separated columns
+    # number / kind / orderer / work name / amount with 円.
+    assert done.stdout.splitlines() == [
+        "35025-00000G\t前払\t藤沢市長\t境川河川測量設計業務委託\t15,000,000円",
+        "31024-00000T\t前払\t横浜市長\t鶴見川河川改修工事\t70,000,000円",
+        "35024-00001M\t契約\t神奈川県知事\t相模川河川改修（その3）工事\t120,000,000円",
+        "35024-00000B\t前払\t神奈川県知事\t相模川河川改修（その3）工事\t120,000,000円",
+        "35023-00000W\t契約\t川崎市長\t河川維持（〇〇）工事\t50,000,000円",
+        "35072-00000M\t前払\t川崎市長\t河川維持（〇〇）工事\t50,000,000円",
+    ]
+
+
+def test_contracts_limit_and_no_match(demo_home):
+    assert len(run(demo_home, "contracts").stdout.splitlines()) == 13
+    assert len(run(demo_home, "contracts", "--limit", "2").stdout.splitlines()) == 2
+    none = run(demo_home, "contracts", "--search", "存在しない工事")
+    assert (none.returncode, none.stdout) == (0, "")
+
+
+def test_contracts_prints_control_characters_escaped(home_with_demo, capsys):
+    init_database(str(home_with_demo / "esurety.sqlite3"))
+    g = Guarantee.get(Guarantee.number == SEED_NUMBER)
+    g.work_name = "河川\x1b[2J\x1b]0;owned\x07工事\r"
+    queries.refresh_search_text(g)
+    g.save()
+    close_database()
+
+    assert cli.main(["contracts", "--search", "owned"]) == 0
+    out = capsys.readouterr().out
+    assert out == "35072-00000M\t前払\t川崎市長\t河川\\x1b[2J\\x1b]0;owned\\x07工事\\x0d\t50,000,000円\n"
+    assert "\x1b" not in out and "\x07" not in out and "\r" not in out
+
+
+def test_key_and_contracts_import_neither_textual_nor_reportlab(demo_home):
+    for args in (("key", SEED_NUMBER), ("contracts", "--search", "河川")):
+        done = run(demo_home, *args, python_flags=("-X", "importtime"))
+        assert done.returncode == 0
+        log = done.stderr.splitlines()
+        assert any(line.startswith("import time:") and "esurety_tui.store.db" in line for line in log)
+        assert any("peewee" in line for line in log)
+        offending = [line for line in log if "textual" in line or "reportlab" in line]
+        assert offending == [], args
+
+
+# --- user add ----------------------------------------------------------------------------------
+
+
+def test_user_add_with_the_password_on_stdin(tmp_path):
+    home = tmp_path / "home"
+    done = run(home, "user", "add", "bob", "--company", "テスト建設", stdin="s3cret-pw\n")
+    assert (done.returncode, done.stdout, done.stderr) == (0, "ユーザー「bob」を作成しました。\n", "")
+
+    from esurety_tui.services import auth
+
+    init_database(str(home / "esurety.sqlite3"))
+    session = auth.login("bob", "s3cret-pw")
+    assert (session.role, session.company_name, session.display_name) == ("contractor", "テスト建設", "テスト建設 様")
+    assert User.get(User.login == "bob").password_hash.startswith("$argon2id$")
+    close_database()
+
+    dup = run(home, "user", "add", "bob", "--company", "別の会社", stdin="other-pw\n")
+    assert (dup.returncode, dup.stdout) == (2, "")
+    assert "既に使われています" in dup.stderr
+    init_database(str(home / "esurety.sqlite3"))
+    assert [c.name for c in Company.select()] == ["テスト建設"]
+
+
+def test_user_add_for_a_branch(home_with_demo, monkeypatch, capsys):
+    from esurety_tui.services import auth
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO("branch-pw\n"))
+    assert cli.main(["user", "add", "kanagawa2", "--branch", "神奈川支店"]) == 0
+    assert capsys.readouterr().out == "ユーザー「kanagawa2」を作成しました。\n"
+    s = auth.login("kanagawa2", "branch-pw")
+    assert (s.role, s.branch_name, s.display_name) == ("branch", "神奈川支店", "神奈川支店")
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO("branch-pw\n"))
+    assert cli.main(["user", "add", "ghost", "--branch", "大阪支店"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == "esurety: 支店「大阪支店」がありません。\n"
+    assert User.get_or_none(User.login == "ghost") is None
+
+
+def test_user_add_needs_exactly_one_of_company_and_branch(tmp_path, capsys):
+    for argv in (["user", "add", "x"], ["user", "add", "x", "--company", "A", "--branch", "B"]):
+        with pytest.raises(SystemExit) as exit_:
+            cli.main(argv)
+        assert exit_.value.code == 2
+    assert not (tmp_path / "home" / "esurety.sqlite3").exists()
+
+
+def test_user_add_refuses_a_short_password(tmp_path):
+    done = run(tmp_path / "home", "user", "add", "eve", "--company", "A", stdin="abc\n")
+    assert (done.returncode, done.stdout) == (2, "")
+    assert "4文字以上" in done.stderr
+
+
+# --- init, locate, database selection ------------------------------------------------------------
+
+
+def test_init_makes_an_empty_migrated_database(tmp_path):
+    home = tmp_path / "home"
+    done = run(home, "init")
+    path = home / "esurety.sqlite3"
+    assert (done.returncode, done.stdout) == (0, f"データベースを用意しました: {path}\n")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    init_database(str(path))
+    assert Company.select().count() == 0
+    assert User.select().count() == 0
+    assert [r.version for r in SchemaVersion.select()] == [migrations.LATEST]
+
+
+def test_locate_prints_the_four_paths_under_home(tmp_path):
+    home = tmp_path / "home"
+    done = run(home, "locate")
+    assert done.returncode == 0
+    assert done.stdout.splitlines() == [
+        f"database  {home / 'esurety.sqlite3'}",
+        f"config    {home / 'config.toml'}",
+        f"outbox    {home / 'outbox'}",
+        f"exports   {home / 'exports'}",
+    ]
+    assert not home.exists()  # locate creates nothing
+
+
+def test_database_option_is_honoured(tmp_path):
+    home = tmp_path / "home"
+    done = run(home, "--database", "other.sqlite3", "init", cwd=tmp_path)
+    assert (done.returncode, done.stdout) == (0, "データベースを用意しました: other.sqlite3\n")
+    assert (tmp_path / "other.sqlite3").is_file()
+    assert not (home / "esurety.sqlite3").exists()
+    assert run(home, "--database", "other.sqlite3", "locate", cwd=tmp_path).stdout.splitlines()[0] == (
+        "database  other.sqlite3")
+    # the option wins over the environment
+    env_db = tmp_path / "env.sqlite3"
+    done = run(home, "--database", "other.sqlite3", "demo", cwd=tmp_path, ESURETY_DATABASE=str(env_db))
+    assert done.returncode == 0
+    assert not env_db.exists()
+    assert run(home, "--database", "other.sqlite3", "key", SEED_NUMBER, cwd=tmp_path).stdout == "Z28YUE4J3Bux\n"
+
+
+def test_esurety_database_path_and_url_are_honoured(tmp_path):
+    home = tmp_path / "home"
+    by_path = tmp_path / "by_path.sqlite3"
+    done = run(home, "demo", ESURETY_DATABASE=str(by_path))
+    assert done.returncode == 0 and by_path.is_file()
+    assert run(home, "key", SEED_NUMBER, ESURETY_DATABASE=str(by_path)).stdout == "Z28YUE4J3Bux\n"
+    assert run(home, "locate", ESURETY_DATABASE=str(by_path)).stdout.splitlines()[0] == f"database  {by_path}"
+
+    by_url = tmp_path / "sub" / "by_url.sqlite3"
+    url = f"sqlite:///{by_url}"  # an absolute path: sqlite:////tmp/...
+    assert url.startswith("sqlite:////")
+    done = run(home, "init", ESURETY_DATABASE=url)
+    assert (done.returncode, done.stdout) == (0, f"データベースを用意しました: {url}\n")
+    assert by_url.is_file()
+    assert stat.S_IMODE(by_url.stat().st_mode) == 0o600
+    assert run(home, "contracts", ESURETY_DATABASE=url).stdout == ""
+    assert not (home / "esurety.sqlite3").exists()
+
+
+# --- demo --contracts ----------------------------------------------------------------------------
+
+
+def test_demo_with_synthetic_contracts_prints_the_time(tmp_path):
+    home = tmp_path / "home"
+    done = run(home, "demo", "--contracts", "2000")
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == "デモデータを読み込みました。"
+    assert re.fullmatch(r"合成の保証契約を2,000件追加しました（\d+\.\d秒）。", lines[1])
+    init_database(str(home / "esurety.sqlite3"))
+    assert Guarantee.select().count() == 13 + 2000
+    assert len({g.auth_key for g in Guarantee.select()}) == 12 + 2000 + 1  # None for the paper one
+    close_database()
+    more = run(home, "demo", "--contracts", "5")
+    assert more.stdout.splitlines()[0] == "デモデータは読み込み済みです。"
+    assert re.fullmatch(r"合成の保証契約を5件追加しました（\d+\.\d秒）。", more.stdout.splitlines()[1])
+    init_database(str(home / "esurety.sqlite3"))
+    assert Guarantee.select().count() == 13 + 2005
