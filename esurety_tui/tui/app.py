@@ -10,6 +10,7 @@ from textual.app import App
 from textual.binding import Binding
 
 from ..services.session import Session
+from . import patches  # noqa: F401  (keeps full-width text whole under overlays)
 
 
 class NetDeskApp(App[None]):
@@ -39,10 +40,18 @@ class NetDeskApp(App[None]):
         self.db_error: str | None = None
         self.last_export: Path | None = None
 
+    def get_key_display(self, binding: Binding) -> str:
+        """F-keys as the header writes them: F1, not f1."""
+        display = super().get_key_display(binding)
+        if len(display) <= 3 and display[:1] == "f" and display[1:].isdigit():
+            return display.upper()
+        return display
+
     # start-up -----------------------------------------------------------------
 
     def on_mount(self) -> None:
         self._apply_keymap()
+        self._watch_hangup()
         if self.session is not None:
             self.db_ready.set() if self._database is None else None
             from .screens.top import TopScreen
@@ -56,6 +65,37 @@ class NetDeskApp(App[None]):
             self.open_database()
         else:
             self.db_ready.set()
+
+    def _watch_hangup(self) -> None:
+        """A dropped SSH connection (SIGHUP) or a kill (SIGTERM) saves open drafts before exiting."""
+        import asyncio
+        import signal
+
+        if self.is_headless:
+            return  # tests: never take over the test runner's signals
+        try:
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGHUP, signal.SIGTERM):
+                loop.add_signal_handler(sig, self._hang_up, sig)
+        except (NotImplementedError, RuntimeError, AttributeError, ValueError):
+            pass  # Windows, or not the main thread: nothing to watch
+
+    def _hang_up(self, sig: int) -> None:
+        import os
+
+        self.flush_drafts()
+        os._exit(128 + int(sig))  # the terminal is gone: nothing to restore
+
+    def flush_drafts(self) -> None:
+        """Save every open application form now (synchronously)."""
+        from .screens.application import ApplicationScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, ApplicationScreen):
+                try:
+                    screen.flush_draft()
+                except Exception:  # noqa: BLE001 - keep saving the others
+                    pass
 
     @work(thread=True, exclusive=True, group="db")
     def open_database(self) -> None:

@@ -1,0 +1,112 @@
+"""A fix for Textual's compositor, applied when the UI is imported.
+
+Textual 8.2.8 (Textualize/textual#6357, open): the compositor chops every screen line at the edges
+of *all* widgets, then fills each chop from the top-most widget. When an overlay (toast, pop-up,
+command palette, dialog) draws a full-width character exactly where an edge of a widget *under*
+it falls, ``Strip.divide`` splits the character and both halves become spaces: 「デモデータを」
+shows as 「デモデータ  」. In a Japanese UI that loses text in every notification.
+
+The fix: where two neighbouring chops of a line were won by the same render and the cut between
+them falls inside a wide character, the cut moves one cell right, so the character stays whole
+in the left chop. Every chop keeps its slot (the update code zips chops with their ends), each
+still starts where it draws, and partial repaints keep working. Only applied to the pinned Textual
+version it was written against.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Mapping, Sequence
+
+import textual
+from textual._compositor import Compositor
+from textual.geometry import Region
+from rich.cells import cell_len
+from textual.strip import Strip
+
+PATCHED_VERSION = "8.2.8"
+_EMPTY = Strip([], 0)
+
+
+def _render_chops(
+    self: Compositor, crop: Region, is_rendered_line: Callable[[int], bool]
+) -> Sequence[Mapping[int, Strip]]:
+    cuts = self.cuts
+    chops: list[dict[int, Strip | None]] = [dict.fromkeys(cut_set[:-1]) for cut_set in cuts]
+    # Per line: cut -> (render number, that render's whole line strip, its x).
+    owners: list[dict[int, tuple[int, Strip, int]]] = [{} for _ in cuts]
+    intersection = Region.intersection
+
+    for number, (region, clip, strips) in enumerate(self._get_renders(crop)):
+        render_region = intersection(region, clip)
+        render_x = render_region.x
+        first_cut, last_cut = render_region.column_span
+        for y, strip in zip(render_region.line_range, strips):
+            if not is_rendered_line(y):
+                continue
+            chops_line, owner_line = chops[y], owners[y]
+            final_cuts = [cut for cut in cuts[y] if last_cut >= cut >= first_cut]
+            cut_strips = strip.divide([cut - render_x for cut in final_cuts[1:]])
+            for cut, cut_strip in zip(final_cuts, cut_strips):
+                if chops_line.get(cut) is None:  # front to back: the first render wins
+                    chops_line[cut] = cut_strip
+                    owner_line[cut] = (number, strip, render_x)
+
+    for y, chops_line in enumerate(chops):
+        owner_line = owners[y]
+        if len(owner_line) > 1:
+            chops[y] = _keep_wide_characters(cuts[y], chops_line, owner_line)
+    return chops  # type: ignore[return-value]
+
+
+def _char_edges(strip: Strip) -> set[int]:
+    """Cell offsets in ``strip`` where a character starts (or the strip ends)."""
+    edges, x = {0}, 0
+    for ch in strip.text:
+        x += cell_len(ch)
+        edges.add(x)
+    return edges
+
+
+def _keep_wide_characters(
+    line_cuts: list[int], chops_line: dict[int, Strip | None], owner_line: dict[int, tuple[int, Strip, int]]
+) -> dict[int, Strip | None]:
+    starts = line_cuts[:-1]
+    moved = list(starts)
+    edges_cache: dict[int, set[int]] = {}
+    for i in range(1, len(starts)):
+        left, right = owner_line.get(starts[i - 1]), owner_line.get(starts[i])
+        if left is None or right is None or left[0] != right[0]:
+            continue
+        number, strip, render_x = right
+        edges = edges_cache.get(number)
+        if edges is None:
+            edges = edges_cache[number] = _char_edges(strip)
+        if starts[i] - render_x not in edges:  # the cut splits a wide character
+            moved[i] = min(starts[i] + 1, line_cuts[i + 1])
+    if moved == starts:
+        return chops_line
+    rebuilt: dict[int, Strip | None] = {}
+    for i, start in enumerate(starts):
+        owner = owner_line.get(start)
+        end = moved[i + 1] if i + 1 < len(starts) else line_cuts[-1]
+        if owner is None or (moved[i] == start and (i + 1 == len(starts) or moved[i + 1] == starts[i + 1])):
+            rebuilt[start] = chops_line[start]  # untouched
+            continue
+        _, strip, render_x = owner
+        if moved[i] >= end:  # nothing left of this chop: an empty strip where it was
+            rebuilt[start] = _EMPTY
+        else:
+            rebuilt[moved[i]] = strip.crop(moved[i] - render_x, end - render_x)
+    return rebuilt
+
+
+def apply() -> bool:
+    """Install the fix; returns whether it was installed (only on the pinned Textual)."""
+    if textual.__version__ != PATCHED_VERSION or Compositor._render_chops is _render_chops:
+        return False
+    _render_chops.__wrapped_original__ = Compositor._render_chops  # type: ignore[attr-defined]
+    Compositor._render_chops = _render_chops  # type: ignore[method-assign]
+    return True
+
+
+APPLIED = apply()

@@ -1,0 +1,838 @@
+"""保証申込 (申込作成): the four-tab form, validated as the user types, saved as a draft as they type.
+
+Everything the user typed lives in ``self.raw`` (field key -> raw text, exactly as typed); widgets only
+report changes into it. Validation (``rules.validate_application``) runs on every change with the
+orderer's terms cached here, so typing never waits for the database. The draft is saved 0.3 s after the
+last change in a thread worker, and synchronously when the screen goes away (back, 全体トップへ,
+ログアウト, quitting the app): a dropped connection loses at most the last fraction of a second.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from textual import events, on, work
+from textual.actions import SkipAction
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.timer import Timer
+from textual.widget import Widget
+from textual.widgets.select import InvalidSelectValueError
+from textual.widgets import (
+    Checkbox,
+    Footer,
+    Input,
+    RadioButton,
+    RadioSet,
+    Select,
+    Static,
+    TabbedContent,
+    TabPane,
+)
+
+from ...clock import now
+from ...domain.errors import DomainError
+from ...domain.fields import (
+    ADVANCE_FIELDS,
+    CONTRACT_FIELDS,
+    DEFAULTS,
+    FIELD_BY_KEY,
+    FIELDS,
+    SECTIONS,
+    Field,
+    Kind,
+    fields_of,
+)
+from ...domain.money import format_yen, parse_amount
+from ...domain.rules import OrdererTerms, Validation, validate_application
+from ...domain.wareki import parse_ymd, to_wareki
+from ...services import applications
+from ...services.applications import BranchChoice, OrdererChoice
+from ...services.errors import InvalidState, ServiceError
+from ..widgets.steps import StepLine
+from ..widgets.text import literal
+from .base import NetDeskScreen
+from .confirm import ConfirmScreen
+
+INPUT_KINDS = frozenset(
+    {Kind.TEXT, Kind.FULLWIDTH, Kind.AMOUNT, Kind.AMOUNT_K, Kind.COUNT, Kind.DATE, Kind.EMAIL, Kind.ZIP,
+     Kind.MONTH, Kind.DAY, Kind.HOUR}
+)
+SELECT_KEYS = frozenset({"orderer_id", "branch_id", "advance_fee_method", "contract_fee_method"})
+# Fixed input widths (cells); other inputs take the rest of the row.
+INPUT_WIDTHS = {Kind.AMOUNT: 16, Kind.AMOUNT_K: 12, Kind.COUNT: 6, Kind.DATE: 12, Kind.ZIP: 12,
+                Kind.MONTH: 4, Kind.DAY: 4, Kind.HOUR: 4}
+ECHO_KINDS = frozenset({Kind.AMOUNT, Kind.AMOUNT_K, Kind.DATE})
+
+# Where the form uses the seed's wording for a row rather than the catalogue's label.
+ROW_LABELS = {
+    "advance_apply": "前払金保証",
+    "contract_apply": "契約保証",
+    "intermediate": "当該工事の\n中間前払金の有無",
+    "intermediate_claim": "中間前払金の請求予定",
+    "advance_form": "保証証書の形式について",
+    "contract_form": "保証証書の形式について",
+    "notify": "電子保証発行完了の\nお知らせ",
+}
+CHECK_LABELS = {
+    "advance_apply": "前払金保証を申し込む",
+    "contract_apply": "契約保証を申し込む",
+    "intermediate": "中間前払金あり",
+    "intermediate_claim": "予定している",
+    "low_bid": "低入札価格調査の対象",
+}
+CERT_NOTE = "※電子保証を希望される場合は、発注者が電子保証に対応していることを確認してください。"
+NOTES = {
+    "fiscal_year_amount": "(出来高予定額または支払限度額)",
+    "intermediate": "*中間前払金とは → F4",
+    "advance_form": CERT_NOTE,
+    "contract_form": CERT_NOTE,
+    "notify": "※「希望する」場合、弊社手続完了後にメールを送信します。",
+}
+DATE_HINT = "(入力例: 20191001)"
+# Fields required only while their switch is on (rules._active); marked 必須 like the others.
+CONDITIONALLY_REQUIRED = frozenset(
+    {"intermediate_amount", "jv_name", "jv_representative", "receive_month", "receive_day",
+     "visit_month", "visit_day", "visit_hour"}
+)
+# Composite rows: several small inputs on one line (seed: 受取希望日 [ ]月 [ ]日まで).
+COMPOSITES = {
+    "receive_month": ("受取希望日", (("receive_month", "月"), ("receive_day", "日まで"))),
+    "visit_month": ("来店予定日", (("visit_month", "月"), ("visit_day", "日"), ("visit_hour", "時ごろ"))),
+}
+ELECTRONIC_KEYS = ("advance_form", "contract_form")
+SAVE_DELAY = 0.3
+
+
+def _flag(text: str) -> bool:
+    return text.strip() not in ("", "0")
+
+
+def gates(raw: dict[str, str]) -> dict[str, bool]:
+    """Field key -> whether its widget is enabled (the same switches as rules._active)."""
+    advance, contract = _flag(raw.get("advance_apply", "")), _flag(raw.get("contract_apply", ""))
+    enabled = {key: advance for key in ADVANCE_FIELDS}
+    enabled |= {key: contract for key in CONTRACT_FIELDS}
+    enabled["intermediate_amount"] = advance and _flag(raw.get("intermediate", ""))
+    jv = raw.get("jv_kind") == "jv"
+    enabled |= {"jv_name": jv, "jv_representative": jv}
+    mail, counter = raw.get("receive_method") == "mail", raw.get("receive_method") == "counter"
+    enabled |= {"receive_month": mail, "receive_day": mail}
+    enabled |= {"visit_month": counter, "visit_day": counter, "visit_hour": counter}
+    return enabled
+
+
+def echo_text(field: Field, text: str) -> str:
+    """What an amount or date input reads as: '20,000,000円', '令和5年3月20日' ('' if not readable)."""
+    if not text.strip():
+        return DATE_HINT if field.kind is Kind.DATE else ""
+    try:
+        if field.kind is Kind.AMOUNT:
+            return format_yen(parse_amount(text, label=field.label, unit="円"))
+        if field.kind is Kind.AMOUNT_K:
+            return format_yen(parse_amount(text, label=field.label, unit="千円"), "千円")
+        if field.kind is Kind.DATE:
+            return f"{to_wareki(parse_ymd(text, label=field.label))} {DATE_HINT}"
+    except DomainError:
+        return DATE_HINT if field.kind is Kind.DATE else ""
+    return ""
+
+
+def compact_footer(screen: NetDeskScreen) -> None:
+    """Seven keys in 80 columns: compact footer; the palette (ctrl+p) still works, its hint is hidden."""
+    footer = screen.query_one(Footer)
+    footer.compact = True
+    footer.show_command_palette = False
+
+
+def orderer_label(o: OrdererChoice) -> str:
+    return f"{o.name}（電子保証対応）" if o.accepts_electronic else f"{o.name}（電子保証非対応）"
+
+
+class FormScroll(VerticalScroll, can_focus=False):
+    """A tab's form: scrolls to the focused field, is not itself a Tab stop."""
+
+
+class QMark(Static):
+    """The 「?」 after a field: click (or F4 on the field) shows the field's help."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__("?", classes="qmark")
+        self.key = key
+
+    def on_click(self, event: events.Click) -> None:
+        event.stop()
+        self.screen.show_field_help(self.key)  # type: ignore[attr-defined]
+
+
+class FieldHelpScreen(ModalScreen[None]):
+    """「?」: the label and help text of one field."""
+
+    DEFAULT_CSS = """
+    FieldHelpScreen { align: center middle; }
+    FieldHelpScreen #field-help { width: 64; height: auto; max-height: 18; border: round $accent;
+        background: $surface; padding: 0 1; }
+    FieldHelpScreen #field-help-title { text-style: bold; color: $accent; margin-bottom: 1; }
+    FieldHelpScreen #field-help-close { color: $text-muted; margin-top: 1; }
+    """
+    BINDINGS = [
+        Binding("escape", "dismiss", "閉じる", id="close_field_help"),
+        Binding("f4,enter", "dismiss", "閉じる", id="close_field_help_keys", show=False),
+    ]
+
+    def __init__(self, field: Field) -> None:
+        super().__init__()
+        self._field = field
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="field-help"):
+            yield Static(f"「{self._field.label}」について", id="field-help-title", markup=False)
+            yield Static(self._field.help or "この項目の説明はありません。", id="field-help-text", markup=False)
+            yield Static("Esc 閉じる", id="field-help-close", markup=False)
+        yield Footer()
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    application_id: int
+    raw: dict[str, str]
+    orderers: list[OrdererChoice]
+    branches: list[BranchChoice]
+    terms: dict[str, OrdererTerms | None]
+
+
+class ApplicationScreen(NetDeskScreen):
+    """保証申込 (申込作成): four tabs of fields, messages at the fields, F9 申込確認."""
+
+    PAGE_TITLE = "保証申込"
+    HELP = "application"
+    HELP_TITLE = "保証申込のヘルプ"
+
+    # Priority bindings run as the key arrives, before the next key is routed: with type-ahead (a burst
+    # of keys over a slow SSH link) "abc<Enter>def" must put "def" in the next field, not the same one.
+    BINDINGS = [
+        # The header already shows F2 全体トップへ / F3 ログアウト; the footer keeps room for the form's keys.
+        Binding("f2", "app.top", "全体トップへ", id="top", show=False),
+        Binding("f3", "app.logout", "ログアウト", id="logout", show=False),
+        Binding("f9", "review", "申込確認", id="review", priority=True),
+        Binding("f4", "field_help", "項目説明", id="field_help", priority=True),
+        Binding("f5", "tab(-1)", "前タブ", id="prev_tab", priority=True),
+        Binding("f6", "tab(1)", "次タブ", id="next_tab", priority=True),
+        Binding("f7", "clear_section", "クリア", id="clear_section", priority=True),
+        Binding("tab", "next_field", "次の項目", id="next_field", show=False, priority=True),
+        Binding("shift+tab", "previous_field", "前の項目", id="previous_field", show=False, priority=True),
+        Binding("enter", "enter", "次の項目", id="enter_next_field", show=False, priority=True),
+    ]
+
+    # Every widget edge under a Select's drop-down sits on an even column (widths and margins even):
+    # Textual cuts overlay lines at the edges of the widgets beneath, and a cut through a full-width
+    # character would blank it (「神奈川県知事」 shown as 「神奈川県  事」; Textualize/textual#6357).
+    DEFAULT_CSS = """
+    ApplicationScreen #app-steps { height: 1; }
+    ApplicationScreen #draft-status { width: 1fr; height: 1; content-align: right middle; padding: 0 1;
+        color: $text-muted; }
+    ApplicationScreen #app-tabs { height: 1fr; }
+    ApplicationScreen #app-tabs > ContentSwitcher { height: 1fr; }
+    ApplicationScreen TabPane { height: 1fr; padding: 0; }
+    ApplicationScreen FormScroll { height: 1fr; padding: 0; scrollbar-size-vertical: 1; overflow-y: scroll; }
+    ApplicationScreen .form-head { height: 1; background: $primary-muted; padding: 0 1; }
+    ApplicationScreen .form-head-title { width: auto; text-style: bold; padding: 0 1 0 0; }
+    ApplicationScreen .form-head-clear { width: 1fr; color: $text-muted; }
+    ApplicationScreen .sub-head { height: 1; text-style: bold; color: $text-primary; margin-top: 1; padding: 0 1; }
+    ApplicationScreen .field { height: auto; }
+    ApplicationScreen .row { height: auto; }
+    ApplicationScreen .label { width: 23; height: auto; padding: 0 0 0 1; }
+    ApplicationScreen .row:focus-within > .label { text-style: bold; color: $accent; }
+    ApplicationScreen .head-label { text-style: bold; color: $text-primary; }
+    ApplicationScreen .req { width: 5; height: 1; padding: 0 0 0 1; color: $text-error; text-style: bold; }
+    ApplicationScreen .unit { width: auto; height: 1; padding: 0 1; }
+    ApplicationScreen .qmark { width: 2; height: 1; padding: 0 0 0 1; color: $accent; text-style: bold; }
+    ApplicationScreen .echo { width: 1fr; height: 1; padding: 0 0 0 1; color: $text-muted; }
+    ApplicationScreen .part { width: auto; height: 1; padding: 0 1; }
+    ApplicationScreen .ro-value { width: 12; height: 1; background: $boost; padding: 0 1; margin-right: 2;
+        color: $text-muted; }
+    ApplicationScreen .field-note { height: auto; padding: 0 1 0 28; color: $text-muted; }
+    ApplicationScreen .msg { height: auto; padding: 0 0 0 28; display: none; }
+    ApplicationScreen .msg.error { color: $text-error; text-style: bold; }
+    ApplicationScreen .msg.notice { color: $text-muted; }
+    ApplicationScreen .msg.shown { display: block; }
+    ApplicationScreen Input { width: 1fr; height: 1; padding: 0 1; background: $boost; }
+    ApplicationScreen Input:focus { background: $accent 30%; }
+    ApplicationScreen Input.-invalid { background-tint: transparent; }
+    ApplicationScreen Input:disabled { background: transparent; }
+    ApplicationScreen Checkbox { width: auto; height: 1; padding: 0 1 0 0 !important; background: transparent; }
+    ApplicationScreen RadioSet { width: auto; height: auto; background: transparent; }
+    ApplicationScreen RadioSet.across { layout: horizontal; }
+    ApplicationScreen RadioSet > RadioButton { width: auto; padding: 0 1 0 0 !important; margin-right: 2; }
+    ApplicationScreen RadioSet > RadioButton:last-child { margin-right: 0; }
+    ApplicationScreen RadioSet:focus { background-tint: transparent; }
+    ApplicationScreen Select { width: 1fr; }
+    ApplicationScreen Select > SelectCurrent { background: $boost; padding: 0 1; }
+    ApplicationScreen Select:focus > SelectCurrent { background: $accent 30%; }
+    ApplicationScreen Select.fee { width: 20; }
+    ApplicationScreen .field:disabled .label, ApplicationScreen .field:disabled .req { color: $text-disabled; }
+    """
+
+    class Loaded(Message):
+        def __init__(self, data: _Loaded) -> None:
+            super().__init__()
+            self.data = data
+
+    class LoadFailed(Message):
+        def __init__(self, message: str) -> None:
+            super().__init__()
+            self.message = message
+
+    class Saved(Message):
+        def __init__(self, stamp: str) -> None:
+            super().__init__()
+            self.stamp = stamp
+
+    class SaveFailed(Message):
+        def __init__(self, message: str, refused: bool) -> None:
+            super().__init__()
+            self.message = message
+            self.refused = refused
+
+    def __init__(self, application_id: int | None) -> None:
+        super().__init__()
+        self.application_id = application_id
+        self.raw: dict[str, str] = {f.key: "" for f in FIELDS}
+        self.touched: set[str] = set()
+        self.show_all = False
+        self.validation = Validation()
+        self.loaded = False
+        self._terms: dict[str, OrdererTerms | None] = {}
+        self._orderers: dict[str, OrdererChoice] = {}
+        self._branches: dict[str, BranchChoice] = {}
+        self._default_branch = ""
+        self._session = None
+        self._save_timer: Timer | None = None
+        self._dirty = False
+        self._finished = False  # submitted or refused by the store: never save again
+        self._seq = 0  # change counter: a save older than the last stored one is dropped
+        self._stored_seq = 0
+        self._save_lock = threading.Lock()
+        self._offering_paper = False
+
+    # compose ------------------------------------------------------------------
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(id="app-steps"):
+            yield StepLine(0)
+            yield Static("", id="draft-status", markup=False)
+        with TabbedContent(id="app-tabs", initial="tab-work"):
+            for section, title, clear in SECTIONS:
+                with TabPane(title, id=f"tab-{section}"):
+                    with FormScroll(id=f"scroll-{section}"):
+                        with Horizontal(classes="form-head"):
+                            yield Static(clear.removesuffix("をクリア"), classes="form-head-title", markup=False)
+                            yield Static(f"F7 {clear}", classes="form-head-clear", markup=False)
+                        yield from getattr(self, f"_compose_{section}")()
+
+    def _compose_work(self) -> Iterable[Widget]:
+        for f in fields_of("work"):
+            yield self._field_group(f)
+
+    def _compose_guarantee(self) -> Iterable[Widget]:
+        for f in fields_of("guarantee"):
+            if f.key in ("advance_apply", "contract_apply"):
+                yield self._apply_group(f)
+            else:
+                yield self._field_group(f)
+
+    def _compose_bid(self) -> Iterable[Widget]:
+        for f in fields_of("bid"):
+            yield self._field_group(f)
+
+    def _compose_info(self) -> Iterable[Widget]:
+        yield Static("申込送信先、保証証書受取", classes="sub-head", markup=False)
+        for f in fields_of("info"):
+            if f.key in COMPOSITES:
+                yield self._composite_group(f.key)
+            elif f.key in ("receive_day", "visit_day", "visit_hour"):
+                continue
+            else:
+                if f.key == "send_name":
+                    yield Static("保証証書送付先", classes="sub-head", markup=False)
+                yield self._field_group(f)
+
+    def _required(self, key: str) -> bool:
+        return FIELD_BY_KEY[key].required or key in CONDITIONALLY_REQUIRED
+
+    def _widget(self, f: Field) -> Widget:
+        wid = f"f-{f.key}"
+        if f.kind in INPUT_KINDS:
+            widget = Input(id=wid, compact=True, select_on_focus=False)
+            if f.kind in INPUT_WIDTHS:
+                widget.styles.width = INPUT_WIDTHS[f.kind] + 2
+            return widget
+        if f.kind is Kind.FLAG:
+            return Checkbox(CHECK_LABELS.get(f.key, f.label), id=wid, compact=True)
+        if f.kind is Kind.REF:
+            return Select([], id=wid, prompt="選択してください", compact=True)
+        if f.key in SELECT_KEYS:
+            return Select([(label, value) for value, label in f.choices], id=wid, allow_blank=False,
+                          compact=True, classes="fee")
+        buttons = [RadioButton(label, name=value, id=f"o-{f.key}-{value}", compact=True) for value, label in f.choices]
+        return RadioSet(*buttons, id=wid, compact=True, classes="across" if len(f.choices) <= 2 else "")
+
+    def _field_group(self, f: Field) -> Vertical:
+        parts: list[Widget] = [
+            Static(ROW_LABELS.get(f.key, f.label), classes="label", markup=False),
+            Static("必須" if self._required(f.key) else "", classes="req", markup=False),
+            self._widget(f),
+        ]
+        if f.unit:
+            parts.append(Static(f.unit, classes="unit", markup=False))
+        parts.append(QMark(f.key))
+        if f.kind in ECHO_KINDS:
+            parts.append(Static("", id=f"x-{f.key}", classes="echo", markup=False))
+        children: list[Widget] = [Horizontal(*parts, classes="row")]
+        if f.key in NOTES:
+            children.append(Static(NOTES[f.key], classes="field-note", markup=False))
+        children.append(Static("", id=f"e-{f.key}", classes="msg", markup=False))
+        return Vertical(*children, id=f"r-{f.key}", classes="field")
+
+    def _apply_group(self, f: Field) -> Vertical:
+        """前払金保証 / 契約保証: the switch, then 手続状況 (and 保証契約番号), read-only."""
+        which = "advance" if f.key == "advance_apply" else "contract"
+        head = Horizontal(
+            Static(ROW_LABELS[f.key], classes="label head-label", markup=False),
+            Static("", classes="req"),
+            self._widget(f),
+            QMark(f.key),
+            classes="row",
+        )
+        status: list[Widget] = [
+            Static("手続状況", classes="label", markup=False),
+            Static("", classes="req"),
+            Static("未送信", id=f"ro-{which}-status", classes="ro-value", markup=False),
+        ]
+        if which == "advance":
+            status += [
+                Static("保証契約番号", classes="part", markup=False),
+                Static("", id="ro-advance-number", classes="ro-value", markup=False),
+            ]
+        return Vertical(
+            head,
+            Horizontal(*status, classes="row"),
+            Static("", id=f"e-{f.key}", classes="msg", markup=False),
+            id=f"r-{f.key}",
+            classes="field apply",
+        )
+
+    def _composite_group(self, first: str) -> Vertical:
+        label, parts_spec = COMPOSITES[first]
+        parts: list[Widget] = [
+            Static(label, classes="label", markup=False),
+            Static("必須", classes="req", markup=False),
+        ]
+        for key, suffix in parts_spec:
+            parts.append(self._widget(FIELD_BY_KEY[key]))
+            parts.append(Static(suffix, classes="part", markup=False))
+        parts.append(QMark(first))
+        msgs = [Static("", id=f"e-{key}", classes="msg", markup=False) for key, _ in parts_spec]
+        return Vertical(Horizontal(*parts, classes="row"), *msgs, id=f"r-{first}", classes="field")
+
+    def _group_of(self, key: str) -> Widget | None:
+        for first, (_, parts) in COMPOSITES.items():
+            if key in dict(parts):
+                key = first
+        try:
+            return self.query_one(f"#r-{key}")
+        except Exception:  # noqa: BLE001 - not composed (should not happen)
+            return None
+
+    # start-up -----------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self._session = self.netdesk.session
+        compact_footer(self)
+        if self.app.is_headless:
+            for widget in self.query(Input):
+                widget.cursor_blink = False
+        self.query_one("#app-tabs", TabbedContent).disabled = True
+        self.query_one("#draft-status", Static).update("読み込み中…")
+        self._load()
+
+    @work(thread=True, exclusive=True, group="draft-load")
+    def _load(self) -> None:
+        session = self._session
+        try:
+            app_id = self.application_id if self.application_id is not None else applications.new_draft(session)
+            raw = applications.load_draft(session, app_id)
+            orderers = applications.orderers()
+            branches = applications.branches()
+            terms = {str(o.id): applications.terms_for(o.id) for o in orderers}
+        except ServiceError as err:
+            self.post_message(self.LoadFailed(str(err)))
+            return
+        except Exception as err:  # noqa: BLE001 - shown to the user; the app stays usable
+            self.post_message(self.LoadFailed(f"申込を読み込めません: {err}"))
+            return
+        self.post_message(self.Loaded(_Loaded(app_id, raw, orderers, branches, terms)))
+
+    def on_application_screen_load_failed(self, message: LoadFailed) -> None:
+        self.query_one("#draft-status", Static).update("")
+        self.notify(message.message, severity="error", timeout=10)
+
+    def on_application_screen_loaded(self, message: Loaded) -> None:
+        data = message.data
+        self.application_id = data.application_id
+        self._terms = data.terms
+        self._orderers = {str(o.id): o for o in data.orderers}
+        self._branches = {str(b.id): b for b in data.branches}
+        self._default_branch = str(data.branches[0].id) if data.branches else ""
+        self.query_one("#f-orderer_id", Select).set_options((orderer_label(o), str(o.id)) for o in data.orderers)
+        self.query_one("#f-branch_id", Select).set_options((b.name, str(b.id)) for b in data.branches)
+        self.raw = {f.key: "" for f in FIELDS}
+        self.raw.update({k: str(v) for k, v in data.raw.items() if k in FIELD_BY_KEY})
+        for key, value in self.raw.items():
+            self._set_widget(key, value)
+        self.loaded = True
+        self.query_one("#app-tabs", TabbedContent).disabled = False
+        self.query_one("#draft-status", Static).update(f"下書き No.{data.application_id}")
+        self._refresh()
+        self._focus_first("work")
+
+    # reading and writing widgets ----------------------------------------------
+
+    def _set_widget(self, key: str, value: str) -> None:
+        """Show ``value`` in the field's widget (load, クリア, 証書(紙)). The change events that follow
+        find ``self.raw`` already equal and are ignored."""
+        f = FIELD_BY_KEY[key]
+        widget = self.query_one(f"#f-{key}")
+        if isinstance(widget, Input):
+            widget.value = value
+        elif isinstance(widget, Checkbox):
+            widget.value = _flag(value)
+        elif isinstance(widget, RadioSet):
+            for button in widget.query(RadioButton):
+                if button.name == value:
+                    button.value = True
+        elif isinstance(widget, Select):
+            try:
+                widget.value = value if value else Select.NULL
+            except InvalidSelectValueError:  # an id no longer listed: nothing chosen
+                if f.kind is Kind.REF:
+                    widget.clear()
+
+    @staticmethod
+    def _key_of(widget: Widget | None) -> str | None:
+        node = widget
+        while node is not None:
+            if node.id and node.id.startswith("f-") and node.id[2:] in FIELD_BY_KEY:
+                return node.id[2:]
+            node = node.parent  # type: ignore[assignment]
+        return None
+
+    # Change messages arrive after the fact: one whose value is no longer the widget's (a later
+    # keystroke, or a value set by the program in between) is stale and ignored.
+
+    @on(Input.Changed)
+    def _input_changed(self, event: Input.Changed) -> None:
+        if (key := self._key_of(event.input)) is not None and event.value == event.input.value:
+            self._user_set(key, event.value)
+
+    @on(Checkbox.Changed)
+    def _checkbox_changed(self, event: Checkbox.Changed) -> None:
+        if (key := self._key_of(event.checkbox)) is not None and event.value == event.checkbox.value:
+            self._user_set(key, "1" if event.value else "")
+
+    @on(RadioSet.Changed)
+    def _radio_changed(self, event: RadioSet.Changed) -> None:
+        key = self._key_of(event.radio_set)
+        if key is not None and event.pressed.name and event.radio_set.pressed_button is event.pressed:
+            self._user_set(key, event.pressed.name)
+
+    @on(Select.Changed)
+    def _select_changed(self, event: Select.Changed) -> None:
+        if (key := self._key_of(event.select)) is not None and event.value == event.select.value:
+            self._user_set(key, "" if event.value is Select.NULL else str(event.value))
+
+    def action_enter(self) -> None:
+        """Enter in an input moves to the next field; elsewhere (選択肢, チェック, 一覧) it does what it does."""
+        if not isinstance(self.focused, Input):
+            raise SkipAction()
+        self.focus_next()
+
+    def action_next_field(self) -> None:
+        self.focus_next()
+
+    def action_previous_field(self) -> None:
+        self.focus_previous()
+
+    def _user_set(self, key: str, value: str) -> None:
+        if not self.loaded or self.raw.get(key, "") == value:
+            return
+        self.raw[key] = value
+        self.touched.add(key)
+        self._refresh()
+        self._schedule_save()
+        if key in ("orderer_id", *ELECTRONIC_KEYS, "advance_apply", "contract_apply"):
+            self._offer_paper(key)
+
+    # validation and display ---------------------------------------------------
+
+    def terms(self) -> OrdererTerms | None:
+        return self._terms.get(self.raw.get("orderer_id", "").strip())
+
+    def _revalidate(self) -> Validation:
+        self.validation = validate_application(self.raw, self.terms())
+        return self.validation
+
+    def _refresh(self) -> None:
+        """Validate and bring every message, echo and enabled state up to date."""
+        self._revalidate()
+        enabled = gates(self.raw)
+        for key, on_ in enabled.items():
+            group = self._group_of(key)
+            if group is not None and group.disabled == on_:
+                group.disabled = not on_
+        for f in FIELDS:
+            if f.kind in ECHO_KINDS:
+                self.query_one(f"#x-{f.key}", Static).update(echo_text(f, self.raw.get(f.key, "")))
+        self._refresh_messages()
+
+    def _visible(self, key: str, problem: str) -> bool:
+        """必須 messages wait until the field was touched or 申込確認 was tried; others show at once."""
+        return self.show_all or key in self.touched or not problem.endswith("は必須です。")
+
+    def _refresh_messages(self) -> None:
+        v = self.validation
+        for f in FIELDS:
+            widget = self.query_one(f"#e-{f.key}", Static)
+            problem = v.problems.get(f.key)
+            if problem and self._visible(f.key, problem):
+                text, kind = problem, "error"
+            elif f.key in v.notices:
+                converted = v.values.get(f.key)
+                text = v.notices[f.key] + (f"（送信時: {converted}）" if isinstance(converted, str) else "")
+                kind = "notice"
+            else:
+                text, kind = "", ""
+            widget.update(literal(text))
+            widget.set_class(kind == "error", "error")
+            widget.set_class(kind == "notice", "notice")
+            widget.set_class(bool(text), "shown")
+
+    def show_problems(self, validation: Validation | None = None) -> None:
+        """Show every problem (申込確認 refused, or 送信 refused by the service) and go to the first."""
+        self.show_all = True
+        v = self._revalidate() if validation is None else validation
+        self.validation = v
+        self._refresh_messages()
+        key = v.first_problem()
+        if key is None:
+            return
+        self.query_one("#app-tabs", TabbedContent).active = f"tab-{FIELD_BY_KEY[key].section}"
+        self._focus_field(key)
+        self.notify(f"入力内容に誤りがあります（{len(v.problems)}件）", severity="error")
+
+    # focus --------------------------------------------------------------------
+
+    def _focus_field(self, key: str) -> None:
+        """Focus now (keys typed next go there), scroll once the tab is laid out."""
+        widget = self.query_one(f"#f-{key}")
+        if widget.focusable:
+            self.set_focus(widget, scroll_visible=False)
+        self.call_after_refresh(widget.scroll_visible, animate=False)
+
+    def _focus_first(self, section: str) -> None:
+        scroll = self.query_one(f"#scroll-{section}")
+        for widget in scroll.query("Input, Checkbox, RadioSet, Select"):
+            if widget.focusable:
+                self.set_focus(widget, scroll_visible=False)
+                break
+        self.call_after_refresh(scroll.scroll_home, animate=False)
+
+    def _section(self) -> str:
+        return self.query_one("#app-tabs", TabbedContent).active.removeprefix("tab-") or SECTIONS[0][0]
+
+    # actions ------------------------------------------------------------------
+
+    def action_tab(self, delta: int) -> None:
+        order = [s for s, _, _ in SECTIONS]
+        section = order[(order.index(self._section()) + delta) % len(order)]
+        self.query_one("#app-tabs", TabbedContent).active = f"tab-{section}"
+        self._focus_first(section)
+
+    def action_field_help(self) -> None:
+        key = self._key_of(self.focused)
+        if key is None:
+            self.notify("説明を見たい項目に移動してから F4 を押してください。")
+            return
+        self.show_field_help(key)
+
+    def show_field_help(self, key: str) -> None:
+        self.app.push_screen(FieldHelpScreen(FIELD_BY_KEY[key]))
+
+    def action_clear_section(self) -> None:
+        if not self.loaded:
+            return
+        section = self._section()
+        _, title, clear = next(s for s in SECTIONS if s[0] == section)
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._clear(section)
+                self.notify(f"「{clear}」しました。")
+
+        self.app.push_screen(ConfirmScreen(f"「{clear}」しますか？\n{title}の入力内容を最初の状態に戻します。"), answered)
+
+    def _clear(self, section: str) -> None:
+        for f in fields_of(section):
+            value = DEFAULTS.get(f.key, "")
+            if f.key == "branch_id":
+                value = self._default_branch  # as 申込の作成(新規) sets it
+            self.raw[f.key] = value
+            self.touched.discard(f.key)
+            self._set_widget(f.key, value)
+        self._refresh()
+        self._schedule_save()
+        self._focus_first(section)
+
+    def action_review(self) -> None:
+        """F9 申込確認: every problem shown, or on to the read-only summary."""
+        if not self.loaded:
+            return
+        v = self._revalidate()
+        if not v.ok:
+            self.show_problems(v)
+            return
+        self.flush_draft()
+        from .review import ReviewScreen
+
+        orderer = self._orderers.get(self.raw.get("orderer_id", ""))
+        branch = self._branches.get(self.raw.get("branch_id", ""))
+        self.app.push_screen(
+            ReviewScreen(
+                self,
+                self.application_id,  # type: ignore[arg-type]
+                dict(self.raw),
+                v,
+                orderer.name if orderer else "",
+                branch.name if branch else "",
+            )
+        )
+
+    def action_back(self) -> None:
+        self.flush_draft()
+        if self.loaded and not self._finished:
+            self.notify("下書きは保存されています。申込一覧から続きを入力できます。", title="保証申込")
+        if len(self.app.screen_stack) > 2:
+            self.app.pop_screen()
+
+    # 電子保証 for an orderer that does not accept it -----------------------------
+
+    def _offer_paper(self, changed: str) -> None:
+        terms = self.terms()
+        if terms is None or terms.accepts_electronic or self._offering_paper:
+            return
+        if changed in ELECTRONIC_KEYS and self.raw.get(changed) != "electronic":
+            return
+        keys = [k for k in ELECTRONIC_KEYS if "電子保証に対応していません" in self.validation.problems.get(k, "")]
+        if not keys:
+            return
+        self._offering_paper = True
+
+        def answered(yes: bool | None) -> None:
+            self._offering_paper = False
+            if yes:
+                for key in keys:
+                    self._user_set(key, "paper")
+                    self._set_widget(key, "paper")
+                self.notify("保証証書の形式を証書(紙)に変更しました。")
+
+        name = terms.name or "選択された発注者"
+        self.app.push_screen(
+            ConfirmScreen(f"発注者「{name}」は電子保証に対応していません。証書(紙)に変更しますか？"), answered
+        )
+
+    # drafts -------------------------------------------------------------------
+
+    def _schedule_save(self) -> None:
+        if self._finished:
+            return
+        self._seq += 1
+        self._dirty = True
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        self._save_timer = self.set_timer(SAVE_DELAY, self._save_soon)
+
+    def _save_soon(self) -> None:
+        self._save_timer = None
+        if self._dirty and not self._finished and self.application_id is not None:
+            self._dirty = False
+            self._save_worker(self.application_id, dict(self.raw), self._seq)
+
+    @work(thread=True, exclusive=True, group="draft")
+    def _save_worker(self, application_id: int, raw: dict[str, str], seq: int) -> None:
+        try:
+            self._store(application_id, raw, seq)
+        except InvalidState as err:
+            self.post_message(self.SaveFailed(str(err), refused=True))
+            return
+        except Exception as err:  # noqa: BLE001 - the draft stays in memory; the next change retries
+            self.post_message(self.SaveFailed(f"下書きを保存できません: {err}", refused=False))
+            return
+        self.post_message(self.Saved(now().strftime("%H:%M:%S")))
+
+    def _store(self, application_id: int, raw: dict[str, str], seq: int) -> None:
+        """One save at a time, never an older state over a newer one."""
+        with self._save_lock:
+            if seq < self._stored_seq:
+                return
+            applications.save_draft(self._session, application_id, raw)  # type: ignore[arg-type]
+            self._stored_seq = seq
+
+    def flush_draft(self) -> None:
+        """Save now, in this thread (leaving the screen, 申込確認): nothing typed is left unsaved."""
+        if self._save_timer is not None:
+            self._save_timer.stop()
+            self._save_timer = None
+        if not self._dirty or self._finished or self.application_id is None or self._session is None:
+            return
+        self._dirty = False
+        try:
+            self._store(self.application_id, dict(self.raw), self._seq)
+        except InvalidState as err:
+            self._finished = True
+            self.notify(str(err), severity="warning")
+        except Exception as err:  # noqa: BLE001
+            self._dirty = True
+            self.notify(f"下書きを保存できません: {err}", severity="error")
+
+    def mark_submitted(self) -> None:
+        """送信 done: the application is no longer a draft; stop saving it."""
+        if self._save_timer is not None:
+            self._save_timer.stop()
+            self._save_timer = None
+        self._dirty = False
+        self._finished = True
+
+    def on_application_screen_saved(self, message: Saved) -> None:
+        if not self._finished:
+            self.query_one("#draft-status", Static).update(f"下書きを保存しました {message.stamp}")
+
+    def on_application_screen_save_failed(self, message: SaveFailed) -> None:
+        if self._finished:
+            return
+        if message.refused:
+            self._finished = True
+            self.notify(message.message, severity="warning")
+        else:
+            self._dirty = True
+            self.notify(message.message, severity="error")
+
+    def on_unmount(self) -> None:
+        try:
+            self.flush_draft()
+        except Exception:  # noqa: BLE001 - never let a failed save break quitting
+            pass

@@ -1,0 +1,160 @@
+"""申込確認: the application read-only, grouped by the form's four tabs; F9 送信."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
+from textual.widgets import Static
+
+from ...domain.fields import FIELD_BY_KEY, SECTIONS
+from ...domain.rules import Validation, summary_rows
+from ...services import applications
+from ...services.applications import Receipt, ValidationFailed
+from ...services.errors import ServiceError
+from ..widgets.steps import StepLine
+from ..widgets.text import literal
+from .base import NetDeskScreen
+
+if TYPE_CHECKING:
+    from .application import ApplicationScreen
+
+
+def review_sections(
+    values: dict[str, object], orderer_name: str, branch_name: str
+) -> list[tuple[str, list[tuple[str, str]]]]:
+    """(tab label, [(label, text)]) for the four sections; 発注者名 and 申込送信先 by name."""
+    sections = []
+    for section, title, _ in SECTIONS:
+        own = {k: v for k, v in values.items() if FIELD_BY_KEY[k].section == section}
+        rows = summary_rows(own)
+        if section == "work":
+            rows.insert(0, (FIELD_BY_KEY["orderer_id"].label, orderer_name))
+        if section == "info":
+            rows.insert(0, (FIELD_BY_KEY["branch_id"].label, branch_name))
+        sections.append((title, rows))
+    return sections
+
+
+class ReviewScreen(NetDeskScreen):
+    """申込確認: nothing can be changed here; Esc goes back to the form, F9 sends."""
+
+    PAGE_TITLE = "保証申込"
+    HELP = "review"
+    HELP_TITLE = "申込確認のヘルプ"
+    BINDINGS = [
+        Binding("f2", "app.top", "全体トップへ", id="top", show=False),
+        Binding("f3", "app.logout", "ログアウト", id="logout", show=False),
+        Binding("escape", "back", "戻って修正", id="back"),
+        Binding("f9", "send", "送信", id="send"),
+    ]
+    DEFAULT_CSS = """
+    ReviewScreen #review-intro { height: auto; padding: 0 1; color: $text-muted; }
+    ReviewScreen #review-body { height: 1fr; padding: 0 1; scrollbar-size-vertical: 1; }
+    ReviewScreen #review-body:focus { background-tint: transparent; }
+    ReviewScreen .rv-section { height: 1; text-style: bold; background: $primary-muted; margin-top: 1; }
+    ReviewScreen .rv-row { height: auto; }
+    ReviewScreen .rv-label { width: 28; height: auto; color: $text-muted; }
+    ReviewScreen .rv-value { width: 1fr; height: auto; }
+    ReviewScreen #review-status { height: 1; padding: 0 1; color: $text-muted; }
+    """
+
+    class Sent(Message):
+        def __init__(self, receipt: Receipt) -> None:
+            super().__init__()
+            self.receipt = receipt
+
+    class Refused(Message):
+        def __init__(self, validation: Validation) -> None:
+            super().__init__()
+            self.validation = validation
+
+    class Failed(Message):
+        def __init__(self, message: str) -> None:
+            super().__init__()
+            self.message = message
+
+    def __init__(
+        self,
+        form: "ApplicationScreen",
+        application_id: int,
+        raw: dict[str, str],
+        validation: Validation,
+        orderer_name: str,
+        branch_name: str,
+    ) -> None:
+        super().__init__()
+        self.form = form
+        self.application_id = application_id
+        self.raw = raw
+        self.validation = validation
+        self.orderer_name = orderer_name
+        self.branch_name = branch_name
+        self.sending = False
+        self.session = None
+
+    def compose_body(self) -> ComposeResult:
+        yield StepLine(1)
+        yield Static(
+            "内容をご確認のうえ、F9 で送信してください（修正は Esc）。",
+            id="review-intro",
+            markup=False,
+        )
+        with VerticalScroll(id="review-body"):
+            for title, rows in review_sections(self.validation.values, self.orderer_name, self.branch_name):
+                yield Static(title, classes="rv-section", markup=False)
+                for label, text in rows:
+                    with Horizontal(classes="rv-row"):
+                        yield Static(label, classes="rv-label", markup=False)
+                        yield Static(literal(text), classes="rv-value")
+        yield Static("", id="review-status", markup=False)
+
+    def on_mount(self) -> None:
+        self.session = self.netdesk.session
+        self.query_one("#review-body").focus()
+
+    def action_back(self) -> None:
+        if not self.sending:
+            self.app.pop_screen()
+
+    def action_send(self) -> None:
+        if self.sending:
+            return
+        self.sending = True
+        self.query_one("#review-status", Static).update("送信しています…")
+        self._send()
+
+    @work(thread=True, exclusive=True, group="submit")
+    def _send(self) -> None:
+        try:
+            receipt = applications.submit(self.session, self.application_id, self.raw)
+        except ValidationFailed as err:
+            self.post_message(self.Refused(err.validation))
+        except ServiceError as err:
+            self.post_message(self.Failed(str(err)))
+        except Exception as err:  # noqa: BLE001 - shown to the user; nothing was sent
+            self.post_message(self.Failed(f"送信できませんでした: {err}"))
+        else:
+            self.post_message(self.Sent(receipt))
+
+    def on_review_screen_sent(self, message: Sent) -> None:
+        from .done import DoneScreen
+
+        self.form.mark_submitted()
+        app = self.app
+        app.pop_screen()  # this review
+        app.switch_screen(DoneScreen(message.receipt, self.validation.values))  # replaces the form
+
+    def on_review_screen_refused(self, message: Refused) -> None:
+        self.sending = False
+        self.app.pop_screen()
+        self.form.show_problems(message.validation)
+
+    def on_review_screen_failed(self, message: Failed) -> None:
+        self.sending = False
+        self.query_one("#review-status", Static).update("")
+        self.notify(message.message, severity="error", timeout=10)

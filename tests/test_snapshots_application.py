@@ -1,0 +1,86 @@
+"""Looks of the 保証申込 screens at 80×24 (pytest-textual-snapshot). Update with --snapshot-update,
+then review the SVGs: labels not cut, rows inside 80 columns, the focused field visible."""
+
+from __future__ import annotations
+
+from textual.widgets import Input
+
+from esurety_tui.tui.screens.drafts import DraftsScreen
+from tui_form_helpers import draft_with, make_app, settle
+
+SIZE = (80, 24)
+
+
+def open_new():
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        pilot.app.new_application()
+        await settle(pilot)
+
+    return run_before
+
+
+def open_draft(app_id: int, *keys: str, focus: str | None = None):
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        pilot.app.open_application(app_id)
+        await settle(pilot)
+        if focus:
+            pilot.app.screen.query_one(f"#f-{focus}", Input).focus()
+            await pilot.pause()
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+
+    return run_before
+
+
+def test_form_first_tab(snap_compare, demo_session):
+    """A new application: 請負工事の情報, the orderer list focused, JV fields disabled."""
+    assert snap_compare(make_app(demo_session), terminal_size=SIZE, run_before=open_new())
+
+
+def test_form_guarantee_tab(snap_compare, demo_session):
+    """保証の申込内容 of a filled draft with 契約保証 on: amounts echoed as 20,000,000円."""
+    app_id = draft_with(demo_session, contract_apply="1", contract_guarantee_amount="5000000")
+    assert snap_compare(make_app(demo_session), terminal_size=SIZE, run_before=open_draft(app_id, "f6"))
+
+
+def test_form_errors(snap_compare, demo_session):
+    """F9 with mistakes: the 保証の申込内容 tab, focus on the first wrong field, messages in red."""
+    app_id = draft_with(
+        demo_session, advance_amount="30000000", deposit_bank="ﾖｺﾊﾏ銀行 ｶﾝﾅｲ支店", fiscal_year_amount="abc"
+    )
+    assert snap_compare(make_app(demo_session), terminal_size=SIZE, run_before=open_draft(app_id, "f9"))
+
+
+def test_review(snap_compare, demo_session):
+    """申込確認: read-only, grouped by tab, 和暦 dates and formatted amounts."""
+    app_id = draft_with(demo_session)
+    assert snap_compare(make_app(demo_session), terminal_size=SIZE, run_before=open_draft(app_id, "f9"))
+
+
+def test_done(snap_compare, demo_session):
+    """送信完了: 受付番号, 送信日時 in 和暦, 申込送信先, what happens next."""
+    app_id = draft_with(demo_session)
+    assert snap_compare(make_app(demo_session), terminal_size=SIZE, run_before=open_draft(app_id, "f9", "f9"))
+
+
+def test_drafts(snap_compare, demo_session):
+    """申込一覧: drafts first, then the sent ones with their 受付番号."""
+    draft_with(demo_session, work_name="[bold]x[/] 市道改良工事")
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        pilot.app.push_screen(DraftsScreen())
+        await settle(pilot)
+
+    assert snap_compare(make_app(demo_session), terminal_size=SIZE, run_before=run_before)
+
+
+def test_field_help(snap_compare, demo_session):
+    """F4 on 前払金保証金額: the field's label and help."""
+    app_id = draft_with(demo_session)
+    assert snap_compare(
+        make_app(demo_session), terminal_size=SIZE, run_before=open_draft(app_id, "f4", focus="advance_amount")
+    )
