@@ -194,7 +194,7 @@ class FieldHelpScreen(ModalScreen[None]):
             yield Static(f"「{self._field.label}」について", id="field-help-title", markup=False)
             yield Static(self._field.help or "この項目の説明はありません。", id="field-help-text", markup=False)
             yield Static("Esc 閉じる", id="field-help-close", markup=False)
-        yield Footer()
+        yield Footer(compact=True)
 
 
 @dataclass(frozen=True)

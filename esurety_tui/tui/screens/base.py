@@ -41,7 +41,7 @@ class NetDeskScreen(Screen):
         if self.PAGE_TITLE:
             yield Static(self.PAGE_TITLE, classes="page-title", markup=False)
         yield from self.compose_body()
-        yield Footer()
+        yield Footer(compact=True)  # every page's keys fit in 80 columns
 
     def compose_body(self) -> ComposeResult:
         yield from ()

@@ -33,7 +33,7 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(id="help-body"):
             yield Static(self._title, classes="page-title", markup=False)
             yield Markdown(help_text(self._name))
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#help-body").focus()

@@ -27,7 +27,7 @@ class LoginScreen(Screen):
                 yield Input(id="password", password=True, placeholder="パスワード")
                 yield Button("ログイン", id="login", variant="primary")
                 yield Static("", id="login-message", markup=False)
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         if self.app.is_headless:

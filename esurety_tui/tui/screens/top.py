@@ -40,7 +40,7 @@ class TopScreen(NetDeskScreen):
         Binding("ctrl+f", "search", "検索", id="search"),
         Binding("f4", "new_application", "申込の作成(新規)", id="new"),
         Binding("f5", "drafts", "申込一覧", id="drafts"),
-        Binding("f6", "next_tab", "タブ切替", id="next_tab"),
+        Binding("f6", "next_tab", "タブ", id="next_tab", tooltip="次のタブへ"),
         Binding("f7", "page(-1)", "前ページ", id="prev_page", show=False),
         Binding("f8", "page(1)", "次ページ", id="next_page", show=False),
     ]
@@ -81,7 +81,7 @@ class TopScreen(NetDeskScreen):
             table.add_column("電子保証発行日時", width=16, key="at")
             table.add_column("対象", width=4, key="target")
             table.add_column("保証契約番号", width=12, key="number")
-            table.add_column("工事名", width=max(18, wide - 4), key="work")
+            table.add_column("工事名", width=max(18, self.app.size.width - 50), key="work")
         else:
             table.add_column("No.", width=6, key="no")
             table.add_column("保証種類", width=10, key="kind")

@@ -1,0 +1,157 @@
+"""Regenerate screenshots/*.svg: every screen at 80×24 from the demo data (fixed clock and keys).
+
+    python scripts/screenshots.py [OUTDIR]
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import sys
+import tempfile
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SIZE = (80, 24)
+
+
+async def _settle(pilot) -> None:
+    for _ in range(3):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def _type(pilot, text: str) -> None:
+    for ch in text:
+        await pilot.press(ch)
+
+
+def _scenes():
+    """(file name, logged in?, steps) for every screen."""
+
+    async def login_failed(p):
+        await _type(p, "demo")
+        await p.press("enter")
+        await _type(p, "nope")
+        await p.press("enter")
+
+    async def search(p):
+        await p.press("ctrl+f")
+        await _type(p, "河川")
+        await p.press("enter")
+
+    def tab(n: int):
+        async def go(p):
+            for _ in range(n):
+                await p.press("f6")
+        return go
+
+    async def detail(p):
+        p.app.open_contract("35072-00000M")
+
+    async def certificate(p):
+        p.app.open_contract("35072-00000M")
+        await _settle(p)
+        await p.press("enter")
+
+    async def help_top(p):
+        await p.press("f1")
+
+    async def palette(p):
+        await p.press("ctrl+p")
+        await _type(p, "35072")
+        await p.pause(0.8)
+
+    async def form(p):
+        p.app.new_application()
+
+    async def form_tab2(p):
+        p.app.new_application()
+        await _settle(p)
+        await p.press("f6")
+
+    async def drafts(p):
+        await p.press("f5")
+
+    def filled_draft(*keys: str):
+        async def go(p):
+            from esurety_tui.services import applications
+
+            app_id = applications.new_draft(p.app.session)
+            applications.save_draft(p.app.session, app_id, _valid_raw())
+            p.app.open_application(app_id)
+            await _settle(p)
+            for key in keys:
+                await p.press(key)
+                await _settle(p)
+        return go
+
+    async def field_help(p):
+        p.app.new_application()
+        await _settle(p)
+        await p.press("f4")
+
+    return [
+        ("01_login", False, None),
+        ("02_login_failed", False, login_failed),
+        ("03_top", True, None),
+        ("04_top_search", True, search),
+        ("05_top_electronic", True, tab(1)),
+        ("05b_top_history", True, tab(2)),
+        ("06_detail", True, detail),
+        ("07_certificate", True, certificate),
+        ("08_help", True, help_top),
+        ("09_palette", True, palette),
+        ("10_application", True, form),
+        ("11_application_guarantee", True, form_tab2),
+        ("12_application_field_help", True, field_help),
+        ("13_review", True, filled_draft("f9")),
+        ("14_done", True, filled_draft("f9", "f9")),
+        ("15_drafts", True, drafts),
+    ]
+
+
+def _valid_raw() -> dict[str, str]:
+    sys.path.insert(0, str(ROOT / "tests"))
+    from domain_cases import valid_raw
+
+    return valid_raw()
+
+
+async def _shoot(name: str, logged_in: bool, steps, out: Path) -> None:
+    from esurety_tui.services import auth
+    from esurety_tui.store.models import User
+    from esurety_tui.tui.app import NetDeskApp
+
+    session = auth.session_for(User.get(User.login == "demo")) if logged_in else None
+    app = NetDeskApp(session=session)
+    async with app.run_test(size=SIZE) as pilot:
+        await _settle(pilot)
+        if steps is not None:
+            await steps(pilot)
+            await _settle(pilot)
+        app.save_screenshot(filename=f"{name}.svg", path=str(out))
+
+
+async def main(out: Path) -> None:
+    for name, logged_in, steps in _scenes():
+        await _shoot(name, logged_in, steps, out)
+        print(out / f"{name}.svg")
+
+
+if __name__ == "__main__":
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "screenshots"
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as home:
+        os.environ["ESURETY_HOME"] = home
+        from esurety_tui import clock
+        from esurety_tui.services import demo
+        from esurety_tui.store.db import init_database
+
+        clock.freeze(datetime(2026, 11, 24, 10, 0))
+        init_database(str(Path(home) / "demo.sqlite3"))
+        demo.load(random.Random(7))
+        asyncio.run(main(out))
