@@ -60,7 +60,7 @@ def cmd_demo(args) -> int:
 
 def cmd_key(args) -> int:
     from .domain.errors import DomainError
-    from .services.contracts import lookup_key
+    from .services.keys import lookup_key
     from .services.errors import NotFound
 
     try:

@@ -83,6 +83,61 @@ def fonts_of(pdf: bytes) -> dict[str, dict]:
     return out
 
 
+def every_font(pdf: bytes) -> list[tuple[str, dict]]:
+    """(BaseFont, font dictionary) of every font the document uses: each page's /Resources/Font
+    and, recursively, the resources of form XObjects."""
+    found: list[tuple[str, dict]] = []
+    seen: set[int] = set()
+
+    def walk(resources) -> None:
+        if resources is None:
+            return
+        resources = resources.get_object()
+        if id(resources) in seen:
+            return
+        seen.add(id(resources))
+        for ref in (resources.get("/Font") or {}).values():
+            font = ref.get_object()
+            found.append((str(font.get("/BaseFont", font.get("/Subtype"))), font))
+        for ref in (resources.get("/XObject") or {}).values():
+            xobject = ref.get_object()
+            if xobject.get("/Subtype") == "/Form":
+                walk(xobject.get("/Resources"))
+
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        walk(page.get("/Resources"))
+    return found
+
+
+def font_program(font: dict):
+    """The embedded font program (FontFile/FontFile2/FontFile3 stream) of a font, or None.
+
+    A Type0 (composite) font keeps its FontDescriptor in its DescendantFonts; a Type3 font draws
+    its glyphs with PDF operators and so is always "embedded"."""
+    if font.get("/Subtype") == "/Type3":
+        return font
+    holder = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+    descriptor = holder.get("/FontDescriptor")
+    if descriptor is None:  # a base-14 font: the reader supplies it
+        return None
+    descriptor = descriptor.get_object()
+    for key in ("/FontFile2", "/FontFile3", "/FontFile"):
+        if key in descriptor:
+            return descriptor[key].get_object()
+    return None
+
+
+def assert_every_font_embedded(pdf: bytes) -> list[str]:
+    found = every_font(pdf)
+    assert found
+    for name, font in found:
+        program = font_program(font)
+        assert program is not None, f"{name} is not embedded (fonts: {[n for n, _ in found]})"
+        if font.get("/Subtype") != "/Type3":
+            assert len(program.get_data()) > 0, f"{name}: empty font program"
+    return [name for name, _ in found]
+
+
 # ---- notice ---------------------------------------------------------------------------------
 
 
@@ -191,11 +246,105 @@ def test_long_values_wrap_inside_the_page(tmp_path):
 def test_font_is_embedded():
     pdf = render_notice(NOTICE)
     assert font_info().embedded
-    found = fonts_of(pdf)
-    japanese = {name: d for name, d in found.items() if name != "/Courier-Bold"}
-    assert japanese, found
-    for name, desc in japanese.items():
-        assert "/FontFile2" in desc["/FontDescriptor"], name
+    for name, font in every_font(pdf):  # all TrueType, subset-embedded (the key's font too)
+        holder = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+        assert "/FontFile2" in holder["/FontDescriptor"].get_object(), name
+
+
+@pytest.mark.skipif(not HAS_TTF, reason="no Japanese TrueType font (install fonts-ipaexfont-gothic)")
+@pytest.mark.parametrize("which", ["notice", "certificate", "cancelled certificate", "odd key"])
+def test_every_font_is_embedded(which):
+    """The PDF must look the same in every reader: no base-14 or other non-embedded font."""
+    pdf = {
+        "notice": lambda: render_notice(NOTICE),
+        "certificate": lambda: render_certificate(CERT),
+        "cancelled certificate": lambda: render_certificate(replace(CERT, version_kind="取消")),
+        "odd key": lambda: render_notice(replace(NOTICE, auth_key="キー<b>\x1b[0m")),
+    }[which]()
+    names = assert_every_font_embedded(pdf)
+    assert not any("Courier" in n or "Helvetica" in n or "Times" in n for n in names), names
+
+
+@pytest.mark.skipif(not HAS_TTF, reason="no Japanese TrueType font (install fonts-ipaexfont-gothic)")
+def test_key_font_is_an_embedded_truetype_font():
+    pdf = render_notice(NOTICE)
+    key = fonts.key_font_info()
+    assert key.embedded and key.path is not None and key.name != fonts.KEY_BASE14
+    names = assert_every_font_embedded(pdf)
+    if key.name == fonts.KEY_TTF_NAME:  # a monospace face was found (e.g. DejaVu Sans Mono Bold)
+        assert any(key.path.stem.split("-")[0] in n for n in names), names
+    # the key and its grouped spelling still copy out exactly
+    text = text_of(pdf)
+    assert "Z28YUE4J3Bux" in text.split()
+    assert "Z28Y UE4J 3Bux" in re.sub(r"[ \t]+", " ", text)
+
+
+@pytest.mark.skipif(not HAS_TTF, reason="no Japanese TrueType font (install fonts-ipaexfont-gothic)")
+def test_key_without_a_monospace_font_uses_the_japanese_font(monkeypatch):
+    monkeypatch.setattr(fonts, "key_font_candidates", lambda: [])
+    pdf = render_notice(NOTICE)
+    assert fonts.key_font_info().name == font_info().name == fonts.TTF_NAME
+    assert_every_font_embedded(pdf)
+    assert "Z28YUE4J3Bux" in text_of(pdf).split()
+    assert_contains(pdf, "Z28Y UE4J 3Bux")
+
+
+def _config(text: str) -> None:
+    """Write the config file (conftest points ESURETY_HOME at a folder of this test)."""
+    home = Path(os.environ["ESURETY_HOME"])
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "config.toml").write_text(text, encoding="utf-8")
+
+
+def _a_ttf() -> Path:
+    path = next((p for p in fonts.system_candidates() if p.exists()), None)
+    if path is None:
+        path = Path(os.environ[fonts.ENV_FONT])
+    return path
+
+
+@pytest.mark.skipif(not HAS_TTF, reason="no Japanese TrueType font (install fonts-ipaexfont-gothic)")
+def test_config_pdf_font_is_used(monkeypatch, tmp_path):
+    ttf = tmp_path / "fonts" / "my-gothic.ttf"
+    ttf.parent.mkdir()
+    ttf.symlink_to(_a_ttf())
+    monkeypatch.delenv(fonts.ENV_FONT, raising=False)
+    monkeypatch.setenv(fonts.ENV_SEARCH, "0")  # only the config can supply the font
+    _config(f'pdf_font = "{ttf}"\n')
+    assert font_info().embedded and font_info().path == ttf
+    assert_every_font_embedded(render_notice(NOTICE))
+
+
+@pytest.mark.skipif(not HAS_TTF, reason="no Japanese TrueType font (install fonts-ipaexfont-gothic)")
+def test_config_pdf_font_relative_to_the_config_folder(monkeypatch):
+    home = Path(os.environ["ESURETY_HOME"])
+    (home / "fonts").mkdir(parents=True)
+    (home / "fonts" / "g.ttf").symlink_to(_a_ttf())
+    monkeypatch.delenv(fonts.ENV_FONT, raising=False)
+    monkeypatch.setenv(fonts.ENV_SEARCH, "0")
+    _config('pdf_font = "fonts/g.ttf"\n')
+    assert font_info().path == home / "fonts" / "g.ttf"
+
+
+@pytest.mark.skipif(not HAS_TTF, reason="no Japanese TrueType font (install fonts-ipaexfont-gothic)")
+def test_environment_comes_before_config(monkeypatch, tmp_path):
+    missing = tmp_path / "missing-config.ttf"
+    _config(f'pdf_font = "{missing}"\n')
+    monkeypatch.setenv(fonts.ENV_FONT, str(_a_ttf()))
+    assert font_info().path == _a_ttf()  # ESURETY_PDF_FONT wins, the config is not even tried
+    fonts.reset_for_tests()
+    monkeypatch.delenv(fonts.ENV_FONT)
+    info = font_info()  # the config's file is missing: skipped, then the system font
+    assert info.embedded and any("missing-config.ttf" in s for s in info.skipped)
+
+
+def test_bad_config_pdf_font_falls_back(monkeypatch, tmp_path):
+    monkeypatch.setenv(fonts.ENV_FONT, str(tmp_path / "missing.ttf"))
+    monkeypatch.setenv(fonts.ENV_SEARCH, "0")
+    _config("pdf_font = 12\n")
+    with pytest.warns(FontFallbackWarning):
+        assert not font_info().embedded
+    assert any("pdf_font" in s for s in font_info().skipped)
 
 
 def test_cid_fallback_warns_once(monkeypatch, tmp_path):
@@ -206,6 +355,9 @@ def test_cid_fallback_warns_once(monkeypatch, tmp_path):
     assert not font_info().embedded and font_info().name == fonts.CID_FALLBACK
     assert any("missing.ttf" in s for s in font_info().skipped)
     assert "/HeiseiKakuGo-W5" in fonts_of(pdf)
+    # nothing can be embedded: the key is in Courier-Bold, whose widths every reader knows
+    assert fonts.key_font_info().name == fonts.KEY_BASE14 and "/Courier-Bold" in fonts_of(pdf)
+    assert "Z28YUE4J3Bux" in text_of(pdf).split()
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         render_notice(NOTICE)

@@ -1,14 +1,22 @@
-"""Japanese font for the PDFs: an embeddable TrueType font if one is found, else a CID font.
+"""Fonts for the PDFs: an embeddable Japanese TrueType font if one is found, else a CID font;
+and the font of the 認証キー, which is always an embedded TrueType font when one exists.
 
-Resolution happens once per process (thread-safe) and is cached. Order:
+Resolution happens once per process (thread-safe) and is cached. Order of the Japanese font:
 
-1. ``ESURETY_PDF_FONT`` (environment), 2. the path given to :func:`configure_font` (config),
-3. known system locations of IPAex/IPA Gothic — unless ``ESURETY_PDF_FONT_SEARCH=0`` or
-   ``configure_font(..., search_system=False)``.
+1. ``ESURETY_PDF_FONT`` (environment), 2. the path given to :func:`configure_font`,
+3. ``pdf_font`` in the config file (``esurety_tui.locations.load_config``; a relative path is
+   taken from the config folder), 4. known system locations of IPAex/IPA Gothic — unless
+   ``ESURETY_PDF_FONT_SEARCH=0`` or ``configure_font(..., search_system=False)``.
 
 The TrueType font is registered with reportlab as a ``TTFont``, which embeds a subset of the
 glyphs used. Without one, the built-in CID font ``HeiseiKakuGo-W5`` is used: nothing is embedded
 and the reader must supply a Japanese font, so a single warning is emitted per process.
+
+The 認証キー is drawn in a monospace bold TrueType font found in the system places (DejaVu Sans
+Mono Bold, Liberation Mono Bold), embedded like the Japanese one, so that no base-14 font (never
+embedded) is left in the PDF. Without one, the key uses the Japanese TrueType font (drawn bold);
+only when nothing can be embedded at all (the CID fallback) is it Courier-Bold. The key alphabet
+has no look-alikes (no 0/O/o, 1/l/I/i), so any clear face will do.
 reportlab is imported only when a font is first needed.
 """
 
@@ -24,7 +32,10 @@ from pathlib import Path
 ENV_FONT = "ESURETY_PDF_FONT"
 ENV_SEARCH = "ESURETY_PDF_FONT_SEARCH"
 TTF_NAME = "ESuretyGothic"
+KEY_TTF_NAME = "ESuretyKeyMono"
 CID_FALLBACK = "HeiseiKakuGo-W5"
+KEY_BASE14 = "Courier-Bold"  # the key's font only when no TrueType font at all can be embedded
+CONFIG_KEY = "pdf_font"
 
 
 class FontFallbackWarning(UserWarning):
@@ -37,10 +48,12 @@ class FontInfo:
     embedded: bool           # True for a subset-embedded TrueType font
     path: Path | None        # the TrueType file, when embedded
     skipped: tuple[str, ...] = ()  # why candidate files were not used
+    bold: bool = False       # the face is bold already (else draw it with a stroke to embolden)
 
 
 _lock = threading.RLock()
 _info: FontInfo | None = None
+_key_info: FontInfo | None = None
 _configured: Path | None = None
 _search_system = True
 _warned = False
@@ -77,13 +90,51 @@ def system_candidates() -> list[Path]:
     return paths
 
 
+def key_font_candidates() -> list[Path]:
+    """Known places of a bold monospace TrueType font for the 認証キー, most preferred first."""
+    names = ("DejaVuSansMono-Bold.ttf", "LiberationMono-Bold.ttf")
+    paths = [
+        Path("/usr/share/fonts/truetype/dejavu/DejaVuSansMono-Bold.ttf"),  # Debian/Ubuntu fonts-dejavu-core
+        Path("/usr/share/fonts/dejavu-sans-mono-fonts/DejaVuSansMono-Bold.ttf"),  # Fedora
+        Path("/usr/share/fonts/dejavu/DejaVuSansMono-Bold.ttf"),
+        Path("/usr/share/fonts/TTF/DejaVuSansMono-Bold.ttf"),  # Arch
+        Path("/usr/share/fonts/truetype/liberation2/LiberationMono-Bold.ttf"),  # Debian fonts-liberation2
+        Path("/usr/share/fonts/truetype/liberation/LiberationMono-Bold.ttf"),
+        Path("/usr/share/fonts/liberation-mono/LiberationMono-Bold.ttf"),  # Fedora
+        Path("/usr/local/share/fonts/DejaVuSansMono-Bold.ttf"),
+    ]
+    dirs = [_home(".local", "share", "fonts"), _home(".fonts")]
+    if sys.platform == "darwin":
+        dirs += [_home("Library", "Fonts"), Path("/Library/Fonts")]
+    paths += [d / n for n in names for d in dirs]
+    return paths
+
+
+def _config_font() -> tuple[Path | None, str | None]:
+    """``pdf_font`` of the config file: (path, None), (None, why it is unusable) or (None, None)."""
+    try:
+        from .. import locations  # no Textual, no store: cheap, and only when a font is resolved
+
+        value = locations.load_config().get(CONFIG_KEY)
+        if value is None:
+            return None, None
+        if not isinstance(value, str) or not value.strip():
+            return None, f"{locations.config_file()}: {CONFIG_KEY} must be a path to a .ttf file"
+        path = Path(value.strip()).expanduser()
+        if not path.is_absolute():
+            path = locations.config_dir() / path
+        return path, None
+    except Exception as e:  # noqa: BLE001 - a broken config must not stop the PDF
+        return None, f"config {CONFIG_KEY}: {e}"
+
+
 def _search_enabled() -> bool:
     env = os.environ.get(ENV_SEARCH, "").strip().lower()
     return _search_system and env not in ("0", "false", "no", "off")
 
 
-def _try_ttf(path: Path) -> str | None:
-    """Register ``path`` as TTF_NAME; return the reason when it cannot be used."""
+def _try_ttf(path: Path, name: str = TTF_NAME) -> str | None:
+    """Register ``path`` as ``name``; return the reason when it cannot be used."""
     try:
         with path.open("rb") as f:
             magic = f.read(4)
@@ -97,7 +148,7 @@ def _try_ttf(path: Path) -> str | None:
     from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
     try:  # a .ttc collection is read at subfont 0; CFF members fail here too
-        pdfmetrics.registerFont(TTFont(TTF_NAME, str(path), subfontIndex=0))
+        pdfmetrics.registerFont(TTFont(name, str(path), subfontIndex=0))
     except (TTFError, OSError, ValueError, KeyError, IndexError) as e:
         return f"{path}: {e}"
     return None
@@ -111,6 +162,11 @@ def _resolve() -> FontInfo:
         candidates.append(Path(env).expanduser())
     if _configured is not None:
         candidates.append(_configured)
+    configured, problem = _config_font()
+    if configured is not None:
+        candidates.append(configured)
+    if problem:
+        skipped.append(problem)
     if _search_enabled():
         candidates += [p for p in system_candidates() if p.exists()]
     seen: set[Path] = set()
@@ -164,6 +220,37 @@ def font_name() -> str:
     return font_info().name
 
 
+def _resolve_key() -> FontInfo:
+    skipped: list[str] = []
+    if _search_enabled():
+        for path in key_font_candidates():
+            if not path.exists():
+                continue
+            reason = _try_ttf(path, KEY_TTF_NAME)
+            if reason is None:
+                return FontInfo(KEY_TTF_NAME, True, path, tuple(skipped), bold=True)
+            skipped.append(reason)
+    main = font_info()
+    if main.embedded:
+        return FontInfo(main.name, True, main.path, tuple(skipped) + main.skipped, bold=False)
+    # Nothing can be embedded: a base-14 face, which every reader has with the right widths
+    # (a substitute for the CID font would space the key unevenly).
+    return FontInfo(KEY_BASE14, False, None, tuple(skipped) + main.skipped, bold=True)
+
+
+def key_font_info() -> FontInfo:
+    """The font of the 認証キー: a bold monospace TrueType font, else the Japanese TrueType font,
+    else (nothing embeddable) Courier-Bold."""
+    global _key_info
+    info = _key_info
+    if info is None:
+        with _lock:
+            if _key_info is None:
+                _key_info = _resolve_key()
+            info = _key_info
+    return info
+
+
 def font_is_embedded() -> bool:
     return font_info().embedded
 
@@ -171,17 +258,18 @@ def font_is_embedded() -> bool:
 def configure_font(path: str | os.PathLike[str] | None, *, search_system: bool = True) -> None:
     """Font path from the configuration (ESURETY_PDF_FONT still takes precedence).
 
-    Takes effect at the next render; ``search_system=False`` disables the system search.
+    Takes effect at the next render; ``search_system=False`` disables the system search (for the
+    認証キー font too). The config file's ``pdf_font`` is read when the font is resolved.
     """
-    global _configured, _search_system, _info
+    global _configured, _search_system, _info, _key_info
     new = Path(path).expanduser() if path else None
     with _lock:
         if (new, search_system) != (_configured, _search_system):
-            _configured, _search_system, _info = new, search_system, None
+            _configured, _search_system, _info, _key_info = new, search_system, None, None
 
 
 def reset_for_tests() -> None:
     """Forget the resolution, the configuration and the warned-once flag."""
-    global _configured, _search_system, _info, _warned
+    global _configured, _search_system, _info, _key_info, _warned
     with _lock:
-        _configured, _search_system, _info, _warned = None, True, None, False
+        _configured, _search_system, _info, _key_info, _warned = None, True, None, None, False

@@ -31,7 +31,6 @@ INQUIRY = (
     "もって電子証書を閲覧ください。"
 )
 BODY_SIZE = 10.0
-KEY_FONT = "Courier-Bold"  # base-14 monospace; the key alphabet has no look-alikes
 
 
 def group_key(key: str, n: int = 4) -> str:
@@ -40,13 +39,20 @@ def group_key(key: str, n: int = 4) -> str:
 
 
 class KeyCell(Flowable):
-    """The 認証キー, large and letter-spaced, then spelled in groups of four."""
+    """The 認証キー, large and letter-spaced, then spelled in groups of four.
+
+    The font is an embedded TrueType font (fonts.key_font_info: a bold monospace face, else the
+    Japanese font drawn bold), so that the PDF looks the same everywhere. Only when nothing can be
+    embedded at all (the CID fallback) is it the base-14 Courier-Bold.
+    """
 
     def __init__(self, key: str, size: float = 22) -> None:
         super().__init__()
         self.key = L.cap(key, 64).replace(" ", "")
         ascii_key = self.key.isascii() and self.key.isprintable()
-        self.font = KEY_FONT if ascii_key else fonts.font_name()
+        info = fonts.key_font_info() if ascii_key else fonts.font_info()
+        self.font = info.name
+        self.bold = not info.bold  # embolden a regular face with a stroke
         self.max_size = size
 
     def wrap(self, aw: float, ah: float) -> tuple[float, float]:
@@ -59,11 +65,11 @@ class KeyCell(Flowable):
     def draw(self) -> None:
         c, s, g = self.canv, self.size, self.gsize
         y = self.height - s * 0.8
-        L.draw_text(c, 0, y, self.key, s, font=self.font, char_space=s * 0.12)
+        L.draw_text(c, 0, y, self.key, s, font=self.font, char_space=s * 0.12, bold=self.bold)
         y -= 7 + g
         lead = "4文字区切り："
         w = L.draw_text(c, 0, y, lead, 8.5, color=L.GREY)
-        L.draw_text(c, w + 2, y, group_key(self.key), g, font=self.font)
+        L.draw_text(c, w + 2, y, group_key(self.key), g, font=self.font, bold=self.bold)
         L.draw_text(c, 0, y - 5 - 8.5, "※英字の大文字と小文字は区別されます。", 8, color=L.GREY)
 
 

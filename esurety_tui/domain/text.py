@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import unicodedata
 
-import jaconv
-
 
 def to_fullwidth(text: str) -> str:
     """Convert half-width ASCII, digits and kana to full-width (預託金融機関 is 全角).
 
     Spaces become the ideographic space U+3000.
     """
+    import jaconv  # only here: most callers (search keys, the key look-up) never need it
+
     return jaconv.h2z(text, kana=True, ascii=True, digit=True).replace(" ", "\u3000")
 
 

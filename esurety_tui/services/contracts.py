@@ -5,15 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from ..domain.auth_key import keys_equal
 from ..domain.contract_number import parse_contract_number
 from ..store import queries
 from ..store.models import Branch, CertificateVersion, Company, Guarantee, Orderer
-from . import audit
 from .errors import NotFound
+from .keys import NOT_FOUND, lookup_key, verify_key  # noqa: F401  (their home is services.keys)
 from .session import Session
-
-NOT_FOUND = "保証契約番号「{}」の保証契約は見つかりません。"
 
 
 @dataclass(frozen=True)
@@ -178,24 +175,7 @@ def version_by_seq(session: Session, number: str, seq: int | None) -> Certificat
     return certificate(session, rows[-1].id)
 
 
-def lookup_key(number: str) -> str:
-    """The 認証キー of an issued 電子保証, for the shell (the operator on this host)."""
-    canonical = parse_contract_number(number)
-    g = Guarantee.get_or_none(Guarantee.number == canonical)
-    if g is None or not g.electronic or not g.auth_key:
-        raise NotFound(NOT_FOUND.format(canonical))
-    return g.auth_key
-
-
-def verify_key(number: str, key: str) -> bool:
-    """D-Sure: does ``key`` open ``number``? Constant-time comparison."""
-    try:
-        stored = lookup_key(number)
-    except (NotFound, ValueError):
-        keys_equal(key, "x" * 12)
-        return False
-    return keys_equal(key, stored)
-
-
 def note_key_copied(session: Session, number: str) -> None:
+    from . import audit
+
     audit.record(session.login, "key.copy", number)

@@ -10,18 +10,22 @@ History:
 
 from __future__ import annotations
 
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from peewee import Database, DateTimeField, IntegerField, TextField
-from playhouse.migrate import PostgresqlMigrator, SchemaMigrator, SqliteMigrator, migrate as run
 
 from .models import MODELS, Guarantee, SchemaVersion
+
+if TYPE_CHECKING:
+    from playhouse.migrate import SchemaMigrator
 
 LATEST = 3
 
 
 def _migrator(db: Database) -> SchemaMigrator:
+    # playhouse.migrate only when a step runs: an up-to-date database (every `esurety key`) skips it.
     from peewee import PostgresqlDatabase, SqliteDatabase
+    from playhouse.migrate import PostgresqlMigrator, SchemaMigrator, SqliteMigrator
 
     if isinstance(db, SqliteDatabase):
         return SqliteMigrator(db)
@@ -31,6 +35,8 @@ def _migrator(db: Database) -> SchemaMigrator:
 
 
 def _to_2(db: Database) -> None:
+    from playhouse.migrate import migrate as run
+
     m = _migrator(db)
     run(
         m.add_column("user", "failed_logins", IntegerField(default=0)),

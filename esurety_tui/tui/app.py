@@ -2,15 +2,33 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App
 from textual.binding import Binding
+from textual.command import Provider
+from textual.screen import Screen
 
-from ..services.session import Session
 from . import patches  # noqa: F401  (keeps full-width text whole under overlays)
+
+if TYPE_CHECKING:
+    from ..services.session import Session
+
+
+def _netdesk_commands() -> type[Provider]:
+    from .commands import NetDeskCommands
+
+    return NetDeskCommands
+
+
+def _contract_commands() -> type[Provider]:
+    from .commands import ContractCommands
+
+    return ContractCommands
 
 
 class NetDeskApp(App[None]):
@@ -19,6 +37,8 @@ class NetDeskApp(App[None]):
     BINDINGS = [
         Binding("ctrl+q", "quit", "終了", id="quit", priority=True),
     ]
+    # Callables: the palette's providers (and domain.text, jaconv) load when ctrl+p is first used.
+    COMMANDS = App.COMMANDS | {_netdesk_commands, _contract_commands}
 
     def __init__(
         self,
@@ -30,9 +50,6 @@ class NetDeskApp(App[None]):
         """``database``: a path or URL to open in a worker after the first paint; None when the caller
         has already initialised the store (tests). ``session``: start logged in (tests, demos)."""
         super().__init__()
-        from .commands import commands_providers
-
-        self.COMMANDS = App.COMMANDS | commands_providers()
         self._database = database
         self._demo_if_empty = demo_if_empty
         self.session: Session | None = session
@@ -48,23 +65,37 @@ class NetDeskApp(App[None]):
         return display
 
     # start-up -----------------------------------------------------------------
+    #
+    # The screen stack is [ログイン, 全体トップ, …]. ログイン is the default screen, composed with the
+    # app, so it is in the very first frame (a pushed first screen waits for a blank frame first).
 
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen:
+        from .screens.login import LoginScreen
+
+        return LoginScreen()
+
+    async def on_mount(self) -> None:
         self._apply_keymap()
         self._watch_hangup()
+        if self._database is None:
+            self.db_ready.set()
+        # ログイン composes in its own task: let it finish before the app handles any key, so that
+        # keys typed ahead of the first paint reach its focused field (LoginScreen.AUTO_FOCUS).
+        # (Bounded: if composing failed, the app must still get to handle its exit.)
+        loop = asyncio.get_running_loop()
+        give_up = loop.time() + 5
+        while not self.screen.is_mounted and loop.time() < give_up:
+            await asyncio.sleep(0)
         if self.session is not None:
-            self.db_ready.set() if self._database is None else None
             from .screens.top import TopScreen
 
             self.push_screen(TopScreen())
-        else:
-            from .screens.login import LoginScreen
 
-            self.push_screen(LoginScreen())
+    def on_ready(self) -> None:
+        """The first frame is going out: only now open the database (peewee, SQLite, migrations),
+        so that it does not compete with that first paint. Log-in waits on ``db_ready``."""
         if self._database is not None:
             self.open_database()
-        else:
-            self.db_ready.set()
 
     def _watch_hangup(self) -> None:
         """A dropped SSH connection (SIGHUP) or a kill (SIGTERM) saves open drafts before exiting."""
@@ -134,7 +165,7 @@ class NetDeskApp(App[None]):
         from .screens.top import TopScreen
 
         self.session = session
-        self.switch_screen(TopScreen())
+        self.push_screen(TopScreen())
 
     def _pop_to_base(self) -> None:
         while len(self.screen_stack) > 2:
@@ -154,11 +185,9 @@ class NetDeskApp(App[None]):
         """ログアウト."""
         if self.session is None:
             return
-        from .screens.login import LoginScreen
-
         self.session = None
-        self._pop_to_base()
-        self.switch_screen(LoginScreen())
+        while len(self.screen_stack) > 1:  # back to ログイン (emptied when the session began)
+            self.pop_screen()
         self.notify("ログアウトしました。")
 
     def open_contract(self, ref: int | str) -> None:

@@ -15,6 +15,7 @@ version it was written against.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Callable, Mapping, Sequence
 
 import textual
@@ -100,9 +101,17 @@ def _keep_wide_characters(
     return rebuilt
 
 
+def _textual_version() -> str:
+    """Textual's version, read from its dist-info folder's name: ``textual.__version__`` imports
+    importlib.metadata (and the email package), ~10 ms before the first paint."""
+    for info in Path(textual.__file__).resolve().parent.parent.glob("textual-*.dist-info"):
+        return info.name[len("textual-") : -len(".dist-info")]
+    return textual.__version__  # another kind of install
+
+
 def apply() -> bool:
     """Install the fix; returns whether it was installed (only on the pinned Textual)."""
-    if textual.__version__ != PATCHED_VERSION or Compositor._render_chops is _render_chops:
+    if _textual_version() != PATCHED_VERSION or Compositor._render_chops is _render_chops:
         return False
     _render_chops.__wrapped_original__ = Compositor._render_chops  # type: ignore[attr-defined]
     Compositor._render_chops = _render_chops  # type: ignore[method-assign]

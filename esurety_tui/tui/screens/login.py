@@ -7,11 +7,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual import events
+from textual.widgets import Footer, Input, Label, Static
 
 
 class LoginScreen(Screen):
+    """The bottom of the screen stack (NetDeskApp.get_default_screen): 全体トップ is pushed over it
+    at log-in, and ログアウト pops back to it."""
+
     HELP = "login"
+    _busy = False  # a log-in is being checked
+    AUTO_FOCUS = "#login-id"  # focused when composed: keys typed ahead of the first paint land here
     BINDINGS = [
         Binding("f1", "help", "ヘルプ", id="help"),
     ]
@@ -25,7 +31,9 @@ class LoginScreen(Screen):
                 yield Input(id="login-id", placeholder="ログインID")
                 yield Label("パスワード")
                 yield Input(id="password", password=True, placeholder="パスワード")
-                yield Button("ログイン", id="login", variant="primary")
+                # A plain Static, not a Button: Enter in パスワード logs in, a click here too, and the
+                # first screen paints sooner (start-up is measured against a bare Textual app).
+                yield Static("ログイン（Enter）", id="login", markup=False)
                 yield Static("", id="login-message", markup=False)
         yield Footer(compact=True)
 
@@ -33,7 +41,6 @@ class LoginScreen(Screen):
         if self.app.is_headless:
             for field in self.query(Input):
                 field.cursor_blink = False
-        self.query_one("#login-id", Input).focus()
 
     def action_help(self) -> None:
         from .help import HelpScreen
@@ -44,15 +51,20 @@ class LoginScreen(Screen):
     def _next(self) -> None:
         self.query_one("#password", Input).focus()
 
+    def on_click(self, event: events.Click) -> None:
+        if event.widget is not None and event.widget.id == "login":
+            self._submit()
+
     @on(Input.Submitted, "#password")
-    @on(Button.Pressed, "#login")
     def _submit(self) -> None:
         login_id = self.query_one("#login-id", Input).value
         password = self.query_one("#password", Input).value
         if not login_id or not password:
             self._show("ログインIDとパスワードを入力してください。")
             return
-        self.query_one("#login", Button).disabled = True
+        if self._busy:
+            return
+        self._busy = True
         self._show("確認しています…", error=False)
         self.authenticate(login_id, password)
 
@@ -70,10 +82,21 @@ class LoginScreen(Screen):
         except Exception as e:  # noqa: BLE001 - e.g. the database could not be opened
             self.app.call_from_thread(self._failed, f"ログインできません: {e}")
             return
-        self.app.call_from_thread(self.app.logged_in, session)
+        self.app.call_from_thread(self._succeeded, session)
+
+    def _succeeded(self, session) -> None:
+        # This screen stays under 全体トップ while the session lasts (ログアウト pops back to it):
+        # leave it empty, with no password kept, ready for the next log-in.
+        self._busy = False
+        self.query_one("#password", Input).value = ""
+        login_id = self.query_one("#login-id", Input)
+        login_id.value = ""
+        login_id.focus()
+        self._show("", error=False)
+        self.app.logged_in(session)
 
     def _failed(self, message: str) -> None:
-        self.query_one("#login", Button).disabled = False
+        self._busy = False
         password = self.query_one("#password", Input)
         password.value = ""
         password.focus()

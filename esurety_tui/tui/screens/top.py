@@ -108,7 +108,8 @@ class TopScreen(NetDeskScreen):
             return
         total = contracts.count(session, tab, text)
         offset = max(0, min(offset, ((total - 1) // PAGE) * PAGE if total else 0))
-        rows = contracts.page(session, tab, text, offset, PAGE)
+        # No hits: no window to read (with a search term it would scan the whole table again).
+        rows = contracts.page(session, tab, text, offset, PAGE) if total else []
         self.app.call_from_thread(self._show, tab, text, offset, total, rows)
 
     def _show(self, tab: str, text: str, offset: int, total: int, rows: list) -> None:
