@@ -74,6 +74,3 @@ class NetDeskCommands(Provider):
             if score > 0:
                 yield Hit(score, matcher.highlight(name), callback, help=help_text)
 
-
-def commands_providers() -> set:
-    return {NetDeskCommands, ContractCommands}
