@@ -17,16 +17,13 @@ ROOT = Path(__file__).resolve().parent.parent
 SIZE = (80, 24)
 
 
+sys.path.insert(0, str(ROOT / "tests"))
+from domain_cases import valid_raw as _valid_raw  # noqa: E402  (the seed's complete application)
+from tui_helpers import settle, type_text as _type  # noqa: E402  (the same pilot steps as the tests)
+
+
 async def _settle(pilot) -> None:
-    for _ in range(3):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-async def _type(pilot, text: str) -> None:
-    for ch in text:
-        await pilot.press(ch)
+    await settle(pilot, pilot.app)
 
 
 def _scenes():
@@ -112,13 +109,6 @@ def _scenes():
         ("14_done", True, filled_draft("f9", "f9")),
         ("15_drafts", True, drafts),
     ]
-
-
-def _valid_raw() -> dict[str, str]:
-    sys.path.insert(0, str(ROOT / "tests"))
-    from domain_cases import valid_raw
-
-    return valid_raw()
 
 
 async def _shoot(name: str, logged_in: bool, steps, out: Path) -> None:

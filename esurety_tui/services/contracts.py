@@ -51,6 +51,7 @@ class ContractDetail:
     number: str
     kind: str
     product_name: str    # 商品名: 前払金保証 / 契約保証
+    company_name: str    # the contractor company (the notice's addressee)
     contractor_name: str
     jv_name: str
     work_name: str
@@ -138,7 +139,7 @@ def detail(session: Session, ref: int | str) -> ContractDetail:
     orderer = Orderer.get_by_id(g.orderer_id)
     versions = tuple(VersionRow(v.id, v.seq, v.issued_at, v.kind) for v in queries.visible_versions(g.id))
     return ContractDetail(
-        id=g.id, number=g.number, kind=g.kind, product_name=Guarantee.KINDS[g.kind],
+        id=g.id, number=g.number, kind=g.kind, product_name=Guarantee.KINDS[g.kind], company_name=company.name,
         contractor_name=g.contractor_name or company.name, jv_name=g.jv_name, work_name=g.work_name,
         work_place=g.work_place, orderer_name=orderer.name,
         orderer_accepts_electronic=orderer.accepts_electronic, contract_amount=g.contract_amount,

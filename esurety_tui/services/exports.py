@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ..domain.contract_number import parse_contract_number
 from ..locations import exports_dir
-from ..store.models import Branch, Company, Guarantee
+from ..store.models import Branch, Guarantee
 from . import contracts
 from .errors import NotFound
 from .session import Session
@@ -31,9 +31,8 @@ def notice_pdf(session: Session, ref: int | str) -> tuple[str, bytes]:
     d = contracts.detail(session, ref)
     if not d.electronic or not d.auth_key:
         raise NotFound(f"保証契約番号「{d.number}」は電子保証ではないため、認証キーのお知らせはありません。")
-    company = Company.get_by_id(Guarantee.get_by_id(d.id).company_id)
     data = NoticeData(
-        issue_date=d.issued_at.date(), addressee=company.name, work_name=d.work_name,
+        issue_date=d.issued_at.date(), addressee=d.company_name, work_name=d.work_name,
         contractor_name=d.contractor_name, product_name=d.product_name, contract_number=d.number,
         auth_key=d.auth_key, issuer=_issuer(d.branch_name),
     )

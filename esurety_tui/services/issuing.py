@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from ..clock import now
@@ -90,12 +90,15 @@ def _new_guarantee(app: Application, kind: str, at: datetime, rng, number: str |
     return g
 
 
+# The contents each certificate version keeps a snapshot of; also what 訂正 / 変更 may change.
+VERSIONED = ("work_name", "guarantee_amount", "contract_amount", "start_date", "end_date", "deposit_bank")
+AUDIT_ACTIONS = {"訂正": "guarantee.correct", "変更": "guarantee.change", "取消": "guarantee.cancel"}
+
+
 def _version(g: Guarantee, kind: str, at: datetime, note: str = "") -> CertificateVersion:
     seq = (CertificateVersion.select().where(CertificateVersion.guarantee == g).count()) + 1
     return CertificateVersion.create(
-        guarantee=g, seq=seq, kind=kind, issued_at=at, work_name=g.work_name,
-        guarantee_amount=g.guarantee_amount, contract_amount=g.contract_amount,
-        start_date=g.start_date, end_date=g.end_date, deposit_bank=g.deposit_bank, note=note,
+        guarantee=g, seq=seq, kind=kind, issued_at=at, note=note, **{f: getattr(g, f) for f in VERSIONED}
     )
 
 
@@ -136,11 +139,10 @@ def issue(
 def amend(session: Session, number: str, kind: str, *, at: datetime | None = None, note: str = "", **changes: Any) -> int:
     """A new version: 訂正 (supersedes the latest visible version), 変更 (adds a version) or
     取消 (cancels the guarantee; a 変更 can be withdrawn with ``withdraw_seq``)."""
-    if kind not in ("訂正", "変更", "取消"):
+    if kind not in AUDIT_ACTIONS:
         raise InvalidState(f"不明な対象: {kind}")
-    allowed = {"work_name", "guarantee_amount", "contract_amount", "start_date", "end_date", "deposit_bank"}
     withdraw_seq = changes.pop("withdraw_seq", None)
-    unknown = set(changes) - allowed
+    unknown = set(changes) - set(VERSIONED)
     if unknown:
         raise InvalidState(f"変更できない項目: {', '.join(sorted(unknown))}")
     if isinstance(changes.get("deposit_bank"), str):
@@ -163,7 +165,7 @@ def amend(session: Session, number: str, kind: str, *, at: datetime | None = Non
                 raise InvalidState("取り消す変更が見つかりません。")
             CertificateVersion.update(superseded=True).where(CertificateVersion.id == target.id).execute()
             previous = [v for v in visible if v.seq < withdraw_seq][-1]
-            for field in ("work_name", "guarantee_amount", "contract_amount", "start_date", "end_date", "deposit_bank"):
+            for field in VERSIONED:
                 setattr(g, field, getattr(previous, field))
             g.issued_at = at
             queries.refresh_search_text(g)
@@ -178,7 +180,7 @@ def amend(session: Session, number: str, kind: str, *, at: datetime | None = Non
         queries.refresh_search_text(g)
         g.save()
         _version(g, kind, at, note)
-        audit.record(session.login, f"guarantee.{ {'訂正': 'correct', '変更': 'change', '取消': 'cancel'}[kind] }", g.number)
+        audit.record(session.login, AUDIT_ACTIONS[kind], g.number)
     return g.id
 
 
@@ -187,4 +189,4 @@ def ensure_orderer(name: str, accepts_electronic: bool, terms: str = "") -> Orde
     return o
 
 
-__all__ = ["QueueRow", "queue", "accept", "refuse", "issue", "amend", "date"]
+__all__ = ["QueueRow", "queue", "accept", "refuse", "issue", "amend"]

@@ -216,9 +216,6 @@ class ApplicationScreen(NetDeskScreen):
     # Priority bindings run as the key arrives, before the next key is routed: with type-ahead (a burst
     # of keys over a slow SSH link) "abc<Enter>def" must put "def" in the next field, not the same one.
     BINDINGS = [
-        # The header already shows F2 全体トップへ / F3 ログアウト; the footer keeps room for the form's keys.
-        Binding("f2", "app.top", "全体トップへ", id="top", show=False),
-        Binding("f3", "app.logout", "ログアウト", id="logout", show=False),
         Binding("f9", "review", "申込確認", id="review", priority=True),
         Binding("f4", "field_help", "項目説明", id="field_help", priority=True),
         Binding("f5", "tab(-1)", "前タブ", id="prev_tab", priority=True),
@@ -454,9 +451,6 @@ class ApplicationScreen(NetDeskScreen):
     def on_mount(self) -> None:
         self._session = self.netdesk.session
         compact_footer(self)
-        if self.app.is_headless:
-            for widget in self.query(Input):
-                widget.cursor_blink = False
         self.query_one("#app-tabs", TabbedContent).disabled = True
         self.query_one("#draft-status", Static).update("読み込み中…")
         self._load()

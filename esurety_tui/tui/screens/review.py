@@ -47,8 +47,6 @@ class ReviewScreen(NetDeskScreen):
     HELP = "review"
     HELP_TITLE = "申込確認のヘルプ"
     BINDINGS = [
-        Binding("f2", "app.top", "全体トップへ", id="top", show=False),
-        Binding("f3", "app.logout", "ログアウト", id="logout", show=False),
         Binding("escape", "back", "戻って修正", id="back"),
         Binding("f9", "send", "送信", id="send"),
     ]

@@ -61,8 +61,6 @@ class TopScreen(NetDeskScreen):
         yield Static("", id="list-status", markup=False)
 
     def on_mount(self) -> None:
-        if self.app.is_headless:
-            self.query_one("#search", Input).cursor_blink = False
         self._columns()
         self.query_one(DataTable).focus()
         self.reload()
