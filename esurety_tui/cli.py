@@ -44,24 +44,29 @@ def cmd_demo(args) -> int:
 
     from .services import demo
 
+    from .services.session import SYSTEM_SESSION
+
     _open(args)
     rng = random.Random(args.seed) if args.seed is not None else None
-    if demo.is_empty():
-        demo.load(rng)
+    if demo.is_empty(SYSTEM_SESSION):
+        demo.load(SYSTEM_SESSION, rng)
         print("デモデータを読み込みました。")
     else:
         print("デモデータは読み込み済みです。")
     if args.contracts:
-        seconds = demo.add_synthetic(args.contracts, rng=rng)
+        seconds = demo.add_synthetic(SYSTEM_SESSION, args.contracts, rng=rng)
         print(f"合成の保証契約を{args.contracts:,}件追加しました（{seconds:.1f}秒）。")
-    print("ログイン: demo / demo（〇〇建設 株式会社）、demo2 / demo2（△△工業 株式会社）、branch / branch（神奈川支店）")
+    for login, password, owner in demo.LOGINS:
+        print(f"ログイン: {login} / {password}（{owner}）")
+    print("D-Sure（発注者）: ログイン画面から、保証契約番号と認証キーで閲覧できます。")
     return 0
 
 
 def cmd_key(args) -> int:
     from .domain.errors import DomainError
-    from .services.keys import lookup_key
     from .services.errors import NotFound
+    from .services.keys import lookup_key
+    from .services.session import SYSTEM_SESSION
 
     try:
         from .domain.contract_number import parse_contract_number
@@ -71,7 +76,7 @@ def cmd_key(args) -> int:
         return _err(str(e), 2)
     _open(args)
     try:
-        print(lookup_key(args.number))
+        print(lookup_key(SYSTEM_SESSION, args.number))
     except NotFound as e:
         return _err(str(e), 1)
     return 0
@@ -81,11 +86,10 @@ def cmd_contracts(args) -> int:
     from .domain.money import format_yen
     from .domain.text import printable
     from .services import contracts
-    from .services.session import Session
+    from .services.session import SYSTEM_SESSION
 
     _open(args)
-    everyone = Session(0, "cli", "branch")
-    rows = contracts.page(everyone, "all", args.search or "", 0, args.limit)
+    rows = contracts.page(SYSTEM_SESSION, "all", args.search or "", 0, args.limit)
     for r in rows:
         print("\t".join([r.number, r.kind_short, printable(r.orderer_name), printable(r.work_name),
                          format_yen(r.contract_amount)]))
@@ -121,7 +125,9 @@ def cmd_user_add(args) -> int:
         return _err(str(e), 2)
     _open(args)
     try:
-        auth.add_user(args.login, password, company=args.company, branch=args.branch)
+        from .services.session import SYSTEM_SESSION
+
+        auth.add_user(SYSTEM_SESSION, args.login, password, company=args.company, branch=args.branch)
     except ServiceError as e:
         return _err(str(e), 2)
     print(f"ユーザー「{args.login}」を作成しました。")
@@ -130,6 +136,7 @@ def cmd_user_add(args) -> int:
 
 def cmd_notice(args) -> int:
     from .services import exports
+    from .services.session import SYSTEM_SESSION
     from .services.errors import NotFound
     from .domain.errors import DomainError
 
@@ -137,12 +144,12 @@ def cmd_notice(args) -> int:
     try:
         if args.all:
             out = Path(args.output or ".")
-            numbers = exports.issued_numbers()
+            numbers = exports.issued_numbers(SYSTEM_SESSION)
             _progress_export(numbers, out)
             return 0
         if not args.number:
             return _err("保証契約番号か --all を指定してください。", 2)
-        path = exports.notice_to_file(args.number, Path(args.output) if args.output else None)
+        path = exports.notice_to_file(SYSTEM_SESSION, args.number, Path(args.output) if args.output else None)
     except DomainError as e:
         return _err(str(e), 2)
     except NotFound as e:
@@ -153,11 +160,12 @@ def cmd_notice(args) -> int:
 
 def _progress_export(numbers: list[str], out: Path) -> None:
     from .services import exports
+    from .services.session import SYSTEM_SESSION
 
     total = len(numbers)
     tty = sys.stderr.isatty()
     for i, number in enumerate(numbers, 1):
-        exports.notice_to_file(number, out, directory=True)
+        exports.notice_to_file(SYSTEM_SESSION, number, out, directory=True)
         if tty:
             width = 30
             done = width * i // max(total, 1)
@@ -170,12 +178,13 @@ def _progress_export(numbers: list[str], out: Path) -> None:
 
 def cmd_certificate(args) -> int:
     from .services import exports
+    from .services.session import SYSTEM_SESSION
     from .services.errors import NotFound
     from .domain.errors import DomainError
 
     _open(args)
     try:
-        path = exports.certificate_to_file(args.number, args.version, Path(args.output) if args.output else None)
+        path = exports.certificate_to_file(SYSTEM_SESSION, args.number, args.version, Path(args.output) if args.output else None)
     except DomainError as e:
         return _err(str(e), 2)
     except NotFound as e:

@@ -139,9 +139,10 @@ if __name__ == "__main__":
         os.environ["ESURETY_HOME"] = home
         from esurety_tui import clock
         from esurety_tui.services import demo
+        from esurety_tui.services.session import SYSTEM_SESSION
         from esurety_tui.store.db import init_database
 
         clock.freeze(datetime(2026, 11, 24, 10, 0))
         init_database(str(Path(home) / "demo.sqlite3"))
-        demo.load(random.Random(7))
+        demo.load(SYSTEM_SESSION, random.Random(7))
         asyncio.run(main(out))

@@ -52,7 +52,9 @@ def demo_template(tmp_path_factory):
     path = tmp_path_factory.mktemp("template") / "demo.sqlite3"
     clock.freeze(FROZEN)
     init_database(str(path))
-    demo.load(random.Random(KEY_SEED))
+    from esurety_tui.services.session import SYSTEM_SESSION
+
+    demo.load(SYSTEM_SESSION, random.Random(KEY_SEED))
     close_database()
     clock.freeze(None)
     return path

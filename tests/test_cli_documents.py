@@ -9,7 +9,8 @@ import pytest
 from pypdf import PdfReader
 
 from esurety_tui import cli
-from esurety_tui.services.contracts import lookup_key
+from esurety_tui.services.keys import lookup_key
+from esurety_tui.services.session import SYSTEM_SESSION
 
 
 def _text(path) -> str:
@@ -31,7 +32,7 @@ def test_notice_to_file_holds_key_and_fields(demo_env, tmp_path, capsys):
     box = reader.pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4
     text = _text(out)
-    for expected in ("35072-00000M", lookup_key("35072-00000M"), "前払金保証", "〇〇建設", "令和5年4月3日"):
+    for expected in ("35072-00000M", lookup_key(SYSTEM_SESSION, "35072-00000M"), "前払金保証", "〇〇建設", "令和5年4月3日"):
         assert expected in text
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".") or p.suffix == ".tmp"]
 
@@ -68,7 +69,7 @@ def test_notice_all_exports_every_issued_electronic_contract(demo_env, tmp_path,
     out.mkdir()
     assert cli.main(["notice", "--all", "-o", str(out)]) == 0
     files = sorted(p.name for p in out.iterdir())
-    assert len(files) == len(issued_numbers()) > 5
+    assert len(files) == len(issued_numbers(SYSTEM_SESSION)) > 5
     assert any("35072-00000M" in f for f in files)
     assert "件のお知らせ" in capsys.readouterr().out
 

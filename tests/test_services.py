@@ -18,8 +18,10 @@ from esurety_tui.domain.auth_key import ALPHABET, is_well_formed_key
 from esurety_tui.domain.contract_number import make_contract_number, parse_contract_number
 from esurety_tui.domain.fields import DEFAULTS
 from esurety_tui.services import applications, audit, auth, contracts, demo, issuing, mail
+from esurety_tui.services import keys as keys_module
 from esurety_tui.services.applications import ValidationFailed
-from esurety_tui.services.errors import InvalidState, LoginFailed, NotFound
+from esurety_tui.services.errors import Forbidden, InvalidState, LoginFailed, NotFound
+from esurety_tui.services.session import SYSTEM_SESSION
 from esurety_tui.store.models import (
     Application, AuditLog, Branch, CertificateVersion, Company, Guarantee, Mail, Orderer, User,
 )
@@ -99,7 +101,7 @@ def test_a_success_resets_the_failure_count(demo_db):
 def test_passwords_are_stored_as_argon2id_hashes(demo_db):
     from argon2 import PasswordHasher
 
-    auth.add_user("carol", "correct horse", company="テスト建設")
+    auth.add_user(SYSTEM_SESSION, "carol", "correct horse", company="テスト建設")
     for login, password in (("demo", "demo"), ("demo2", "demo2"), ("branch", "branch"), ("carol", "correct horse")):
         stored = User.get(User.login == login).password_hash
         assert stored.startswith("$argon2id$")
@@ -111,14 +113,14 @@ def test_passwords_are_stored_as_argon2id_hashes(demo_db):
 
 def test_add_user_rules(db):
     with pytest.raises(auth.ServiceError, match="どちらか一方"):
-        auth.add_user("x", "secret")
+        auth.add_user(SYSTEM_SESSION, "x", "secret")
     with pytest.raises(auth.ServiceError, match="4文字以上"):
-        auth.add_user("x", "abc", company="A")
-    auth.add_user("x", "secret", company="A")
+        auth.add_user(SYSTEM_SESSION, "x", "abc", company="A")
+    auth.add_user(SYSTEM_SESSION, "x", "secret", company="A")
     with pytest.raises(auth.ServiceError, match="既に使われています"):
-        auth.add_user("x", "other", company="B")
+        auth.add_user(SYSTEM_SESSION, "x", "other", company="B")
     with pytest.raises(auth.ServiceError, match="支店「無い支店」がありません"):
-        auth.add_user("y", "secret", branch="無い支店")
+        auth.add_user(SYSTEM_SESSION, "y", "secret", branch="無い支店")
     assert [u.login for u in User.select()] == ["x"]
     assert [c.name for c in Company.select()] == ["A"]
 
@@ -285,7 +287,7 @@ def test_submit_valid_fills_the_typed_columns(demo_session):
     raw = valid_raw(deposit_bank="ﾏﾙﾏﾙ銀行 ABC支店")
     app_id = _draft_with(demo_session, raw)
     receipt = applications.submit(demo_session, app_id, raw)
-    assert receipt.receipt_no == f"ND20261124-{app_id:06d}"
+    assert receipt.receipt_no.startswith(f"ND20261124-{demo_session.company_id:03d}-")
     assert (receipt.application_id, receipt.submitted_at, receipt.branch_name) == (app_id, FROZEN, "神奈川支店")
     app = Application.get_by_id(app_id)
     assert (app.status, app.receipt_no, app.submitted_at) == ("送信済", receipt.receipt_no, FROZEN)
@@ -340,7 +342,7 @@ def test_a_failure_inside_submit_rolls_back_everything(demo_session, monkeypatch
     assert app.draft == before.draft
     assert AuditLog.select().count() == audits
     # and it can still be sent afterwards
-    assert applications.submit(demo_session, app_id, raw).receipt_no == f"ND20261124-{app_id:06d}"
+    assert applications.submit(demo_session, app_id, raw).receipt_no.startswith("ND20261124-")
 
 
 # --- issuing ---------------------------------------------------------------------------------
@@ -446,6 +448,7 @@ def test_issue_electronic_makes_numbers_keys_versions_and_mail(demo_session, bra
 def test_issue_paper_has_no_key_and_no_mail(demo_session, branch_session):
     app_id = _submitted(demo_session, advance_form="paper", contract_form="paper")
     mails_before = Mail.select().count()
+    issuing.accept(branch_session, app_id)
     numbers = issuing.issue(branch_session, app_id, at=datetime(2026, 11, 24, 15, 30))
     assert len(numbers) == 2
     for n in numbers:
@@ -458,9 +461,11 @@ def test_issue_paper_has_no_key_and_no_mail(demo_session, branch_session):
 def test_mail_only_when_the_applicant_wants_it(demo_session, branch_session):
     mails_before = Mail.select().count()
     no = _submitted(demo_session, notify="no")
+    issuing.accept(branch_session, no)
     issuing.issue(branch_session, no)
     assert Mail.select().count() == mails_before
     yes = _submitted(demo_session, notify="yes", contract_apply="", contract_guarantee_amount="")
+    issuing.accept(branch_session, yes)
     (number,) = issuing.issue(branch_session, yes)
     assert Mail.select().count() == mails_before + 1
     assert Mail.select().order_by(Mail.id.desc()).first().guarantee.number == number
@@ -469,6 +474,7 @@ def test_mail_only_when_the_applicant_wants_it(demo_session, branch_session):
 def test_deliver_pending_writes_eml_files_to_the_outbox(demo_session, branch_session, tmp_path):
     # Issued with notify "no", then queued by hand: deliver_pending alone must do the delivery.
     app_id = _submitted(demo_session, notify="no", contract_apply="", contract_guarantee_amount="")
+    issuing.accept(branch_session, app_id)
     (number,) = issuing.issue(branch_session, app_id)
     g = Guarantee.get(Guarantee.number == number)
     m = mail.queue(g, "keiri@example.jp", "〇〇建設 株式会社")
@@ -502,8 +508,8 @@ def test_no_key_ever_reaches_the_audit_log_or_a_mail(demo_session, branch_sessio
     issuing.accept(branch_session, app_id)
     new_numbers = issuing.issue(branch_session, app_id)
     contracts.note_key_copied(demo_session, new_numbers[0])
-    contracts.verify_key(new_numbers[0], Guarantee.get(Guarantee.number == new_numbers[0]).auth_key)
-    contracts.verify_key(new_numbers[0], "wrongwrong22")
+    keys_module.verify_key(new_numbers[0], Guarantee.get(Guarantee.number == new_numbers[0]).auth_key)
+    keys_module.verify_key(new_numbers[0], "wrongwrong22")
     issuing.amend(branch_session, new_numbers[0], "変更", guarantee_amount=18_000_000)
     issuing.amend(branch_session, new_numbers[1], "取消")
     with pytest.raises(LoginFailed):
@@ -539,9 +545,9 @@ def test_amend_converts_a_half_width_bank_to_full_width(demo_session, branch_ses
 def test_is_empty_before_and_after_loading(db):
     import random
 
-    assert demo.is_empty() is True
-    demo.load(random.Random(1))
-    assert demo.is_empty() is False
+    assert demo.is_empty(SYSTEM_SESSION) is True
+    demo.load(SYSTEM_SESSION, random.Random(1))
+    assert demo.is_empty(SYSTEM_SESSION) is False
     assert Guarantee.get(Guarantee.number == SEED_NUMBER).auth_key == SEED_KEY
     assert Guarantee.select().count() == 13
 
@@ -549,7 +555,7 @@ def test_is_empty_before_and_after_loading(db):
 def test_add_synthetic_adds_valid_unique_contracts(demo_session):
     before_ids = {g.id for g in Guarantee.select()}
     before_keys = {g.auth_key for g in Guarantee.select() if g.auth_key}
-    seconds = demo.add_synthetic(1000)
+    seconds = demo.add_synthetic(SYSTEM_SESSION, 1000)
     assert isinstance(seconds, float) and seconds >= 0
     new = list(Guarantee.select().where(Guarantee.id.not_in(list(before_ids))))
     assert len(new) == 1000
@@ -570,7 +576,7 @@ def test_add_synthetic_adds_valid_unique_contracts(demo_session):
     assert contracts.count(demo_session, "all", "") == 11 + 1000
     assert contracts.count(demo_session, "all", "河川整備工事") == 100
     # a second batch continues the serials
-    demo.add_synthetic(10)
+    demo.add_synthetic(SYSTEM_SESSION, 10)
     assert Guarantee.select().count() == 13 + 1010
 
 
@@ -586,16 +592,16 @@ def test_verify_key(demo_db, monkeypatch):
         return real(a, b)
 
     monkeypatch.setattr(auth_key.hmac, "compare_digest", spy)
-    assert contracts.verify_key(SEED_NUMBER, SEED_KEY) is True
+    assert keys_module.verify_key(SEED_NUMBER, SEED_KEY) is True
     assert calls == [(SEED_KEY.encode(), SEED_KEY.encode())]
-    assert contracts.verify_key(SEED_NUMBER, "Z28YUE4J3Bu") is False
-    assert contracts.verify_key(SEED_NUMBER, "z28yue4j3bux") is False  # case matters
-    assert contracts.verify_key(SEED_NUMBER, "") is False
+    assert keys_module.verify_key(SEED_NUMBER, "Z28YUE4J3Bu") is False
+    assert keys_module.verify_key(SEED_NUMBER, "z28yue4j3bux") is False  # case matters
+    assert keys_module.verify_key(SEED_NUMBER, "") is False
     unknown = make_contract_number("35099", 12345)
-    assert contracts.verify_key(unknown, SEED_KEY) is False
-    assert contracts.verify_key("35072-00000A", SEED_KEY) is False  # bad check letter
+    assert keys_module.verify_key(unknown, SEED_KEY) is False
+    assert keys_module.verify_key("35072-00000A", SEED_KEY) is False  # bad check letter
     paper = Guarantee.get(Guarantee.electronic == False).number  # noqa: E712
-    assert contracts.verify_key(paper, SEED_KEY) is False
+    assert keys_module.verify_key(paper, SEED_KEY) is False
     # every answer went through the constant-time comparison, even for unknown numbers
     assert len(calls) == 7
 
@@ -621,6 +627,6 @@ def test_failed_smtp_delivery_stays_queued_then_goes_out(demo_db, tmp_path, monk
 
 
 def test_unknown_branch_is_a_field_problem(demo_session):
-    v = applications.validate(valid_raw(branch_id="999"))
+    v = applications.validate(demo_session, valid_raw(branch_id="999"))
     assert v.problems.get("branch_id") == "「申込送信先」は一覧から選んでください。"
     assert not v.ok

@@ -17,7 +17,7 @@ from esurety_tui.store import migrations, queries
 from esurety_tui.store.db import close_database, database, init_database
 from esurety_tui.store.models import (
     MODELS, Application, AuditLog, Branch, CertificateVersion, Company, Guarantee, Mail, Orderer,
-    SchemaVersion, Setting, User,
+    SchemaVersion, Counter, User,
 )
 
 SCHEMA_V1 = Path(__file__).parent / "data" / "schema_v1.sql"
@@ -41,7 +41,7 @@ def test_new_database_file_is_private_0600(tmp_path):
     init_database(str(path))
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     # The WAL file holds recently written pages (keys, hashes) too: it inherits the mode.
-    Setting.create(key="k", value="v")
+    Counter.create(name="k", value=1)
     wal = Path(str(path) + "-wal")
     assert wal.exists()
     assert stat.S_IMODE(wal.stat().st_mode) == 0o600
@@ -94,8 +94,8 @@ def test_v1_database_upgrades_to_latest_keeping_rows(tmp_path):
 
     db = init_database(str(path))
 
-    assert migrations.current_version(db) == migrations.LATEST == 3
-    assert [r.version for r in SchemaVersion.select().order_by(SchemaVersion.id)] == [1, 2, 3]
+    assert migrations.current_version(db) == migrations.LATEST
+    assert [r.version for r in SchemaVersion.select().order_by(SchemaVersion.id)] == list(range(1, migrations.LATEST + 1))
     assert {"failed_logins", "locked_until"} <= set(_columns("user"))
     assert "search_text" in _columns("guarantee")
 
@@ -183,14 +183,14 @@ def _counter_worker(path: str, rounds: int, start_event, results) -> None:
     """Run in a spawned process: ``rounds`` read-then-write transactions on one counter row."""
     try:
         from esurety_tui.store.db import init_database as init, transaction
-        from esurety_tui.store.models import AuditLog as Log, Setting as S
+        from esurety_tui.store.models import AuditLog as Log, Counter as S
 
         init(path)
         start_event.wait(30)
         for i in range(rounds):
             with transaction():
-                value = int(S.get_by_id("counter").value)  # read …
-                S.update(value=str(value + 1)).where(S.key == "counter").execute()  # … then write
+                value = S.get_by_id("counter").value  # read …
+                S.update(value=value + 1).where(S.name == "counter").execute()  # … then write
                 Log.create(actor=f"pid{os.getpid()}", action="count", target=str(i))
         results.put(None)
     except BaseException as err:  # reported to the parent, which fails the test
@@ -200,14 +200,14 @@ def _counter_worker(path: str, rounds: int, start_event, results) -> None:
 def test_concurrent_read_then_write_transactions_lose_nothing(tmp_path):
     path = tmp_path / "shared.sqlite3"
     init_database(str(path))
-    Setting.create(key="counter", value="0")
+    Counter.create(name="counter", value=0)
     close_database()
 
     errors = _run_workers(_counter_worker, (str(path), ROUNDS))
 
     assert errors == [None] * WORKERS
     init_database(str(path))
-    assert Setting.get_by_id("counter").value == str(WORKERS * ROUNDS) == "200"
+    assert Counter.get_by_id("counter").value == WORKERS * ROUNDS == 200
     assert AuditLog.select().where(AuditLog.action == "count").count() == 200
     per_process = [n for (n,) in database.execute_sql(
         "SELECT COUNT(*) FROM audit_log GROUP BY actor").fetchall()]
@@ -404,17 +404,15 @@ def test_electronic_tab_and_history_exclude_paper_and_superseded(world):
     assert [v.kind for v in queries.visible_versions(e.id)] == ["訂正"]
 
 
-def test_next_serial(world):
+def test_next_serial_continues_after_numbers_issued_before_the_counter_and_never_repeats(world):
     company, _, branch, kawasaki, _ = world
-    assert queries.next_serial("35026") == 0
-    _g(company, branch, kawasaki, "一", 0)
-    assert queries.next_serial("35026") == 1
     _g(company, branch, kawasaki, "二", 7)
     _g(company, branch, kawasaki, "三", 3)
-    assert queries.next_serial("35026") == 8
-    # other prefixes do not count
     _g(company, branch, kawasaki, "四", 41, prefix="35025")
     _g(company, branch, kawasaki, "五", 99, prefix="35261")
-    assert queries.next_serial("35025") == 42
-    assert queries.next_serial("35026") == 8
+    assert queries.next_serial("35026") == 8  # after the highest already issued
+    assert queries.next_serial("35026") == 9  # a counter, not MAX()+1: never the same twice
+    assert queries.next_serial("35025") == 42  # other prefixes count apart
     assert queries.next_serial("31026") == 0
+    assert queries.next_serial("35026", count=100) == 10  # a block for bulk inserts
+    assert queries.next_serial("35026") == 110

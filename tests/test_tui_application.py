@@ -143,7 +143,7 @@ async def test_complete_application_by_keys(demo_session):
         assert isinstance(done, DoneScreen)
         assert form not in app.screen_stack and review not in app.screen_stack
         receipt_no = str(done.query_one("#done-receipt-no", Static).render())
-        assert re.fullmatch(r"ND20261124-\d{6}", receipt_no)
+        assert re.fullmatch(r"ND20261124-\d{3}-\d{4}", receipt_no)
         assert str(done.query_one("#done-sent-at", Static).render()) == "令和8年11月24日 10:00"
         assert str(done.query_one("#done-branch", Static).render()) == "神奈川支店"
         assert "電子保証（認証キー）発行完了のお知らせ" in screen_text(app)

@@ -6,7 +6,8 @@ import pytest
 from pypdf import PdfReader
 
 from esurety_tui.services import auth
-from esurety_tui.services.contracts import lookup_key
+from esurety_tui.services.keys import lookup_key
+from esurety_tui.services.session import SYSTEM_SESSION
 from esurety_tui.tui.app import NetDeskApp
 from esurety_tui.tui.screens.certificate import CertificateScreen
 from esurety_tui.tui.screens.detail import DetailScreen
@@ -80,7 +81,7 @@ async def test_open_contract_key_matches_shell_and_copy(demo_session):
         await pilot.press("enter")  # 詳細
         await settle(pilot, app)
         assert isinstance(app.screen, DetailScreen)
-        key = lookup_key("35072-00000M")
+        key = lookup_key(SYSTEM_SESSION, "35072-00000M")
         text = screen_text(app)
         assert key in text
         for label in ("保証契約番号", "請負契約者", "工事名", "発注者名", "請負金額", "保証金額", "商品名", "預託金融機関"):
@@ -102,7 +103,7 @@ async def test_print_notice_writes_pdf_with_key(demo_session, tmp_path):
         path = app.last_export
         assert path is not None and path.parent == tmp_path / "exports"
         text = "".join(p.extract_text() for p in PdfReader(path).pages)
-        assert lookup_key("35072-00000M") in text and "35072-00000M" in text
+        assert lookup_key(SYSTEM_SESSION, "35072-00000M") in text and "35072-00000M" in text
         messages = [n.message for n in app._notifications]
         assert f"PDFを保存しました: {path}" in messages  # says where it went
 
@@ -209,7 +210,7 @@ async def test_user_text_is_shown_literally(demo_session):
 async def test_paging_moves_window_past_the_edge(demo_session):
     from esurety_tui.services import demo
 
-    demo.add_synthetic(120)
+    demo.add_synthetic(SYSTEM_SESSION, 120)
     app = NetDeskApp(session=demo_session)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, app)

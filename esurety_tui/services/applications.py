@@ -9,11 +9,14 @@ from datetime import datetime
 from ..clock import now
 from ..domain.fields import DEFAULTS, FIELD_BY_KEY
 from ..domain.rules import OrdererTerms, Validation, validate_application
+from ..domain.status import AppStatus
+from ..store import queries
 from ..store.db import transaction
 from ..store.models import Application, Branch, Orderer
 from . import audit
+from .authz import STAFF, requires
 from .errors import InvalidState, NotFound, ServiceError
-from .session import Session
+from .session import Role, Session
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,7 @@ class DraftRow:
     status: str
     updated_at: datetime
     receipt_no: str | None
+    number: int | None = None  # 下書き No., counted per company
 
 
 @dataclass(frozen=True)
@@ -52,30 +56,43 @@ class ValidationFailed(ServiceError):
         super().__init__("入力内容に誤りがあります。")
 
 
-def orderers() -> list[OrdererChoice]:
+@requires(*STAFF)
+def orderers(session: Session) -> list[OrdererChoice]:
     return [OrdererChoice(o.id, o.name, o.accepts_electronic) for o in Orderer.select().order_by(Orderer.id)]
 
 
-def branches() -> list[BranchChoice]:
+@requires(*STAFF)
+def branches(session: Session) -> list[BranchChoice]:
     return [BranchChoice(b.id, b.name) for b in Branch.select().order_by(Branch.id)]
 
 
-def terms_of(orderer: Orderer) -> OrdererTerms:
+def _terms_of(orderer: Orderer) -> OrdererTerms:
     overrides = json.loads(orderer.terms) if orderer.terms else None
     return OrdererTerms.from_overrides(orderer.name, orderer.accepts_electronic, overrides)
 
 
-def terms_for(orderer_id: str | int | None) -> OrdererTerms | None:
+def _terms_for(orderer_id: str | int | None) -> OrdererTerms | None:
     """Terms of the chosen orderer (ratios and limits live in the domain, per orderer overrides here)."""
     try:
         o = Orderer.get_or_none(Orderer.id == int(orderer_id)) if orderer_id not in (None, "") else None
     except (TypeError, ValueError):
         return None
-    return terms_of(o) if o else None
+    return _terms_of(o) if o else None
 
 
-def validate(raw: dict[str, str]) -> Validation:
-    v = validate_application(raw, terms_for(raw.get("orderer_id")))
+@requires(*STAFF)
+def terms_for(session: Session, orderer_id: str | int | None) -> OrdererTerms | None:
+    """Terms of the chosen orderer, for the form's rules as you type."""
+    return _terms_for(orderer_id)
+
+
+@requires(*STAFF)
+def validate(session: Session, raw: dict[str, str]) -> Validation:
+    return _validate(raw)
+
+
+def _validate(raw: dict[str, str]) -> Validation:
+    v = validate_application(raw, _terms_for(raw.get("orderer_id")))
     branch = v.values.get("branch_id")
     if branch is not None and "branch_id" not in v.problems and not Branch.get_or_none(Branch.id == branch):
         v.problems["branch_id"] = "「申込送信先」は一覧から選んでください。"
@@ -89,31 +106,38 @@ def _own(session: Session, application_id: int) -> Application:
     return app
 
 
+@requires(Role.CONTRACTOR)
 def new_draft(session: Session) -> int:
-    """申込の作成(新規): an empty draft with the form's defaults."""
+    """申込の作成(新規): an empty draft with the form's defaults, numbered within the company."""
     raw = dict(DEFAULTS)
     first_branch = Branch.select().order_by(Branch.id).first()
     if first_branch:
         raw["branch_id"] = str(first_branch.id)
     with transaction():
-        app = Application.create(company=session.company_id, user=session.user_id, draft=json.dumps(raw, ensure_ascii=False))
+        number = queries.next_value(f"application:{session.company_id}")
+        app = Application.create(
+            company=session.company_id, user=session.user_id, number=number,
+            draft=json.dumps(raw, ensure_ascii=False),
+        )
     return app.id
 
 
+@requires(Role.CONTRACTOR)
 def drafts(session: Session) -> list[DraftRow]:
     """This company's applications, drafts first then the newest."""
     q = (
         Application.select()
         .where(Application.company == session.company_id)
-        .order_by((Application.status != "作成中"), Application.updated_at.desc(), Application.id.desc())
+        .order_by((Application.status != AppStatus.DRAFT), Application.updated_at.desc(), Application.id.desc())
     )
     rows = []
     for a in q:
         name = a.work_name or json.loads(a.draft or "{}").get("work_name", "")
-        rows.append(DraftRow(a.id, name, a.status, a.updated_at, a.receipt_no))
+        rows.append(DraftRow(a.id, name, a.status, a.updated_at, a.receipt_no, a.number))
     return rows
 
 
+@requires(Role.CONTRACTOR)
 def load_draft(session: Session, application_id: int) -> dict[str, str]:
     app = _own(session, application_id)
     raw = dict(DEFAULTS)
@@ -121,6 +145,14 @@ def load_draft(session: Session, application_id: int) -> dict[str, str]:
     return raw
 
 
+@requires(Role.CONTRACTOR)
+def draft_number(session: Session, application_id: int) -> int:
+    """下書き No.: the application's number within the company."""
+    app = _own(session, application_id)
+    return app.number or app.id
+
+
+@requires(Role.CONTRACTOR)
 def save_draft(session: Session, application_id: int, raw: dict[str, str]) -> None:
     """Store the raw typed text (even invalid) of a draft. Cheap enough to call on every keystroke."""
     clean = {k: str(v) for k, v in raw.items() if k in FIELD_BY_KEY}
@@ -135,7 +167,7 @@ def save_draft(session: Session, application_id: int, raw: dict[str, str]) -> No
             .where(
                 Application.id == application_id,
                 Application.company == session.company_id,
-                Application.status == "作成中",
+                Application.status == AppStatus.DRAFT,
             )
             .execute()
         )
@@ -143,32 +175,36 @@ def save_draft(session: Session, application_id: int, raw: dict[str, str]) -> No
         raise InvalidState("この申込は送信済みのため変更できません。")
 
 
+@requires(Role.CONTRACTOR)
 def delete_draft(session: Session, application_id: int) -> None:
     with transaction():
         app = _own(session, application_id)
-        if app.status != "作成中":
+        if app.status != AppStatus.DRAFT:
             raise InvalidState("送信済みの申込は削除できません。")
         app.delete_instance()
 
 
+@requires(Role.CONTRACTOR)
 def submit(session: Session, application_id: int, raw: dict[str, str]) -> Receipt:
     """送信: validate, fill the typed columns, mark 送信済 — all or nothing."""
-    v = validate(raw)
+    v = _validate(raw)
     if not v.ok:
         raise ValidationFailed(v)
     with transaction():
         app = _own(session, application_id)
-        if app.status != "作成中":
+        if app.status != AppStatus.DRAFT:
             raise InvalidState("この申込は既に送信されています。")
         t = now()
         app.draft = json.dumps({k: str(x) for k, x in raw.items() if k in FIELD_BY_KEY}, ensure_ascii=False)
         for key, value in v.values.items():
             column = "orderer" if key == "orderer_id" else "branch" if key == "branch_id" else key
             setattr(app, column, value)
-        app.status = "送信済"
+        app.status = AppStatus.SENT
         app.submitted_at = t
         app.updated_at = t
-        app.receipt_no = f"ND{t:%Y%m%d}-{app.id:06d}"
+        # 受付番号: the company's own count, so it says nothing of how busy other companies are.
+        sent = queries.next_value(f"receipt:{session.company_id}")
+        app.receipt_no = f"ND{t:%Y%m%d}-{session.company_id:03d}-{sent:04d}"
         app.save()
         branch = Branch.get_by_id(app.branch_id)
         audit.record(session.login, "application.submit", app.receipt_no)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from ..store.models import AuditLog
+from .authz import internal
 
 
+@internal
 def record(actor: str, action: str, target: str = "", detail: str = "") -> None:
     AuditLog.create(actor=actor, action=action, target=target, detail=detail)

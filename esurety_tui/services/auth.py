@@ -8,8 +8,9 @@ from ..clock import now
 from ..store.db import transaction
 from ..store.models import Branch, Company, User
 from . import audit
+from .authz import internal, public, requires
 from .errors import LoginFailed, ServiceError
-from .session import Session
+from .session import Role, Session
 
 MAX_FAILURES = 5
 LOCK_MINUTES = 5
@@ -28,6 +29,7 @@ def _ph():
     return _hasher
 
 
+@internal
 def hash_password(password: str) -> str:
     return _ph().hash(password)
 
@@ -44,6 +46,7 @@ def _verify(stored: str, password: str) -> bool:
 _DUMMY_HASH: str | None = None
 
 
+@public
 def login(login_id: str, password: str) -> Session:
     """A Session, or LoginFailed with one message that does not say which part was wrong.
 
@@ -89,15 +92,20 @@ def login(login_id: str, password: str) -> Session:
     return session_for(user)
 
 
+@internal
 def session_for(user: User) -> Session:
+    """The Session of an authenticated user (after login, or an SSH key bound to the login)."""
     if user.branch_id:
         branch = Branch.get_by_id(user.branch_id)
-        return Session(user.id, user.login, "branch", branch_id=branch.id, branch_name=branch.name)
+        return Session(user.id, user.login, Role.BRANCH, branch_id=branch.id, branch_name=branch.name)
     company = Company.get_by_id(user.company_id)
-    return Session(user.id, user.login, "contractor", company_id=company.id, company_name=company.name)
+    return Session(user.id, user.login, Role.CONTRACTOR, company_id=company.id, company_name=company.name)
 
 
-def add_user(login_id: str, password: str, *, company: str | None = None, branch: str | None = None) -> User:
+@requires(Role.SYSTEM)
+def add_user(
+    session: Session, login_id: str, password: str, *, company: str | None = None, branch: str | None = None
+) -> User:
     """Create an account for a company (created if new) or an existing branch."""
     if bool(company) == bool(branch):
         raise ServiceError("--company か --branch のどちらか一方を指定してください。")
@@ -114,5 +122,5 @@ def add_user(login_id: str, password: str, *, company: str | None = None, branch
             if b is None:
                 raise ServiceError(f"支店「{branch}」がありません。")
             user = User.create(login=login_id, password_hash=hash_password(password), branch=b)
-        audit.record("cli", "user.add", login_id)
+        audit.record(session.login, "user.add", login_id)
     return user

@@ -8,8 +8,9 @@ from datetime import date, datetime
 from ..domain.contract_number import parse_contract_number
 from ..store import queries
 from ..store.models import Branch, CertificateVersion, Company, Guarantee, Orderer
+from .authz import STAFF, in_scope, requires
 from .errors import NotFound
-from .keys import NOT_FOUND, lookup_key, verify_key  # noqa: F401  (their home is services.keys)
+from .keys import NOT_FOUND
 from .session import Session
 
 
@@ -101,33 +102,38 @@ def _row(g: Guarantee) -> ContractRow:
     )
 
 
+@requires(*STAFF)
 def page(session: Session, tab: str, text: str, offset: int, limit: int) -> list[ContractRow] | list[HistoryRow]:
     """One window of a 全体トップ tab: ``all``, ``electronic`` or ``history``."""
     if tab == "history":
         return [
             HistoryRow(v.id, v.guarantee.id, v.guarantee.number, v.issued_at, v.kind, v.guarantee.work_name)
-            for v in queries.history_page(session.scope, text, offset, limit)
+            for v in queries.history_page(session.scope, text, offset, limit, session.branch_scope)
         ]
-    return [_row(g) for g in queries.guarantee_page(session.scope, text, tab, offset, limit)]
+    return [_row(g) for g in queries.guarantee_page(session.scope, text, tab, offset, limit, session.branch_scope)]
 
 
+@requires(*STAFF)
 def count(session: Session, tab: str, text: str) -> int:
     if tab == "history":
-        return queries.history_count(session.scope, text)
-    return queries.guarantee_count(session.scope, text, tab)
+        return queries.history_count(session.scope, text, session.branch_scope)
+    return queries.guarantee_count(session.scope, text, tab, session.branch_scope)
 
 
+@requires(*STAFF)
 def find(session: Session, text: str, limit: int = 20) -> list[ContractRow]:
     """Command-palette look-up by part of the number or work name."""
-    return [_row(g) for g in queries.guarantee_page(session.scope, text, "all", 0, limit)]
+    return [_row(g) for g in queries.guarantee_page(session.scope, text, "all", 0, limit, session.branch_scope)]
 
 
 def _owned(session: Session, guarantee: Guarantee | None, label: str) -> Guarantee:
-    if guarantee is None or (session.scope is not None and guarantee.company_id != session.scope):
+    """The guarantee if the caller may see it; otherwise NotFound, exactly as for a missing one."""
+    if guarantee is None or not in_scope(session, company_id=guarantee.company_id, branch_id=guarantee.branch_id):
         raise NotFound(NOT_FOUND.format(label))
     return guarantee
 
 
+@requires(*STAFF)
 def detail(session: Session, ref: int | str) -> ContractDetail:
     """電子保証概要 of a guarantee by id or 保証契約番号."""
     if isinstance(ref, int):
@@ -150,12 +156,21 @@ def detail(session: Session, ref: int | str) -> ContractDetail:
     )
 
 
+CERTIFICATE_NOT_FOUND = "電子保証が見つかりません。"
+
+
+@requires(*STAFF)
 def certificate(session: Session, version_id: int) -> CertificateView:
-    """The 電子保証 (certificate) of one version."""
+    """The 電子保証 (certificate) of one version. Another company's version and a missing one get the
+    same answer."""
     v = CertificateVersion.get_or_none(CertificateVersion.id == version_id)
-    if v is None:
-        raise NotFound("電子保証が見つかりません。")
-    g = _owned(session, Guarantee.get_by_id(v.guarantee_id), str(version_id))
+    g = Guarantee.get_or_none(Guarantee.id == v.guarantee_id) if v is not None else None
+    if g is None or not in_scope(session, company_id=g.company_id, branch_id=g.branch_id):
+        raise NotFound(CERTIFICATE_NOT_FOUND)
+    return _certificate_view(v, g)
+
+
+def _certificate_view(v: CertificateVersion, g: Guarantee) -> CertificateView:
     return CertificateView(
         version_id=v.id, guarantee_id=g.id, kind=g.kind,
         title="前払金保証書" if g.kind == "advance" else "契約保証書",
@@ -167,6 +182,7 @@ def certificate(session: Session, version_id: int) -> CertificateView:
     )
 
 
+@requires(*STAFF)
 def version_by_seq(session: Session, number: str, seq: int | None) -> CertificateView:
     """A version by its number (1 = 新規); None: the latest visible one."""
     d = detail(session, number)
@@ -176,7 +192,11 @@ def version_by_seq(session: Session, number: str, seq: int | None) -> Certificat
     return certificate(session, rows[-1].id)
 
 
+@requires(*STAFF)
 def note_key_copied(session: Session, number: str) -> None:
+    """Audit a copy of a key: only of a contract the caller may see (NotFound otherwise)."""
     from . import audit
 
-    audit.record(session.login, "key.copy", number)
+    g = Guarantee.get_or_none(Guarantee.number == parse_contract_number(number))
+    g = _owned(session, g, number)
+    audit.record(session.login, "key.copy", g.number)

@@ -17,14 +17,15 @@ from ..store import queries
 from ..store.db import database, transaction
 from ..store.models import Branch, CertificateVersion, Company, Guarantee, Orderer, User
 from . import applications, auth, issuing
-from .session import Session
+from .authz import requires
+from .session import Role, Session
 
 SEED_KEY = "Z28YUE4J3Bux"  # the seed's example key for 35072-00000M
-LOADER = Session(0, "demo-loader", "branch")  # a branch session not tied to one branch
 LOGINS = (
     ("demo", "demo", "〇〇建設 株式会社"),
     ("demo2", "demo2", "△△工業 株式会社"),
     ("branch", "branch", "神奈川支店"),
+    ("branch2", "branch2", "東京支店"),
 )
 
 ORDERERS = (
@@ -40,7 +41,8 @@ BRANCHES = (
 )
 
 
-def is_empty() -> bool:
+@requires(Role.SYSTEM)
+def is_empty(session: Session) -> bool:
     return Company.select().count() == 0
 
 
@@ -65,10 +67,11 @@ def _apply(user: Session, raw: dict[str, str]) -> int:
     return app_id
 
 
-def load(rng: random.Random | None = None) -> None:
+@requires(Role.SYSTEM)
+def load(session: Session, rng: random.Random | None = None) -> None:
     """Load the demo set into an empty database. ``rng`` fixes generated keys (tests, snapshots)."""
     with transaction():
-        orderers = {name: issuing.ensure_orderer(name, acc, terms) for name, acc, terms in ORDERERS}
+        orderers = {name: issuing.ensure_orderer(session, name, acc, terms) for name, acc, terms in ORDERERS}
         branches = {
             name: Branch.create(name=name, code=code, phone=phone, email=email, hours="土日祝日・年末年始除く 9:00~17:00")
             for name, code, phone, email in BRANCHES
@@ -81,12 +84,13 @@ def load(rng: random.Random | None = None) -> None:
                 company = Company.create(name=owner)
                 user = User.create(login=login, password_hash=auth.hash_password(password), company=company)
             sessions[login] = auth.session_for(user)
-    demo, demo2, branch = sessions["demo"], sessions["demo2"], sessions["branch"]
+    demo, demo2, branch, branch2 = sessions["demo"], sessions["demo2"], sessions["branch"], sessions["branch2"]
     kanagawa, tokyo = branches["神奈川支店"], branches["東京支店"]
     kawasaki, yokohama, pref = orderers["川崎市長"], orderers["横浜市長"], orderers["神奈川県知事"]
     sagamihara, fujisawa = orderers["相模原市長"], orderers["藤沢市長"]
 
     def issue(app_id: int, at: datetime, **kw) -> list[str]:
+        issuing.accept(branch, app_id)
         return issuing.issue(branch, app_id, at=at, rng=rng, **kw)
 
     # 1. The seed's case: 川崎市長, 35072-00000M issued 2023/04/03 13:00, with a 契約保証 of 5,000,000円.
@@ -196,10 +200,12 @@ def load(rng: random.Random | None = None) -> None:
             deposit_bank="△△銀行 本店", send_name="△△工業 株式会社", contract_date="20240401",
             start_date="20240402", end_date="20250328", award_date="20240325",
         ))
-        issuing.issue(LOADER, a, at=at, rng=rng)  # 東京支店 has no demo login
+        issuing.accept(branch2, a)
+        issuing.issue(branch2, a, at=at, rng=rng)
 
 
-def add_synthetic(count: int, company_name: str = "〇〇建設 株式会社", rng: random.Random | None = None) -> float:
+@requires(Role.SYSTEM)
+def add_synthetic(session: Session, count: int, company_name: str = "〇〇建設 株式会社", rng: random.Random | None = None) -> float:
     """Bulk synthetic contracts for benchmarks (insert_many in chunks); returns seconds taken."""
     import time
 
@@ -210,7 +216,7 @@ def add_synthetic(count: int, company_name: str = "〇〇建設 株式会社", r
     orderers = list(Orderer.select().where(Orderer.accepts_electronic == True))  # noqa: E712
     words = ("河川", "道路", "橋梁", "公園", "下水道", "庁舎", "学校", "護岸", "舗装", "水門")
     prefix = f"{branch.code}90"
-    serial = queries.next_serial(prefix)
+    serial = queries.next_serial(prefix, count)
     base = datetime(2020, 1, 1, 9, 0)
     chunk = 2000
     with database.atomic():

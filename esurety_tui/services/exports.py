@@ -8,10 +8,9 @@ from ..domain.contract_number import parse_contract_number
 from ..locations import exports_dir
 from ..store.models import Branch, Guarantee
 from . import contracts
+from .authz import STAFF, internal, requires
 from .errors import NotFound
 from .session import Session
-
-_ALL = Session(0, "shell", "branch")  # the shell operator on this host sees every contract
 
 
 def _issuer(branch_name: str):
@@ -24,6 +23,7 @@ def _issuer(branch_name: str):
                   branch_hours=b.hours or Issuer().branch_hours)
 
 
+@requires(*STAFF)
 def notice_pdf(session: Session, ref: int | str) -> tuple[str, bytes]:
     """(file name, PDF bytes) of 電子保証にかかる「認証キー」のお知らせ."""
     from ..documents import NoticeData, notice_filename, render_notice
@@ -31,6 +31,8 @@ def notice_pdf(session: Session, ref: int | str) -> tuple[str, bytes]:
     d = contracts.detail(session, ref)
     if not d.electronic or not d.auth_key:
         raise NotFound(f"保証契約番号「{d.number}」は電子保証ではないため、認証キーのお知らせはありません。")
+    if d.cancelled:
+        raise NotFound(f"保証契約番号「{d.number}」は取消済みのため、認証キーのお知らせは発行できません。")
     data = NoticeData(
         issue_date=d.issued_at.date(), addressee=d.company_name, work_name=d.work_name,
         contractor_name=d.contractor_name, product_name=d.product_name, contract_number=d.number,
@@ -39,6 +41,7 @@ def notice_pdf(session: Session, ref: int | str) -> tuple[str, bytes]:
     return notice_filename(d.number), render_notice(data)
 
 
+@requires(*STAFF)
 def certificate_pdf(session: Session, version_id: int) -> tuple[str, bytes]:
     from ..documents import CertificateData, certificate_filename, render_certificate
 
@@ -66,22 +69,33 @@ def _write(name: str, data: bytes, output: Path | None, directory: bool) -> Path
     return write_atomic(target, data)
 
 
-def notice_to_file(number: str, output: Path | None, *, directory: bool = False) -> Path:
-    name, data = notice_pdf(_ALL, parse_contract_number(number))
+@requires(*STAFF)
+def notice_to_file(session: Session, number: str, output: Path | None, *, directory: bool = False) -> Path:
+    name, data = notice_pdf(session, parse_contract_number(number))
     return _write(name, data, output, directory)
 
 
-def certificate_to_file(number: str, version: int | None, output: Path | None) -> Path:
-    view = contracts.version_by_seq(_ALL, parse_contract_number(number), version)
-    name, data = certificate_pdf(_ALL, view.version_id)
+@requires(*STAFF)
+def certificate_to_file(session: Session, number: str, version: int | None, output: Path | None) -> Path:
+    view = contracts.version_by_seq(session, parse_contract_number(number), version)
+    name, data = certificate_pdf(session, view.version_id)
     return _write(name, data, output, False)
 
 
+@internal
 def save_to_exports(name: str, data: bytes) -> Path:
     """Where the app puts a PDF when it cannot deliver it through the terminal."""
     return _write(name, data, None, False)
 
 
-def issued_numbers() -> list[str]:
-    q = Guarantee.select(Guarantee.number).where(Guarantee.electronic == True, Guarantee.auth_key.is_null(False))  # noqa: E712
+@requires(*STAFF)
+def issued_numbers(session: Session) -> list[str]:
+    """Numbers with a current 認証キー notice the caller may see (electronic, not cancelled)."""
+    q = Guarantee.select(Guarantee.number).where(
+        Guarantee.electronic == True, Guarantee.auth_key.is_null(False), Guarantee.cancelled == False  # noqa: E712
+    )
+    if session.scope is not None:
+        q = q.where(Guarantee.company == session.scope)
+    if session.branch_scope is not None:
+        q = q.where(Guarantee.branch == session.branch_scope)
     return [g.number for g in q.order_by(Guarantee.number)]

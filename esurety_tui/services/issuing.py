@@ -9,13 +9,17 @@ from typing import Any
 from ..clock import now
 from ..domain.auth_key import generate_key
 from ..domain.contract_number import make_contract_number
+from ..domain.status import OPEN_STATUSES, AppStatus, VersionKind, sources_of
 from ..domain.text import to_fullwidth
 from ..store import queries
 from ..store.db import transaction
 from ..store.models import Application, CertificateVersion, Company, Guarantee, Orderer
 from . import audit, mail
+from .authz import in_scope, requires
 from .errors import InvalidState, NotFound
-from .session import Session
+from .session import Role, Session
+
+BRANCH_ROLES = (Role.BRANCH, Role.SYSTEM)
 
 
 @dataclass(frozen=True)
@@ -28,40 +32,46 @@ class QueueRow:
     submitted_at: datetime | None
 
 
+@requires(*BRANCH_ROLES)
 def queue(session: Session) -> list[QueueRow]:
-    q = (
-        Application.select(Application, Company)
-        .join(Company)
-        .where(Application.branch == session.branch_id, Application.status.in_(["送信済", "審査中", "引受"]))
-        .order_by(Application.submitted_at)
-    )
+    q = Application.select(Application, Company).join(Company).where(Application.status.in_(list(OPEN_STATUSES)))
+    if session.role == Role.BRANCH:
+        q = q.where(Application.branch == session.branch_id)
+    q = q.order_by(Application.submitted_at)
     return [QueueRow(a.id, a.receipt_no or "", a.company.name, a.work_name, a.status, a.submitted_at) for a in q]
 
 
-def _app(session: Session, application_id: int, *states: str) -> Application:
+def _app(session: Session, application_id: int, target: AppStatus | None = None) -> Application:
+    """The application, if it was sent to the caller's branch; ``target``: the status it may move to."""
     app = Application.get_or_none(Application.id == application_id)
-    if app is None or (session.branch_id and app.branch_id != session.branch_id):
+    if (
+        app is None
+        or app.status == AppStatus.DRAFT  # a draft is the contractor's alone
+        or not in_scope(session, company_id=app.company_id, branch_id=app.branch_id)
+    ):
         raise NotFound("申込が見つかりません。")
-    if states and app.status not in states:
+    if target is not None and app.status not in sources_of(target):
         raise InvalidState(f"この申込は「{app.status}」のため、この操作はできません。")
     return app
 
 
+@requires(*BRANCH_ROLES)
 def accept(session: Session, application_id: int) -> None:
     with transaction():
-        app = _app(session, application_id, "送信済", "審査中")
-        app.status, app.decided_at = "引受", now()
+        app = _app(session, application_id, AppStatus.ACCEPTED)
+        app.status, app.decided_at = AppStatus.ACCEPTED, now()
         app.save()
         audit.record(session.login, "application.accept", app.receipt_no or "")
 
 
+@requires(*BRANCH_ROLES)
 def refuse(session: Session, application_id: int, reason: str) -> None:
     """謝絶 with a reason shown to the contractor."""
     if not reason.strip():
         raise InvalidState("謝絶の理由を入力してください。")
     with transaction():
-        app = _app(session, application_id, "送信済", "審査中", "引受")
-        app.status, app.decided_at, app.refusal_reason = "謝絶", now(), reason.strip()
+        app = _app(session, application_id, AppStatus.REFUSED)
+        app.status, app.decided_at, app.refusal_reason = AppStatus.REFUSED, now(), reason.strip()
         app.save()
         audit.record(session.login, "application.refuse", app.receipt_no or "")
 
@@ -86,13 +96,17 @@ def _new_guarantee(app: Application, kind: str, at: datetime, rng, number: str |
     )
     queries.refresh_search_text(g)
     g.save()
-    _version(g, "新規", at)
+    _version(g, VersionKind.NEW, at)
     return g
 
 
 # The contents each certificate version keeps a snapshot of; also what 訂正 / 変更 may change.
 VERSIONED = ("work_name", "guarantee_amount", "contract_amount", "start_date", "end_date", "deposit_bank")
-AUDIT_ACTIONS = {"訂正": "guarantee.correct", "変更": "guarantee.change", "取消": "guarantee.cancel"}
+AUDIT_ACTIONS = {
+    VersionKind.CORRECTION: "guarantee.correct",
+    VersionKind.CHANGE: "guarantee.change",
+    VersionKind.CANCEL: "guarantee.cancel",
+}
 
 
 def _version(g: Guarantee, kind: str, at: datetime, note: str = "") -> CertificateVersion:
@@ -102,6 +116,7 @@ def _version(g: Guarantee, kind: str, at: datetime, note: str = "") -> Certifica
     )
 
 
+@requires(*BRANCH_ROLES)
 def issue(
     session: Session,
     application_id: int,
@@ -119,12 +134,12 @@ def issue(
     at = at or now()
     numbers, keys = numbers or {}, keys or {}
     with transaction():
-        app = _app(session, application_id, "送信済", "審査中", "引受")
+        app = _app(session, application_id, AppStatus.ISSUED)
         made = []
         for kind, applied in (("advance", app.advance_apply), ("contract", app.contract_apply)):
             if applied:
                 made.append(_new_guarantee(app, kind, at, rng, numbers.get(kind), keys.get(kind)))
-        app.status, app.decided_at = "発行済", at
+        app.status, app.decided_at = AppStatus.ISSUED, at
         app.save()
         company = Company.get_by_id(app.company_id)
         for g in made:
@@ -136,9 +151,14 @@ def issue(
     return [g.number for g in made]
 
 
+@requires(*BRANCH_ROLES)
 def amend(session: Session, number: str, kind: str, *, at: datetime | None = None, note: str = "", **changes: Any) -> int:
     """A new version: 訂正 (supersedes the latest visible version), 変更 (adds a version) or
     取消 (cancels the guarantee; a 変更 can be withdrawn with ``withdraw_seq``)."""
+    try:
+        kind = VersionKind(kind)
+    except ValueError:
+        raise InvalidState(f"不明な対象: {kind}") from None
     if kind not in AUDIT_ACTIONS:
         raise InvalidState(f"不明な対象: {kind}")
     withdraw_seq = changes.pop("withdraw_seq", None)
@@ -151,16 +171,16 @@ def amend(session: Session, number: str, kind: str, *, at: datetime | None = Non
     at = at or now()
     with transaction():
         g = Guarantee.get_or_none(Guarantee.number == number)
-        if g is None or (session.branch_id and g.branch_id != session.branch_id):
+        if g is None or not in_scope(session, company_id=g.company_id, branch_id=g.branch_id):
             raise NotFound(f"保証契約番号「{number}」の保証契約は見つかりません。")
         if g.cancelled:
             raise InvalidState("取消済みの保証契約です。")
         visible = queries.visible_versions(g.id)
-        if kind == "訂正":
+        if kind == VersionKind.CORRECTION:
             CertificateVersion.update(superseded=True).where(CertificateVersion.id == visible[-1].id).execute()
-        if kind == "取消" and withdraw_seq is not None:
+        if kind == VersionKind.CANCEL and withdraw_seq is not None:
             # Withdrawing a 変更: the change row disappears and the contents go back.
-            target = next((v for v in visible if v.seq == withdraw_seq and v.kind == "変更"), None)
+            target = next((v for v in visible if v.seq == withdraw_seq and v.kind == VersionKind.CHANGE), None)
             if target is None:
                 raise InvalidState("取り消す変更が見つかりません。")
             CertificateVersion.update(superseded=True).where(CertificateVersion.id == target.id).execute()
@@ -174,7 +194,7 @@ def amend(session: Session, number: str, kind: str, *, at: datetime | None = Non
             return g.id
         for field, value in changes.items():
             setattr(g, field, value)
-        if kind == "取消":
+        if kind == VersionKind.CANCEL:
             g.cancelled = True
         g.issued_at = at
         queries.refresh_search_text(g)
@@ -184,7 +204,8 @@ def amend(session: Session, number: str, kind: str, *, at: datetime | None = Non
     return g.id
 
 
-def ensure_orderer(name: str, accepts_electronic: bool, terms: str = "") -> Orderer:
+@requires(*BRANCH_ROLES)
+def ensure_orderer(session: Session, name: str, accepts_electronic: bool, terms: str = "") -> Orderer:
     o, _ = Orderer.get_or_create(name=name, defaults={"accepts_electronic": accepts_electronic, "terms": terms})
     return o
 

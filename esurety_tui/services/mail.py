@@ -12,10 +12,12 @@ from pathlib import Path
 from ..clock import now
 from ..locations import load_config, outbox_dir
 from ..store.models import Guarantee, Mail
+from .authz import internal
 
 SUBJECT = "電子保証（認証キー）発行完了のお知らせ"
 
 
+@internal
 def compose(g: Guarantee, company_name: str) -> tuple[str, str]:
     body = "\n".join(
         [
@@ -37,6 +39,7 @@ def compose(g: Guarantee, company_name: str) -> tuple[str, str]:
     return SUBJECT, body
 
 
+@internal
 def queue(g: Guarantee, to: str, company_name: str) -> Mail:
     subject, body = compose(g, company_name)
     return Mail.create(to=to, subject=subject, body=body, guarantee=g)
@@ -53,6 +56,7 @@ def _message(mail: Mail, sender: str):
     return msg
 
 
+@internal
 def deliver_pending() -> int:
     """Send (or write to the outbox) every queued mail; returns how many were delivered."""
     config = load_config()

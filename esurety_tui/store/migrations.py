@@ -6,6 +6,7 @@ History:
   1  first release
   2  login lock-out (user.failed_logins, user.locked_until); guarantee.search_text for 検索
   3  indexes for the newest-first 保証契約一覧 / 電子保証履歴一覧 windows
+  4  counters (per-company application numbers, 保証契約番号 serials); application.number; no setting table
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from .models import MODELS, Guarantee, SchemaVersion
 if TYPE_CHECKING:
     from playhouse.migrate import SchemaMigrator
 
-LATEST = 3
+LATEST = 4
 
 
 def _migrator(db: Database) -> SchemaMigrator:
@@ -60,7 +61,24 @@ def _to_3(db: Database) -> None:
         model._schema.create_indexes(safe=True)
 
 
-STEPS: dict[int, Callable[[Database], None]] = {2: _to_2, 3: _to_3}
+def _to_4(db: Database) -> None:
+    from playhouse.migrate import migrate as run
+
+    from .models import Application, Counter
+
+    db.create_tables([Counter], safe=True)
+    run(_migrator(db).add_column("application", "number", IntegerField(null=True)))
+    rows = db.execute_sql("SELECT id, company_id FROM application ORDER BY id").fetchall()
+    seen: dict[int, int] = {}
+    for app_id, company_id in rows:
+        seen[company_id] = seen.get(company_id, 0) + 1
+        Application.update(number=seen[company_id]).where(Application.id == app_id).execute()
+    for company_id, n in seen.items():
+        Counter.insert(name=f"application:{int(company_id)}", value=n).on_conflict_ignore().execute()
+    db.execute_sql("DROP TABLE IF EXISTS setting")
+
+
+STEPS: dict[int, Callable[[Database], None]] = {2: _to_2, 3: _to_3, 4: _to_4}
 
 
 def current_version(db: Database) -> int:

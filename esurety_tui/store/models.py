@@ -16,6 +16,7 @@ from peewee import (
     TextField,
 )
 
+from ..domain.status import AppStatus
 from .db import database
 
 
@@ -71,19 +72,14 @@ class User(BaseModel):
     locked_until = DateTimeField(null=True)
     created_at = DateTimeField(default=now)
 
-    @property
-    def role(self) -> str:
-        return "branch" if self.branch_id else "contractor"
-
 
 class Application(BaseModel):
     """A 保証申込. ``draft`` keeps the raw typed text; typed columns are filled on 送信."""
 
-    STATUSES = ("作成中", "送信済", "審査中", "引受", "謝絶", "発行済")
-
     company = ForeignKeyField(Company, backref="applications", on_delete="CASCADE")
     user = ForeignKeyField(User, null=True, backref="applications", on_delete="SET NULL")
-    status = CharField(default="作成中", index=True)
+    status = CharField(default=AppStatus.DRAFT.value, index=True)  # domain.status.AppStatus
+    number = IntegerField(null=True)  # per company: 下書き No. / 受付番号 tell nothing of other companies
     draft = TextField(default="{}")
     receipt_no = CharField(null=True, unique=True)
     created_at = DateTimeField(default=now)
@@ -191,11 +187,9 @@ class Guarantee(BaseModel):
 class CertificateVersion(BaseModel):
     """One version of a certificate: 新規 / 訂正 / 変更 / 取消, each with its own 発行日時."""
 
-    KINDS = ("新規", "訂正", "変更", "取消")
-
     guarantee = ForeignKeyField(Guarantee, backref="versions", on_delete="CASCADE")
     seq = IntegerField()
-    kind = CharField()
+    kind = CharField()  # domain.status.VersionKind
     issued_at = DateTimeField(default=now)
     superseded = BooleanField(default=False)  # corrected or withdrawn: not shown in the history
     work_name = CharField()
@@ -233,12 +227,14 @@ class Mail(BaseModel):
     guarantee = ForeignKeyField(Guarantee, null=True, backref="mails", on_delete="SET NULL")
 
 
-class Setting(BaseModel):
-    key = CharField(primary_key=True)
-    value = TextField(default="")
+class Counter(BaseModel):
+    """Named counters (保証契約番号 serials, per-company application numbers): see queries.next_value."""
+
+    name = CharField(primary_key=True)
+    value = BigIntegerField(default=0)
 
 
 MODELS = (
     SchemaVersion, Company, Branch, Orderer, User, Application, Guarantee, CertificateVersion,
-    AuditLog, Mail, Setting,
+    AuditLog, Mail, Counter,
 )

@@ -31,10 +31,12 @@ def refresh_search_text(g: Guarantee) -> None:
     g.search_text = search_key(f"{g.number} {orderer} {g.work_name}")
 
 
-def _filtered(q, company_id: int | None, text: str, electronic_only: bool):
-    """``q`` (a select from Guarantee) narrowed to a company, the electronic tab and the words."""
+def _filtered(q, company_id: int | None, text: str, electronic_only: bool, branch_id: int | None = None):
+    """``q`` (a select from Guarantee) narrowed to a company or branch, the electronic tab and the words."""
     if company_id is not None:
         q = q.where(Guarantee.company == company_id)
+    if branch_id is not None:
+        q = q.where(Guarantee.branch == branch_id)
     if electronic_only:
         q = q.where(Guarantee.electronic == True)  # noqa: E712
     for word in _search_words(text):
@@ -46,9 +48,9 @@ def _guarantee_order():
     return (Guarantee.issued_at.desc(), Guarantee.id.desc())
 
 
-def guarantee_page(company_id: int | None, text: str, tab: str, offset: int, limit: int):
+def guarantee_page(company_id: int | None, text: str, tab: str, offset: int, limit: int, branch_id: int | None = None):
     ids = (
-        _filtered(Guarantee.select(Guarantee.id), company_id, text, tab == "electronic")
+        _filtered(Guarantee.select(Guarantee.id), company_id, text, tab == "electronic", branch_id)
         .order_by(*_guarantee_order())
         .offset(offset)
         .limit(limit)
@@ -62,18 +64,20 @@ def guarantee_page(company_id: int | None, text: str, tab: str, offset: int, lim
     return list(q)
 
 
-def guarantee_count(company_id: int | None, text: str, tab: str) -> int:
-    q = _filtered(Guarantee.select(fn.COUNT(Guarantee.id)), company_id, text, tab == "electronic")
+def guarantee_count(company_id: int | None, text: str, tab: str, branch_id: int | None = None) -> int:
+    q = _filtered(Guarantee.select(fn.COUNT(Guarantee.id)), company_id, text, tab == "electronic", branch_id)
     return q.scalar() or 0
 
 
-def _history(q, company_id: int | None, text: str):
+def _history(q, company_id: int | None, text: str, branch_id: int | None = None):
     """``q`` (a select from CertificateVersion) joined to its guarantee and narrowed."""
     q = q.join(Guarantee).where(
         CertificateVersion.superseded == False, Guarantee.electronic == True  # noqa: E712
     )
     if company_id is not None:
         q = q.where(Guarantee.company == company_id)
+    if branch_id is not None:
+        q = q.where(Guarantee.branch == branch_id)
     for word in _search_words(text):
         q = q.where(Guarantee.search_text.contains(word))
     return q
@@ -83,9 +87,9 @@ def _history_order():
     return (CertificateVersion.issued_at.desc(), CertificateVersion.id.desc())
 
 
-def history_page(company_id: int | None, text: str, offset: int, limit: int):
+def history_page(company_id: int | None, text: str, offset: int, limit: int, branch_id: int | None = None):
     ids = (
-        _history(CertificateVersion.select(CertificateVersion.id), company_id, text)
+        _history(CertificateVersion.select(CertificateVersion.id), company_id, text, branch_id)
         .order_by(*_history_order())
         .offset(offset)
         .limit(limit)
@@ -100,8 +104,8 @@ def history_page(company_id: int | None, text: str, offset: int, limit: int):
     return list(q)
 
 
-def history_count(company_id: int | None, text: str) -> int:
-    return _history(CertificateVersion.select(fn.COUNT(CertificateVersion.id)), company_id, text).scalar() or 0
+def history_count(company_id: int | None, text: str, branch_id: int | None = None) -> int:
+    return _history(CertificateVersion.select(fn.COUNT(CertificateVersion.id)), company_id, text, branch_id).scalar() or 0
 
 
 def visible_versions(guarantee_id: int) -> list[CertificateVersion]:
@@ -113,13 +117,36 @@ def visible_versions(guarantee_id: int) -> list[CertificateVersion]:
     )
 
 
-def next_serial(prefix: str) -> int:
+def _max_serial(prefix: str) -> int:
     last = (
         Guarantee.select(fn.MAX(Guarantee.number))
         .where(Guarantee.number.startswith(prefix + "-"))
         .scalar()
     )
-    return 0 if last is None else int(last[6:11]) + 1
+    return -1 if last is None else int(last[6:11])
+
+
+def next_value(name: str, start: int = 1, count: int = 1) -> int:
+    """The next value of a named counter (the first of ``count`` values), taken inside the caller's
+    write transaction.
+
+    A row per counter updated in place (UPDATE … SET value = value + n): the row lock serialises
+    concurrent writers on PostgreSQL as BEGIN IMMEDIATE does on SQLite, so two transactions never
+    get the same value; unique constraints on what the value names are the last guard."""
+    from .models import Counter
+
+    bump = Counter.update(value=Counter.value + count).where(Counter.name == name)
+    if not bump.execute():
+        if Counter.insert(name=name, value=start + count - 1).on_conflict_ignore().as_rowcount().execute():
+            return start
+        bump.execute()  # another transaction created it first: take the next ones
+    return Counter.get(Counter.name == name).value - count + 1
+
+
+def next_serial(prefix: str, count: int = 1) -> int:
+    """The next 保証契約番号 serial (the first of ``count``) for a branch-and-year prefix; numbers
+    issued before the counter existed count too."""
+    return next_value(f"serial:{prefix}", start=_max_serial(prefix) + 1, count=count)
 
 
 __all__ = ["JOIN", "TABS"]

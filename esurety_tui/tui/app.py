@@ -138,8 +138,10 @@ class NetDeskApp(App[None]):
             if self._demo_if_empty and Path(self._database) == default_database_path():
                 from ..services import demo
 
-                if demo.is_empty():
-                    demo.load()
+                from ..services.session import SYSTEM_SESSION
+
+                if demo.is_empty(SYSTEM_SESSION):
+                    demo.load(SYSTEM_SESSION)
                     self.call_from_thread(
                         self.notify,
                         "初回起動のため、デモデータを読み込みました。ログインID demo / パスワード demo でお試しください。",

@@ -204,6 +204,7 @@ class _Loaded:
     orderers: list[OrdererChoice]
     branches: list[BranchChoice]
     terms: dict[str, OrdererTerms | None]
+    number: int = 0  # 下書き No. within the company
 
 
 class ApplicationScreen(NetDeskScreen):
@@ -461,16 +462,17 @@ class ApplicationScreen(NetDeskScreen):
         try:
             app_id = self.application_id if self.application_id is not None else applications.new_draft(session)
             raw = applications.load_draft(session, app_id)
-            orderers = applications.orderers()
-            branches = applications.branches()
-            terms = {str(o.id): applications.terms_for(o.id) for o in orderers}
+            orderers = applications.orderers(session)
+            branches = applications.branches(session)
+            terms = {str(o.id): applications.terms_for(session, o.id) for o in orderers}
+            number = applications.draft_number(session, app_id)
         except ServiceError as err:
             self.post_message(self.LoadFailed(str(err)))
             return
         except Exception as err:  # noqa: BLE001 - shown to the user; the app stays usable
             self.post_message(self.LoadFailed(f"申込を読み込めません: {err}"))
             return
-        self.post_message(self.Loaded(_Loaded(app_id, raw, orderers, branches, terms)))
+        self.post_message(self.Loaded(_Loaded(app_id, raw, orderers, branches, terms, number)))
 
     def on_application_screen_load_failed(self, message: LoadFailed) -> None:
         self.query_one("#draft-status", Static).update("")
@@ -491,7 +493,7 @@ class ApplicationScreen(NetDeskScreen):
             self._set_widget(key, value)
         self.loaded = True
         self.query_one("#app-tabs", TabbedContent).disabled = False
-        self.query_one("#draft-status", Static).update(f"下書き No.{data.application_id}")
+        self.query_one("#draft-status", Static).update(f"下書き No.{data.number}")
         self._refresh()
         self._focus_first("work")
 
