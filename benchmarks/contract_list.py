@@ -59,10 +59,10 @@ def service_timings(runs: int) -> None:
     print(f"services.contracts, median of {runs} (count / first window of 50 / last window):")
     for who, session, tab in (("demo", demo, "all"), ("demo", demo, "history"), ("branch", branch, "all")):
         for label, text in TERMS:
-            c, total = median_time(lambda: contracts.count(session, tab, text), runs)
-            p, rows = median_time(lambda: contracts.page(session, tab, text, 0, 50), runs)
+            c, total = median_time(lambda s=session, t=tab, x=text: contracts.count(s, t, x), runs)
+            p, rows = median_time(lambda s=session, t=tab, x=text: contracts.page(s, t, x, 0, 50), runs)
             last = max(0, (total - 1) // 50 * 50)
-            lt, lrows = median_time(lambda: contracts.page(session, tab, text, last, 50), runs)
+            lt, lrows = median_time(lambda s=session, t=tab, x=text, o=last: contracts.page(s, t, x, o, 50), runs)
             flag = "  <-- over 100 ms" if max(c, p, lt) > 0.1 else ""
             print(f"  {who:6} {tab:8} {label:13} {text!r:12} count {ms(c)} ({total:>7,})"
                   f"  first {ms(p)} ({len(rows):2})  last@{last:<6,} {ms(lt)} ({len(lrows):2}){flag}")

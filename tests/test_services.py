@@ -20,7 +20,7 @@ from esurety_tui.domain.fields import DEFAULTS
 from esurety_tui.services import applications, audit, auth, contracts, demo, issuing, mail
 from esurety_tui.services import keys as keys_module
 from esurety_tui.services.applications import ValidationFailed
-from esurety_tui.services.errors import Forbidden, InvalidState, LoginFailed, NotFound
+from esurety_tui.services.errors import InvalidState, LoginFailed, NotFound
 from esurety_tui.services.session import SYSTEM_SESSION
 from esurety_tui.store.models import (
     Application, AuditLog, Branch, CertificateVersion, Company, Guarantee, Mail, Orderer, User,

@@ -131,10 +131,10 @@ class NetDeskApp(App[None]):
     @work(thread=True, exclusive=True, group="db")
     def open_database(self) -> None:
         from ..locations import default_database_path
-        from ..store.db import init_database
+        from ..services.setup import open_database
 
         try:
-            init_database(self._database)
+            open_database(self._database)
             if self._demo_if_empty and Path(self._database) == default_database_path():
                 from ..services import demo
 

@@ -1,0 +1,29 @@
+"""The README's test command (pytest) also runs the linters, so CI runs them: ruff's bug rules over the
+tree and the import-linter contracts of pyproject.toml (layers; only tui imports Textual; tui never
+imports the store)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _run(*cmd: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=300, env=env)
+
+
+def test_ruff_finds_no_bugs_in_the_tree():
+    done = _run(sys.executable, "-m", "ruff", "check", "--no-cache", "esurety_tui", "tests", "scripts", "benchmarks")
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_import_contracts_are_kept():
+    lint_imports = Path(sys.executable).with_name("lint-imports")
+    done = _run(str(lint_imports), "--no-cache")
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+    assert "0 broken" in done.stdout
