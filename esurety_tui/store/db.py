@@ -171,6 +171,17 @@ def make_database(setting: str, *, readonly: bool = False, create: bool = True) 
     path = sqlite_path(setting)
     if path is None:
         return _sqlite(MEMORY)
+    try:
+        return _make_file_database(path, readonly=readonly, create=create)
+    except DatabaseUnavailable:
+        raise
+    except OSError as e:  # a name too long, a path through a file, no permission on a folder…
+        raise translate(e, str(path)) or DatabaseUnavailable(
+            f"データベース「{path}」を開けません: {e.strerror or e}", f"cannot open the database {path}: {e.strerror or e}",
+        ) from None
+
+
+def _make_file_database(path: Path, *, readonly: bool, create: bool) -> Database:
     if path.exists() or path.is_symlink():
         _check_header(path)
     elif readonly or not create:
