@@ -363,3 +363,11 @@ def test_locate_says_which_file_a_relative_url_means(tmp_path):
     assert done.stdout.splitlines()[0] == "database  /tmp/x.sqlite3  (sqlite:////tmp/x.sqlite3)"
     done = run(home, "locate", ESURETY_DATABASE="postgresql://u:secret@db/esurety")
     assert done.stdout.splitlines()[0] == "database  postgresql://u:***@db/esurety"
+
+
+def test_non_utf8_arguments_are_refused_with_exit_2(tmp_path):
+    home = tmp_path / "home"
+    done = subprocess.run([sys.executable, "-m", "esurety_tui", "user", "add", "x", "--company", b"\xff".decode(
+        "utf-8", "surrogateescape")], input="password-1\n", capture_output=True, text=True, encoding="utf-8",
+        errors="replace", env=_env(home), timeout=60)
+    _one_line(done, 2, "UTF-8", "not valid UTF-8")
