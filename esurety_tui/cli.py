@@ -67,7 +67,7 @@ def _clean(text: str) -> str:
         return f"{word[:_LONG]}…（{len(word):,}文字）"
 
     text = _UNPRINTABLE.sub(esc, str(text))
-    text = re.sub(r"[^\s「」()（）]{%d,}" % (_LONG + 20), cut, text)
+    text = re.sub(rf"[^\s「」()（）]{{{_LONG + 80},}}", cut, text)
     if len(text) > 1000:
         text = text[:600] + "…" + text[-300:]
     return text
@@ -93,8 +93,9 @@ def failure(exc: BaseException) -> tuple[int, str, str] | None:
         return USAGE, str(exc), "invalid input"
     out = sys.modules.get("esurety_tui.documents.output")
     if out is not None and isinstance(exc, out.OutputError):
-        from .store.errors import DISK_FULL_EN, DISK_FULL_JA
         import errno
+
+        from .store.errors import DISK_FULL_EN, DISK_FULL_JA
 
         where = str(exc.path)
         if exc.errno in (errno.ENOSPC, errno.EDQUOT):
@@ -169,7 +170,6 @@ def cmd_demo(args) -> int:
     import random
 
     from .services import demo
-
     from .services.session import SYSTEM_SESSION
 
     _open(args)
@@ -189,10 +189,9 @@ def cmd_demo(args) -> int:
 
 
 def cmd_key(args) -> int:
+    from .domain.contract_number import parse_contract_number
     from .services.keys import lookup_key
     from .services.session import SYSTEM_SESSION
-
-    from .domain.contract_number import parse_contract_number
 
     parse_contract_number(args.number)  # a malformed number is refused before the database is opened
     _open(args, readonly=True, check=False)
@@ -359,7 +358,7 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
-    except Exception as exc:  # noqa: BLE001 - the one place failures become a line and a code
+    except Exception as exc:
         known = failure(exc)
         if known is None:
             if os.environ.get("ESURETY_DEBUG"):

@@ -131,10 +131,9 @@ def loose_modes(database: str | None = None) -> list[tuple[Path, int, str, str]]
         except OSError:
             return
         if mode & mask:
-            found.append((path, mode,
-                          f"{what_ja}「{path}」は他のユーザーからも{'書き込め' if mode & mask & 0o022 and not mode & mask & 0o044 else '読め'}ます"
-                          f"（{mode:04o}）。chmod {fix} で限定してください。",
-                          f"{path} is accessible by other users (mode {mode:04o}); chmod {fix} it"))
+            verb = "読め" if mode & mask & 0o044 else "書き込め"
+            ja = f"{what_ja}「{path}」は他のユーザーからも{verb}ます（{mode:04o}）。chmod {fix} で限定してください。"
+            found.append((path, mode, ja, f"{path} is accessible by other users (mode {mode:04o}); chmod {fix} it"))
 
     from .store.db import sqlite_path
 

@@ -46,7 +46,7 @@ def run(home: Path, *args: str, prefix: list[str] | None = None, umask: int | No
     return subprocess.run(
         [*(prefix or []), sys.executable, "-m", "esurety_tui", *args], input=stdin, capture_output=True,
         text=True, encoding="utf-8", errors="replace", env=_env(home, **env), cwd=cwd or "/",
-        timeout=120, preexec_fn=(lambda: os.umask(umask)) if umask is not None else None,
+        timeout=120, check=False, preexec_fn=(lambda: os.umask(umask)) if umask is not None else None,
     )
 
 
@@ -123,7 +123,7 @@ def test_postgresql_without_its_driver_exits_3(tmp_path):
             "from esurety_tui.cli import main; sys.exit(main(sys.argv[1:]))")
     done = subprocess.run([sys.executable, "-c", code, "--database", "postgresql://u:secret@127.0.0.1:1/x",
                            "key", SEED_NUMBER], capture_output=True, text=True, env=_env(tmp_path / "home"),
-                          timeout=60)
+                          timeout=60, check=False)
     err = _one_line(done, 3, "ドライバ", "driver")
     assert "secret" not in err or "driver" in err
 
@@ -369,5 +369,5 @@ def test_non_utf8_arguments_are_refused_with_exit_2(tmp_path):
     home = tmp_path / "home"
     done = subprocess.run([sys.executable, "-m", "esurety_tui", "user", "add", "x", "--company", b"\xff".decode(
         "utf-8", "surrogateescape")], input="password-1\n", capture_output=True, text=True, encoding="utf-8",
-        errors="replace", env=_env(home), timeout=60)
+        errors="replace", env=_env(home), timeout=60, check=False)
     _one_line(done, 2, "UTF-8", "not valid UTF-8")

@@ -18,7 +18,12 @@ from esurety_tui.store import db as dbmod
 from esurety_tui.store import migrations
 from esurety_tui.store.db import close_database, database, init_database, quick_check
 from esurety_tui.store.errors import (
-    BadDatabaseSetting, DatabaseDamaged, DatabaseMissing, DatabaseTooNew, DiskFull, translate,
+    BadDatabaseSetting,
+    DatabaseDamaged,
+    DatabaseMissing,
+    DatabaseTooNew,
+    DiskFull,
+    translate,
 )
 from esurety_tui.store.models import Company, Guarantee, SchemaVersion, Setting
 
@@ -78,7 +83,7 @@ def _open_worker(path: str, start_event, results) -> None:
         start_event.wait(30)
         init(path)
         results.put(None)
-    except BaseException as err:  # reported to the parent
+    except BaseException as err:  # noqa: BLE001 - reported to the parent
         results.put(f"{type(err).__name__}: {err}")
 
 
@@ -250,9 +255,8 @@ def test_an_automatic_rollback_does_not_hide_the_real_error(db):
     raised 「cannot rollback - no transaction is active」 instead of the cause (failed before)."""
     from esurety_tui.store.db import transaction
 
-    with pytest.raises(RuntimeError, match="the real cause"):
-        with transaction():
-            Setting.create(key="k", value="v")
-            database.connection().execute("ROLLBACK")  # what SQLite does on a full disk
-            raise RuntimeError("the real cause")
+    with pytest.raises(RuntimeError, match="the real cause"), transaction():
+        Setting.create(key="k", value="v")
+        database.connection().execute("ROLLBACK")  # what SQLite does on a full disk
+        raise RuntimeError("the real cause")
     assert Setting.select().count() == 0

@@ -19,7 +19,12 @@ from urllib.parse import quote, urlsplit, urlunsplit
 from peewee import Database, DatabaseProxy, SqliteDatabase
 
 from .errors import (
-    BadDatabaseSetting, DatabaseDamaged, DatabaseMissing, DatabaseReadOnly, DatabaseUnavailable, translate,
+    BadDatabaseSetting,
+    DatabaseDamaged,
+    DatabaseMissing,
+    DatabaseReadOnly,
+    DatabaseUnavailable,
+    translate,
 )
 
 database = DatabaseProxy()
@@ -211,11 +216,11 @@ def _open_readonly(path: Path) -> SqliteDatabase:
         db.close()
         err = translate(e, str(path))
         wal = Path(str(path) + "-wal")
-        if isinstance(err, DatabaseReadOnly) or type(err) is DatabaseUnavailable:
-            # A WAL database in a folder we cannot write (no -shm can be made). With no WAL
-            # content waiting, the file alone is the whole database: read it as immutable.
-            if not wal.exists() or wal.stat().st_size == 0:
-                return _sqlite(str(path), readonly=True, immutable=True)
+        # A WAL database in a folder we cannot write (no -shm can be made). With no WAL content
+        # waiting, the file alone is the whole database: read it as immutable.
+        cannot_share = isinstance(err, DatabaseReadOnly) or type(err) is DatabaseUnavailable
+        if cannot_share and (not wal.exists() or wal.stat().st_size == 0):
+            return _sqlite(str(path), readonly=True, immutable=True)
         raise err or e
 
 
@@ -285,7 +290,7 @@ def init_database(setting: str, *, readonly: bool = False, create: bool = True,
     except DatabaseUnavailable:
         close_database()
         raise
-    except Exception as e:  # noqa: BLE001
+    except Exception as e:
         err = translate(e, where)
         if err is None:
             raise

@@ -11,7 +11,8 @@ History:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from peewee import Database, DateTimeField, IntegerField, TextField
 
