@@ -268,7 +268,7 @@ def init_database(setting: str, *, readonly: bool = False, create: bool = True,
     """
     from . import migrations
 
-    path = sqlite_path(setting) if not _is_url(setting) or setting.lower().startswith("sqlite://") else None
+    path = sqlite_path(setting)  # None for :memory: and servers
     suspect = _left_behind_wal(path)
     db = make_database(setting, readonly=readonly, create=create)
     close_database()

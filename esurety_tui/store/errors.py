@@ -106,5 +106,6 @@ def translate(exc: BaseException, where: str = "") -> DatabaseUnavailable | None
         return BadDatabaseSetting(f"データベースのドライバがインストールされていません: {exc}",
                                   f"database driver not installed: {exc}")
     if name in ("OperationalError", "InterfaceError") and type(exc).__module__.startswith(("psycopg", "peewee")):
-        return DatabaseUnavailable(f"データベースに接続できません: {exc}", f"cannot connect to the database: {exc}")
+        first = (str(exc).strip().splitlines() or [""])[0]  # drivers add hint lines
+        return DatabaseUnavailable(f"データベースに接続できません: {first}", f"cannot connect to the database: {first}")
     return None
