@@ -267,7 +267,7 @@ def test_an_unexpected_error_is_one_line_with_exit_70(monkeypatch, demo_file, ca
     from esurety_tui.services import keys
 
     monkeypatch.setenv("ESURETY_DATABASE", str(demo_file))
-    monkeypatch.setattr(keys, "lookup_key", lambda n: 1 / 0)
+    monkeypatch.setattr(keys, "lookup_key", lambda *a: 1 / 0)
     assert cli.main(["key", SEED_NUMBER]) == 70
     err = capsys.readouterr().err
     assert err.startswith("esurety: 予期しないエラーです: ZeroDivisionError") and err.count("\n") == 1

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from esurety_tui.services.session import SYSTEM_SESSION
 from esurety_tui.store import db as dbmod
 from esurety_tui.store import migrations
 from esurety_tui.store.db import close_database, database, init_database, quick_check
@@ -25,7 +26,7 @@ from esurety_tui.store.errors import (
     DiskFull,
     translate,
 )
-from esurety_tui.store.models import Company, Guarantee, SchemaVersion, Setting
+from esurety_tui.store.models import Company, Guarantee, SchemaVersion
 
 SCHEMA_V1 = Path(__file__).parent / "data" / "schema_v1.sql"
 NEWER = "データベースはこのバージョンより新しい形式です"
@@ -104,7 +105,7 @@ def test_forty_concurrent_first_opens_of_a_version_1_database(tmp_path):
         proc.join(timeout=30)
     assert [o for o in outcome if o is not None] == []
     init_database(str(path))
-    assert [r.version for r in SchemaVersion.select().order_by(SchemaVersion.id)] == [1, 2, 3]
+    assert [r.version for r in SchemaVersion.select().order_by(SchemaVersion.id)] == list(range(1, migrations.LATEST + 1))
     assert Guarantee.get(Guarantee.number == "35072-00000M").auth_key == "Z28YUE4J3Bux"
 
 
@@ -194,7 +195,7 @@ def _damaged_copy(tmp_path, demo_template) -> Path:
     path = tmp_path / "damaged.sqlite3"
     shutil.copy(demo_template, path)
     init_database(str(path))
-    demo.add_synthetic(2000)
+    demo.add_synthetic(SYSTEM_SESSION, 2000)
     close_database()
     size = path.stat().st_size
     with open(path, "r+b") as fh:
@@ -235,7 +236,7 @@ def test_a_full_disk_says_so_and_loses_nothing(demo_db, monkeypatch):
     pages = database.execute_sql("PRAGMA page_count").fetchone()[0]
     database.execute_sql(f"PRAGMA max_page_count = {pages + 2}")  # a disk with two pages left
     with pytest.raises(Exception) as err:
-        demo.add_synthetic(3000)
+        demo.add_synthetic(SYSTEM_SESSION, 3000)
     assert "cannot rollback" not in str(err.value)
     full = translate(err.value)
     assert isinstance(full, DiskFull)
@@ -243,7 +244,7 @@ def test_a_full_disk_says_so_and_loses_nothing(demo_db, monkeypatch):
     # the transaction rolled back whole; what was there is there; a small write still fits later
     assert Guarantee.select().count() == before
     database.execute_sql("PRAGMA max_page_count = 1073741823")
-    Setting.create(key="after", value="full")
+    Company.create(name="空き容量回復建設")
     assert quick_check() == []
     close_database()
     init_database(str(demo_db), check=True)
@@ -256,7 +257,7 @@ def test_an_automatic_rollback_does_not_hide_the_real_error(db):
     from esurety_tui.store.db import transaction
 
     with pytest.raises(RuntimeError, match="the real cause"), transaction():
-        Setting.create(key="k", value="v")
+        Company.create(name="巻き戻し建設")
         database.connection().execute("ROLLBACK")  # what SQLite does on a full disk
         raise RuntimeError("the real cause")
-    assert Setting.select().count() == 0
+    assert Company.select().count() == 0
