@@ -1,26 +1,128 @@
 """`esurety` command line. Sub-commands import only what they use: `key` and `contracts` load
-neither Textual nor reportlab, so a look-up from the shell is quick."""
+neither Textual nor reportlab, so a look-up from the shell is quick.
+
+Failures: a command raises; ``main()`` alone turns the exception into one line
+``esurety: <日本語> (<English>)`` on stderr and an exit code (see EXIT_CODES and README):
+0 ok, 1 not found, 2 usage or malformed input, 3 database unavailable, 4 cannot write the output,
+70 an internal error (a bug; ESURETY_DEBUG=1 shows the traceback). A new sub-command gets this by
+raising the services' and the store's exceptions; it needs no try/except of its own.
+"""
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from pathlib import Path
 
+OK, NOT_FOUND, USAGE, DATABASE, OUTPUT, INTERNAL = 0, 1, 2, 3, 4, 70
+EXIT_CODES = {
+    OK: "ok",
+    NOT_FOUND: "not found (no such contract, version or user)",
+    USAGE: "usage or malformed input",
+    DATABASE: "database unavailable (locked, read-only, damaged, newer, bad URL, missing driver, disk full)",
+    OUTPUT: "cannot write the output (file or folder)",
+    INTERNAL: "internal error (a bug)",
+}
+_LONG = 120  # a run of more than _LONG + 80 characters echoed back is cut to _LONG
 
-def _open(args) -> str:
+
+class UsageError(Exception):
+    """A command-line mistake found by a command itself (exit 2)."""
+
+
+def _open(args, *, readonly: bool = False, check: bool | None = None) -> str:
     from .locations import database_setting
     from .store.db import init_database
 
     setting = database_setting(args.database)
-    init_database(setting)
+    init_database(setting, readonly=readonly, check=check)
+    _warn_loose_modes(args.database)
     return setting
 
 
-def _err(message: str, code: int) -> int:
-    print(f"esurety: {message}", file=sys.stderr)
+def _warn_loose_modes(database: str | None) -> None:
+    from .locations import loose_modes
+
+    for _path, _mode, ja, en in loose_modes(database):
+        print(f"esurety: 警告: {_clean(ja)} (warning: {_clean(en)})", file=sys.stderr)
+
+
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\ud800-\udfff]")
+
+
+def _clean(text: str) -> str:
+    """One printable line: control, format and lone-surrogate characters escaped, long runs cut.
+
+    Messages quote what the user typed (「…」, a path, a URL); a 5,000-character argument or one
+    holding escape sequences must not flood or drive the terminal.
+    """
+    def esc(m: re.Match) -> str:
+        c = ord(m.group())
+        return f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}"
+
+    def cut(m: re.Match) -> str:
+        word = m.group()
+        return f"{word[:_LONG]}…（{len(word):,}文字）"
+
+    text = _UNPRINTABLE.sub(esc, str(text))
+    text = re.sub(rf"[^\s「」()（）]{{{_LONG + 80},}}", cut, text)
+    if len(text) > 1000:
+        text = text[:600] + "…" + text[-300:]
+    return text
+
+
+def _fail(ja: str, en: str, code: int) -> int:
+    print(f"esurety: {_clean(ja)} ({_clean(en)})", file=sys.stderr)
     return code
+
+
+def _err(message: str, code: int) -> int:
+    """Kept for sub-commands that report a failure themselves (English from the code)."""
+    return _fail(message, EXIT_CODES.get(code, "error"), code)
+
+
+def failure(exc: BaseException) -> tuple[int, str, str] | None:
+    """(exit code, Japanese, English) for an exception a command let through; None if unknown."""
+    from .domain.errors import DomainError
+
+    if isinstance(exc, UsageError):
+        return USAGE, str(exc), "usage error"
+    if isinstance(exc, DomainError):
+        return USAGE, str(exc), "invalid input"
+    out = sys.modules.get("esurety_tui.documents.output")
+    if out is not None and isinstance(exc, out.OutputError):
+        import errno
+
+        from .store.errors import DISK_FULL_EN, DISK_FULL_JA
+
+        where = str(exc.path)
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            return OUTPUT, f"{DISK_FULL_JA.rstrip('。')}（「{where}」に書けません）。元のファイルはそのままです。", (
+                f"{DISK_FULL_EN}: cannot write {where}; any existing file is unchanged")
+        return OUTPUT, f"「{where}」に書き込めません: {exc.strerror}", f"cannot write {where}: {exc.strerror}"
+    errors = sys.modules.get("esurety_tui.services.errors")
+    if errors is not None and isinstance(exc, errors.ServiceError):
+        if isinstance(exc, errors.NotFound):
+            return NOT_FOUND, str(exc), "not found"
+        return USAGE, str(exc), "refused"
+    if "esurety_tui.store.errors" in sys.modules or "peewee" in sys.modules:
+        from .store.errors import translate
+
+        db = translate(exc)
+        if db is not None:
+            return DATABASE, db.ja, db.en
+    if isinstance(exc, UnicodeError):
+        return USAGE, "UTF-8 として読めない文字があります（引数や標準入力を確認してください）。", (
+            "input is not valid UTF-8 (check the arguments and stdin)")
+    return None
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse echoes bad arguments back: clean them; exit 2 as ever
+        self.print_usage(sys.stderr)
+        self.exit(USAGE, f"{self.prog}: error: {_clean(message)}\n")
 
 
 def cmd_run(args) -> int:
@@ -35,15 +137,39 @@ def cmd_run(args) -> int:
 
 
 def cmd_init(args) -> int:
-    print(f"データベースを用意しました: {_open(args)}")
+    from .store.db import describe_setting
+
+    print(f"データベースを用意しました: {describe_setting(_open(args, check=True))}")
     return 0
+
+
+def cmd_check(args) -> int:
+    """SQLite's own check of the whole file (and the loose-mode report)."""
+    import time
+
+    from .locations import database_setting
+    from .store.db import describe_setting, init_database, quick_check
+
+    setting = database_setting(args.database)
+    init_database(setting, readonly=True, check=False)
+    _warn_loose_modes(args.database)
+    started = time.perf_counter()
+    problems = quick_check(full=args.full)
+    seconds = time.perf_counter() - started
+    name = "integrity_check" if args.full else "quick_check"
+    if problems:
+        for line in problems[:20]:
+            print(_clean(line))
+        return _fail(f"データベース「{describe_setting(setting)}」が壊れています（{len(problems)}件）。バックアップから戻してください。",
+                     f"the database is damaged ({name}: {len(problems)} problems); restore a backup", DATABASE)
+    print(f"問題ありません（{name}、{seconds:.2f}秒）: {describe_setting(setting)}")
+    return OK
 
 
 def cmd_demo(args) -> int:
     import random
 
     from .services import demo
-
     from .services.session import SYSTEM_SESSION
 
     _open(args)
@@ -63,22 +189,13 @@ def cmd_demo(args) -> int:
 
 
 def cmd_key(args) -> int:
-    from .domain.errors import DomainError
-    from .services.errors import NotFound
+    from .domain.contract_number import parse_contract_number
     from .services.keys import lookup_key
     from .services.session import SYSTEM_SESSION
 
-    try:
-        from .domain.contract_number import parse_contract_number
-
-        parse_contract_number(args.number)
-    except DomainError as e:
-        return _err(str(e), 2)
-    _open(args)
-    try:
-        print(lookup_key(SYSTEM_SESSION, args.number))
-    except NotFound as e:
-        return _err(str(e), 1)
+    parse_contract_number(args.number)  # a malformed number is refused before the database is opened
+    _open(args, readonly=True, check=False)
+    print(lookup_key(SYSTEM_SESSION, args.number))
     return 0
 
 
@@ -88,7 +205,7 @@ def cmd_contracts(args) -> int:
     from .services import contracts
     from .services.session import SYSTEM_SESSION
 
-    _open(args)
+    _open(args, readonly=True, check=False)
     rows = contracts.page(SYSTEM_SESSION, "all", args.search or "", 0, args.limit)
     for r in rows:
         print("\t".join([r.number, r.kind_short, printable(r.orderer_name), printable(r.work_name),
@@ -117,19 +234,14 @@ def _ask_password() -> str:
 
 def cmd_user_add(args) -> int:
     from .services import auth
-    from .services.errors import ServiceError
+    from .services.session import SYSTEM_SESSION
 
     try:
         password = _ask_password()
     except ValueError as e:
-        return _err(str(e), 2)
+        raise UsageError(str(e)) from None
     _open(args)
-    try:
-        from .services.session import SYSTEM_SESSION
-
-        auth.add_user(SYSTEM_SESSION, args.login, password, company=args.company, branch=args.branch)
-    except ServiceError as e:
-        return _err(str(e), 2)
+    auth.add_user(SYSTEM_SESSION, args.login, password, company=args.company, branch=args.branch)
     print(f"ユーザー「{args.login}」を作成しました。")
     return 0
 
@@ -137,23 +249,16 @@ def cmd_user_add(args) -> int:
 def cmd_notice(args) -> int:
     from .services import exports
     from .services.session import SYSTEM_SESSION
-    from .services.errors import NotFound
-    from .domain.errors import DomainError
 
+    if not args.all and not args.number:
+        raise UsageError("保証契約番号か --all を指定してください。")
     _open(args)
-    try:
-        if args.all:
-            out = Path(args.output or ".")
-            numbers = exports.issued_numbers(SYSTEM_SESSION)
-            _progress_export(numbers, out)
-            return 0
-        if not args.number:
-            return _err("保証契約番号か --all を指定してください。", 2)
-        path = exports.notice_to_file(SYSTEM_SESSION, args.number, Path(args.output) if args.output else None)
-    except DomainError as e:
-        return _err(str(e), 2)
-    except NotFound as e:
-        return _err(str(e), 1)
+    if args.all:
+        out = Path(args.output or ".")
+        numbers = exports.issued_numbers(SYSTEM_SESSION)
+        _progress_export(numbers, out)
+        return 0
+    path = exports.notice_to_file(SYSTEM_SESSION, args.number, Path(args.output) if args.output else None)
     print(path)
     return 0
 
@@ -179,22 +284,16 @@ def _progress_export(numbers: list[str], out: Path) -> None:
 def cmd_certificate(args) -> int:
     from .services import exports
     from .services.session import SYSTEM_SESSION
-    from .services.errors import NotFound
-    from .domain.errors import DomainError
 
     _open(args)
-    try:
-        path = exports.certificate_to_file(SYSTEM_SESSION, args.number, args.version, Path(args.output) if args.output else None)
-    except DomainError as e:
-        return _err(str(e), 2)
-    except NotFound as e:
-        return _err(str(e), 1)
+    path = exports.certificate_to_file(SYSTEM_SESSION, args.number, args.version,
+                                       Path(args.output) if args.output else None)
     print(path)
     return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="esurety",
         description="Net Desk 電子保証 in the terminal. Without a command, starts the app.",
     )
@@ -222,6 +321,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     s = sub.add_parser("locate", help="where the database, config, outbox and exports are")
     s.set_defaults(func=cmd_locate)
+
+    s = sub.add_parser("check", help="check the database file for damage (SQLite quick_check)")
+    s.add_argument("--full", action="store_true", help="integrity_check: also every index (slower)")
+    s.set_defaults(func=cmd_check)
 
     s = sub.add_parser("user", help="manage accounts")
     usub = s.add_subparsers(title="user commands", metavar="ACTION", required=True)
@@ -255,6 +358,15 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except Exception as exc:
+        known = failure(exc)
+        if known is None:
+            if os.environ.get("ESURETY_DEBUG"):
+                raise
+            return _fail(f"予期しないエラーです: {type(exc).__name__}: {exc}",
+                         "internal error; ESURETY_DEBUG=1 shows the traceback", INTERNAL)
+        code, ja, en = known
+        return _fail(ja, en, code)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ from esurety_tui.store import migrations, queries
 from esurety_tui.store.db import close_database, init_database
 from esurety_tui.store.models import Company, Guarantee, SchemaVersion, User
 
-COMMANDS = ("init", "demo", "key", "contracts", "locate", "user", "notice", "certificate")
+COMMANDS = ("init", "demo", "key", "contracts", "locate", "check", "user", "notice", "certificate")
 SEED_NUMBER, SEED_KEY = "35072-00000M", "Z28YUE4J3Bux"
 
 
@@ -118,7 +118,7 @@ def test_key_of_an_unknown_or_paper_number(demo_home):
     unknown = make_contract_number("35099", 12345)
     done = run(demo_home, "key", unknown)
     assert (done.returncode, done.stdout) == (1, "")
-    assert done.stderr == f"esurety: 保証契約番号「{unknown}」の保証契約は見つかりません。\n"
+    assert done.stderr == f"esurety: 保証契約番号「{unknown}」の保証契約は見つかりません。 (not found)\n"
     paper = run(demo_home, "key", "35024-00002Y")  # 相模原市長: paper, no key
     assert (paper.returncode, paper.stdout) == (1, "")
     assert "35024-00002Y" in paper.stderr
@@ -219,7 +219,7 @@ def test_user_add_for_a_branch(home_with_demo, monkeypatch, capsys):
     assert cli.main(["user", "add", "ghost", "--branch", "大阪支店"]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert captured.err == "esurety: 支店「大阪支店」がありません。\n"
+    assert captured.err == "esurety: 支店「大阪支店」がありません。 (refused)\n"
     assert User.get_or_none(User.login == "ghost") is None
 
 
@@ -268,11 +268,13 @@ def test_locate_prints_the_four_paths_under_home(tmp_path):
 def test_database_option_is_honoured(tmp_path):
     home = tmp_path / "home"
     done = run(home, "--database", "other.sqlite3", "init", cwd=tmp_path)
-    assert (done.returncode, done.stdout) == (0, "データベースを用意しました: other.sqlite3\n")
-    assert (tmp_path / "other.sqlite3").is_file()
+    used = tmp_path / "other.sqlite3"
+    assert (done.returncode, done.stdout) == (0, f"データベースを用意しました: {used}  (other.sqlite3)\n")
+    assert used.is_file()
     assert not (home / "esurety.sqlite3").exists()
+    # locate names the file actually used, then the setting as written
     assert run(home, "--database", "other.sqlite3", "locate", cwd=tmp_path).stdout.splitlines()[0] == (
-        "database  other.sqlite3")
+        f"database  {used}  (other.sqlite3)")
     # the option wins over the environment
     env_db = tmp_path / "env.sqlite3"
     done = run(home, "--database", "other.sqlite3", "demo", cwd=tmp_path, ESURETY_DATABASE=str(env_db))
@@ -293,7 +295,7 @@ def test_esurety_database_path_and_url_are_honoured(tmp_path):
     url = f"sqlite:///{by_url}"  # an absolute path: sqlite:////tmp/...
     assert url.startswith("sqlite:////")
     done = run(home, "init", ESURETY_DATABASE=url)
-    assert (done.returncode, done.stdout) == (0, f"データベースを用意しました: {url}\n")
+    assert (done.returncode, done.stdout) == (0, f"データベースを用意しました: {by_url}  ({url})\n")
     assert by_url.is_file()
     assert stat.S_IMODE(by_url.stat().st_mode) == 0o600
     assert run(home, "contracts", ESURETY_DATABASE=url).stdout == ""

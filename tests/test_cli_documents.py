@@ -91,15 +91,15 @@ def test_certificate_cancelled_is_marked(demo_env, tmp_path):
     assert "取消" in _text(out)
 
 
-def test_interrupted_write_leaves_nothing(demo_env, tmp_path, monkeypatch):
+def test_interrupted_write_leaves_nothing(demo_env, tmp_path, monkeypatch, capsys):
     out = tmp_path / "n.pdf"
 
     def boom(*a, **k):
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", boom)
-    with pytest.raises(OSError):
-        cli.main(["notice", "35072-00000M", "-o", str(out)])
+    assert cli.main(["notice", "35072-00000M", "-o", str(out)]) == 4
+    assert capsys.readouterr().err.startswith(f"esurety: 「{out}」に書き込めません: disk full (cannot write {out}")
     assert list(tmp_path.glob("*.pdf")) == []
     assert [p for p in tmp_path.iterdir() if p.is_file() and p.name != "demo.sqlite3" and not p.name.startswith("demo.sqlite3")] == []
 

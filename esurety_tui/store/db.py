@@ -2,15 +2,30 @@
 
 SQLite (the embedded default): WAL, foreign keys, a busy timeout, and every transaction begins
 IMMEDIATE so concurrent read-then-write transactions queue instead of failing with "database is
-locked". Nothing SQLite-specific lives outside this package.
+locked". Opening takes no lock unless the schema must be migrated; look-ups open read-only.
+Nothing SQLite-specific lives outside this package.
+
+Settings: a plain path (relative to the working directory, ``~`` expanded), ``sqlite:///rel/path``
+(three slashes: relative, as in SQLAlchemy and peewee's db_url), ``sqlite:////abs/path`` (four:
+absolute), or a server URL (``postgresql://…``).
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from peewee import Database, DatabaseProxy, SqliteDatabase
+
+from .errors import (
+    BadDatabaseSetting,
+    DatabaseDamaged,
+    DatabaseMissing,
+    DatabaseReadOnly,
+    DatabaseUnavailable,
+    translate,
+)
 
 database = DatabaseProxy()
 
@@ -21,40 +36,266 @@ SQLITE_PRAGMAS = {
     "synchronous": "normal",
     "cache_size": -16000,
 }
+# A read-only connection must not try to switch the journal mode (that is a write).
+READONLY_PRAGMAS = {"foreign_keys": 1, "busy_timeout": 10000, "cache_size": -16000}
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+MEMORY = ":memory:"
+SERVER_SCHEMES = ("postgres", "postgresql", "postgresext", "postgresqlext", "psql", "mysql", "mysql+pool",
+                  "postgres+pool", "postgresql+pool", "cockroachdb")
+
+
+class EsuretySqliteDatabase(SqliteDatabase):
+    def rollback(self):
+        # After SQLITE_FULL, IOERR or a failed COMMIT, SQLite has already rolled the transaction
+        # back: a second ROLLBACK raises "cannot rollback - no transaction is active" and hides
+        # the real error (the probe saw exactly that on a full disk).
+        if not self.is_closed() and not self.connection().in_transaction:
+            return
+        super().rollback()
 
 
 def _is_url(setting: str) -> bool:
     return "://" in setting
 
 
-def make_database(setting: str) -> Database:
-    """A peewee Database for a file path or a URL (sqlite:///path, postgresql://…)."""
+def sqlite_path(setting: str) -> Path | None:
+    """The SQLite file a setting names (absolute), or None for :memory: and server URLs."""
     if _is_url(setting):
-        if setting.startswith("sqlite:///"):
-            return make_database(setting.removeprefix("sqlite:///") or ":memory:")
+        scheme = setting.split("://", 1)[0].lower()
+        if scheme != "sqlite":
+            return None
+        rest = setting[len("sqlite://"):]
+        if rest in ("", "/", "/" + MEMORY):
+            return None
+        # sqlite:///x → "x" (relative); sqlite:////x → "/x" (absolute); a query string is ignored.
+        setting = rest[1:].split("?", 1)[0]
+    if setting == MEMORY:
+        return None
+    return Path(os.path.abspath(Path(setting).expanduser()))
+
+
+def describe_setting(setting: str) -> str:
+    """What `esurety locate` prints: the file used, then the setting when it was written otherwise."""
+    path = sqlite_path(setting)
+    if path is not None:
+        return str(path) if str(path) == setting else f"{path}  ({setting})"
+    if _is_url(setting):
+        parts = urlsplit(setting)
+        if parts.password:  # never print a password
+            netloc = parts.netloc.replace(":" + parts.password + "@", ":***@")
+            return urlunsplit(parts._replace(netloc=netloc))
+    return setting
+
+
+def _check_header(path: Path) -> None:
+    """Refuse what is not an SQLite database: a folder, an empty file, anything without the magic."""
+    where = str(path)
+    if path.is_dir():
+        raise BadDatabaseSetting(f"「{where}」はフォルダです。データベースのファイルを指定してください。",
+                                 f"{where} is a directory, not a database file")
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(100)
+    except PermissionError:
+        raise DatabaseUnavailable(f"「{where}」を読む権限がありません。", f"no permission to read {where}") from None
+    except OSError as e:
+        raise DatabaseUnavailable(f"「{where}」を読めません: {e.strerror}", f"cannot read {where}: {e.strerror}") from None
+    if not head:
+        # Never taken as a new database: a file this app creates is never empty (see _create),
+        # so an empty one was truncated (disk full, `> file`, a failed copy) and its data is gone.
+        raise DatabaseDamaged(
+            f"「{where}」は空（0 バイト）のファイルです。壊れた可能性があります。バックアップから戻すか、削除してから作り直してください。",
+            f"{where} is an empty (0-byte) file, probably truncated; restore a backup, or delete it to start anew")
+    if not head.startswith(SQLITE_MAGIC) or len(head) < 100:
+        raise DatabaseDamaged(f"「{where}」は SQLite のデータベースではありません（壊れているか別のファイルです）。",
+                              f"{where} is not an SQLite database (damaged or another kind of file)")
+
+
+def _sqlite(path: str, *, readonly: bool = False, immutable: bool = False) -> SqliteDatabase:
+    if readonly:
+        uri = f"file:{quote(path)}?mode=ro" + ("&immutable=1" if immutable else "")
+        return EsuretySqliteDatabase(uri, uri=True, pragmas=READONLY_PRAGMAS, timeout=10, autoconnect=True)
+    return EsuretySqliteDatabase(path, pragmas=SQLITE_PRAGMAS, timeout=10, lock_type="IMMEDIATE", autoconnect=True)
+
+
+def _create(path: Path) -> None:
+    """Create a new database at ``path`` atomically: built complete in a private temporary file,
+    then hard-linked into place (fails if another process got there first, which is fine: that
+    one is complete too). So no process ever sees a half-made or empty file at ``path``."""
+    import tempfile
+
+    from ..locations import ensure_private_dir
+    from . import migrations
+    from .models import MODELS
+
+    ensure_private_dir(path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".new", dir=path.parent)  # 0600
+    os.close(fd)
+    try:
+        fresh = _sqlite(tmp)
+        with fresh.bind_ctx(MODELS):
+            fresh.connect()
+            migrations.create_latest(fresh)
+        fresh.close()  # the last connection: WAL checkpointed and removed
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        except OSError:
+            # A filesystem without hard links: rename, unless someone created it meanwhile.
+            if not path.exists():
+                os.replace(tmp, path)
+    finally:
+        for leftover in (tmp, tmp + "-wal", tmp + "-shm"):
+            try:
+                os.unlink(leftover)
+            except FileNotFoundError:
+                pass
+
+
+def make_database(setting: str, *, readonly: bool = False, create: bool = True) -> Database:
+    """A peewee Database for a file path or a URL (sqlite:///path, postgresql://…).
+
+    A missing SQLite file is created (unless ``readonly`` or not ``create``); an existing one must be
+    an SQLite file. Raises DatabaseUnavailable (or a subclass) with the reason otherwise.
+    """
+    if _is_url(setting) and not setting.lower().startswith("sqlite://"):
+        scheme = setting.split("://", 1)[0].lower()
+        if scheme not in SERVER_SCHEMES:
+            raise BadDatabaseSetting("対応していないデータベースの指定です（パスか sqlite:////… か postgresql://…）。",
+                                     f"unsupported database URL scheme {scheme!r} (use a path, sqlite:////abs/path "
+                                     "or postgresql://…)")
         from playhouse.db_url import connect
 
-        return connect(setting)
-    path = Path(setting).expanduser()
-    if str(path) != ":memory:":
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if not path.exists():
-            # Created private: the file holds authentication keys and password hashes.
-            fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
-            os.close(fd)
-    return SqliteDatabase(
-        str(path), pragmas=SQLITE_PRAGMAS, timeout=10, lock_type="IMMEDIATE", autoconnect=True
-    )
+        try:
+            return connect(setting)
+        except Exception as e:  # noqa: BLE001 - a malformed URL or a missing driver
+            raise translate(e) or BadDatabaseSetting(f"データベースの指定が正しくありません: {e}",
+                                                     f"bad database URL: {e}") from None
+    path = sqlite_path(setting)
+    if path is None:
+        return _sqlite(MEMORY)
+    try:
+        return _make_file_database(path, readonly=readonly, create=create)
+    except DatabaseUnavailable:
+        raise
+    except OSError as e:  # a name too long, a path through a file, no permission on a folder…
+        raise translate(e, str(path)) or DatabaseUnavailable(
+            f"データベース「{path}」を開けません: {e.strerror or e}", f"cannot open the database {path}: {e.strerror or e}",
+        ) from None
 
 
-def init_database(setting: str) -> Database:
-    """Point the proxy at ``setting``, create or migrate the schema, and return the database."""
+def _make_file_database(path: Path, *, readonly: bool, create: bool) -> Database:
+    if path.exists() or path.is_symlink():
+        _check_header(path)
+    elif readonly or not create:
+        raise DatabaseMissing(f"データベース「{path}」がありません（esurety init で作れます）。",
+                              f"no database at {path} (esurety init creates one)")
+    else:
+        try:
+            _create(path)
+        except DatabaseUnavailable:
+            raise
+        except Exception as e:  # noqa: BLE001
+            raise translate(e, str(path)) or DatabaseUnavailable(
+                f"データベース「{path}」を作れません: {getattr(e, 'strerror', None) or e}",
+                f"cannot create the database {path}: {getattr(e, 'strerror', None) or e}") from None
+    if readonly:
+        return _open_readonly(path)
+    return _sqlite(str(path))
+
+
+def _open_readonly(path: Path) -> SqliteDatabase:
+    db = _sqlite(str(path), readonly=True)
+    try:
+        db.connect()
+        db.execute_sql("SELECT count(*) FROM sqlite_master").fetchone()
+        return db
+    except Exception as e:  # noqa: BLE001
+        db.close()
+        err = translate(e, str(path))
+        wal = Path(str(path) + "-wal")
+        # A WAL database in a folder we cannot write (no -shm can be made). With no WAL content
+        # waiting, the file alone is the whole database: read it as immutable.
+        cannot_share = isinstance(err, DatabaseReadOnly) or type(err) is DatabaseUnavailable
+        if cannot_share and (not wal.exists() or wal.stat().st_size == 0):
+            return _sqlite(str(path), readonly=True, immutable=True)
+        raise err or e
+
+
+def quick_check(db: Database | None = None, *, full: bool = False) -> list[str]:
+    """SQLite's own consistency check: [] when the file is sound, else the problems it lists.
+
+    quick_check reads every page (about 90 ms warm for 100,000 contracts, a 66 MB file);
+    ``full`` runs integrity_check, which also checks every index (about 4 times longer).
+    """
+    db = db or database.obj
+    if not isinstance(db, SqliteDatabase):
+        return []
+    pragma = "integrity_check" if full else "quick_check"
+    try:
+        rows = [r[0] for r in db.execute_sql(f"PRAGMA {pragma}").fetchall()]
+        if rows == ["ok"]:
+            rows = [f"foreign key: {r}" for r in db.execute_sql("PRAGMA foreign_key_check").fetchall()]
+    except Exception as e:  # noqa: BLE001
+        err = translate(e)
+        if err is None or not isinstance(err, DatabaseDamaged):
+            raise err or e
+        return [str(e)]
+    return [] if rows == ["ok"] else rows
+
+
+def _left_behind_wal(path: Path | None) -> bool:
+    """A non-empty -wal file before we connect: a writer is running now, or one died (SQLite
+    removes the WAL when the last connection closes cleanly)."""
+    if path is None:
+        return False
+    try:
+        return Path(str(path) + "-wal").stat().st_size > 0
+    except OSError:
+        return False
+
+
+def init_database(setting: str, *, readonly: bool = False, create: bool = True,
+                  check: bool | None = None) -> Database:
+    """Point the proxy at ``setting``, create or migrate the schema, and return the database.
+
+    ``readonly``: open without write access (look-ups); an old schema is still migrated through a
+    writable connection when one can be had. ``check``: run quick_check — True always, False never,
+    None (default) only when a WAL file was left behind (a possible unclean shutdown).
+    Raises DatabaseUnavailable (or a subclass) when the database cannot be used.
+    """
     from . import migrations
 
-    db = make_database(setting)
+    path = sqlite_path(setting)  # None for :memory: and servers
+    suspect = _left_behind_wal(path)
+    db = make_database(setting, readonly=readonly, create=create)
     close_database()
     database.initialize(db)
-    migrations.migrate(db)
+    where = str(path) if path else ""
+    try:
+        if readonly and migrations.current_version(db) < migrations.LATEST:
+            # An old schema: migrate through a writable connection, then read as usual.
+            db.close()
+            db = make_database(setting)
+            database.initialize(db)
+        migrations.migrate(db)
+        if check or (check is None and suspect):
+            problems = quick_check(db)
+            if problems:
+                raise DatabaseDamaged(
+                    f"データベース「{where}」が壊れています（{problems[0][:80]}）。バックアップから戻してください。",
+                    f"the database {where} is damaged ({problems[0][:80]}); restore a backup")
+    except DatabaseUnavailable:
+        close_database()
+        raise
+    except Exception as e:
+        err = translate(e, where)
+        if err is None:
+            raise
+        close_database()
+        raise err from None
     return db
 
 

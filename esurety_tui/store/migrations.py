@@ -11,7 +11,8 @@ History:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Callable
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from peewee import Database, DateTimeField, IntegerField, TextField
 
@@ -82,33 +83,67 @@ STEPS: dict[int, Callable[[Database], None]] = {2: _to_2, 3: _to_3, 4: _to_4}
 
 
 def current_version(db: Database) -> int:
+    """The schema version, by plain reads (no lock): 0 for an empty file, 1 before schema_version."""
     if not db.table_exists("schema_version"):
         return 1 if db.table_exists("guarantee") else 0
-    row = SchemaVersion.select().order_by(SchemaVersion.version.desc()).first()
+    row = SchemaVersion.select(SchemaVersion.version).order_by(SchemaVersion.version.desc()).first()
     return row.version if row else 0
 
 
+def _refuse_newer(version: int) -> None:
+    if version > LATEST:
+        from .errors import DatabaseTooNew
+
+        raise DatabaseTooNew(
+            f"データベースはこのバージョンより新しい形式です（形式 {version}、このプログラムは {LATEST} まで）。"
+            "新しい esurety で開いてください。",
+            f"the database schema (version {version}) is newer than this esurety knows ({LATEST}); "
+            "use a newer esurety")
+
+
+def create_latest(db: Database) -> None:
+    """The whole schema at LATEST in one transaction (a new, empty database)."""
+    with db.atomic():
+        db.create_tables(MODELS)
+        SchemaVersion.create(version=LATEST)
+
+
 def migrate(db: Database) -> int:
-    """Create or upgrade the schema; returns the version now in force."""
+    """Create or upgrade the schema; returns the version now in force.
+
+    A current schema is recognised by a plain read and costs no lock, so a read-only file, or a
+    writer holding the lock, does not stop anyone from opening. Only a migration begins IMMEDIATE,
+    and each step re-reads the version inside its own transaction: of many processes opening an
+    old database at once, one runs each step and the others find it done.
+    A schema newer than LATEST is refused (DatabaseTooNew) before anything is written.
+    """
+    version = current_version(db)
+    _refuse_newer(version)
+    if version == LATEST:
+        return LATEST
     with db.atomic():
         version = current_version(db)
+        _refuse_newer(version)
         if version == 0:
             db.create_tables(MODELS)
             SchemaVersion.create(version=LATEST)
             return LATEST
         if not db.table_exists("schema_version"):
             db.create_tables([SchemaVersion])
-    while version < LATEST:
+            SchemaVersion.create(version=1)  # a first-release file without the table
+    while True:
         # On SQLite, adding a NOT NULL column rebuilds the table (copy, DROP, rename). With foreign
         # keys on, that DROP deletes every row first and fires ON DELETE actions: certificate
         # versions would be CASCADE-deleted, mail/application links SET NULL. migration_context
         # turns foreign keys off (outside the transaction, where the pragma works) for the step.
-        with _migrator(db).migration_context():
+        with _migrator(db).migration_context(atomic=False), db.atomic():
+            version = current_version(db)  # under the write lock: another process may have done it
+            _refuse_newer(version)
+            if version >= LATEST:
+                return version
             STEPS[version + 1](db)
             _check_foreign_keys(db)
-            version += 1
-            SchemaVersion.create(version=version)
-    return version
+            SchemaVersion.create(version=version + 1)
 
 
 def _check_foreign_keys(db: Database) -> None:
