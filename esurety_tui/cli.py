@@ -292,6 +292,58 @@ def cmd_certificate(args) -> int:
     return 0
 
 
+def _admin():
+    from .services.session import Session
+
+    return Session(0, "esurety", "system")
+
+
+def cmd_mail_list(args) -> int:
+    from .domain.text import printable
+    from .services import mail
+    from .services.errors import ServiceError
+
+    _open(args)
+    try:
+        rows = mail.listing(_admin(), args.status, args.limit)
+    except ServiceError as e:
+        return _err(str(e), 2)
+    for r in rows:
+        when = f"{r.created_at:%Y-%m-%d %H:%M}"
+        sent = f"{r.sent_at:%Y-%m-%d %H:%M}" if r.sent_at else "-"
+        print("\t".join([str(r.id), r.status, printable(r.to), printable(r.subject), str(r.attempts), when, sent,
+                         printable(r.last_error)]))
+    return 0
+
+
+def cmd_mail_send(args) -> int:
+    from .services import mail
+
+    _open(args)
+    done = mail.deliver_pending(limit=args.limit)
+    for w in done.warnings:
+        print(f"esurety: warning: {w}", file=sys.stderr)
+    print(done.summary())
+    for e in done.errors:
+        print(f"esurety: {e}", file=sys.stderr)
+    return 3 if done.errors else 0
+
+
+def cmd_mail_retry(args) -> int:
+    from .services import mail
+    from .services.errors import InvalidState, NotFound
+
+    _open(args)
+    try:
+        mail.retry(_admin(), args.id)
+    except NotFound as e:
+        return _err(str(e), 1)
+    except InvalidState as e:
+        return _err(str(e), 2)
+    print(f"メール {args.id} を送信待ちに戻しました。")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="esurety",
@@ -346,6 +398,20 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--version", type=int, default=None, help="version number (1 = 新規); default: the latest")
     s.add_argument("-o", "--output", help="file; default: the exports folder")
     s.set_defaults(func=cmd_certificate)
+
+    s = sub.add_parser("mail", help="the outbox of 発行完了のお知らせ: list, send, retry")
+    msub = s.add_subparsers(title="mail commands", metavar="ACTION", required=True)
+    a = msub.add_parser("list", help="id, status, to, subject, attempts, created, sent, last error (newest first)")
+    a.add_argument("--status", choices=("queued", "sending", "sent", "outbox", "failed"))
+    a.add_argument("--limit", type=int, default=1000, help="at most this many lines (default 1000)")
+    a.set_defaults(func=cmd_mail_list)
+    a = msub.add_parser("send", help="deliver queued mail now (SMTP or the outbox folder); exit 3 if the server "
+                                     "could not be used (mail stays queued)")
+    a.add_argument("--limit", type=int, default=None, help="at most this many mails")
+    a.set_defaults(func=cmd_mail_send)
+    a = msub.add_parser("retry", help="put a failed mail back in the queue")
+    a.add_argument("id", type=int)
+    a.set_defaults(func=cmd_mail_retry)
     return p
 
 

@@ -23,10 +23,11 @@ from __future__ import annotations
 
 import os
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any
 
 from ..clock import now
 from ..store.db import transaction
@@ -258,8 +259,8 @@ class _Smtp:
         s = self.settings
         if s.user and not (s.tls or s.starttls):
             raise _ServerTrouble("smtp_user without TLS: refusing to send the password in the clear")
-        context = ssl.create_default_context(cafile=s.cafile)
         try:
+            context = ssl.create_default_context(cafile=s.cafile)  # a missing cafile: FileNotFoundError
             if s.tls:
                 conn = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=context)
             else:
@@ -382,7 +383,11 @@ def deliver_pending(limit: int | None = None, settings: MailSettings | None = No
 
     from peewee import DatabaseError
 
-    settings = settings or MailSettings.from_config()
+    try:
+        settings = settings or MailSettings.from_config()
+        _address(settings.sender)
+    except (ValueError, TypeError) as e:  # a config mistake must not fail every mail: nothing is claimed
+        return Delivery(errors=[f"mail settings: {_short(e)} (mail_from, smtp_port, smtp_timeout …)"])
     result = Delivery(warnings=list(settings.warnings))
     smtp = _Smtp(settings) if settings.host else None
     skip: set[int] = set()
@@ -472,6 +477,12 @@ class MailRow:
     number: str  # 保証契約番号 ("" when the guarantee is gone)
 
 
+def _with_guarantee(*fields):
+    from peewee import JOIN
+
+    return Mail.select(*fields).join(Guarantee, JOIN.LEFT_OUTER, on=(Mail.guarantee == Guarantee.id))
+
+
 def _scope(session: Session, query):
     role = str(session.role)
     if role == "system":
@@ -485,10 +496,9 @@ def listing(session: Session, status: str | None = None, limit: int = 1000) -> l
     """Newest first. The administrator sees every mail; a branch the mails of its contracts."""
     if status is not None and status not in STATUSES:
         raise InvalidState(f"不明な状態: {status}")
-    query = (Mail.select(Mail.id, Mail.status, Mail.to, Mail.subject, Mail.attempts, Mail.created_at,
-                         Mail.sent_at, Mail.last_error, Guarantee.number)
-             .join(Guarantee, join_type="LEFT OUTER", on=(Mail.guarantee == Guarantee.id)))
-    query = _scope(session, query)
+    query = _scope(session, _with_guarantee(
+        Mail.id, Mail.status, Mail.to, Mail.subject, Mail.attempts, Mail.created_at, Mail.sent_at,
+        Mail.last_error, Guarantee.number))
     if status:
         query = query.where(Mail.status == status)
     rows = query.order_by(Mail.id.desc()).limit(limit).tuples()
@@ -496,19 +506,16 @@ def listing(session: Session, status: str | None = None, limit: int = 1000) -> l
 
 
 def failed_count(session: Session) -> int:
-    query = Mail.select(Mail.id).join(Guarantee, join_type="LEFT OUTER", on=(Mail.guarantee == Guarantee.id))
-    return _scope(session, query).where(Mail.status == "failed").count()
+    return _scope(session, _with_guarantee(Mail.id)).where(Mail.status == "failed").count()
 
 
 def retry(session: Session, mail_id: int) -> None:
     """failed (or queued) → queued with a fresh count of attempts."""
     with transaction():
-        query = Mail.select(Mail.id, Mail.status).join(
-            Guarantee, join_type="LEFT OUTER", on=(Mail.guarantee == Guarantee.id)).where(Mail.id == mail_id)
-        rows = list(_scope(session, query).tuples())
+        rows = list(_scope(session, _with_guarantee(Mail.id, Mail.status)).where(Mail.id == mail_id).tuples())
         if not rows:
             raise NotFound(f"メール {mail_id} はありません。")
         status = rows[0][1]
         if status not in ("failed", "queued"):
-            raise InvalidState(f"メール {mail_id} は {status} です（再送できるのは failed だけです）。")
+            raise InvalidState(f"メール {mail_id} は {status} です（送信待ちに戻せるのは failed のメールです）。")
         Mail.update(status="queued", attempts=0, claimed_at=None, last_error="").where(Mail.id == mail_id).execute()
