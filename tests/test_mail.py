@@ -578,3 +578,14 @@ def test_a_config_mistake_claims_nothing_and_fails_nothing(queue, config, tmp_pa
 
     assert done.delivered == 0 and len(done.errors) == 1
     assert status(m) == ("queued", 0)
+
+
+def test_deliver_in_worker_runs_in_a_thread_and_closes_its_connection(queue, tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    mails = queue(3)
+    with ThreadPoolExecutor(1) as pool:
+        done = pool.submit(mail.deliver_in_worker, 2).result(timeout=30)
+        assert done.outbox == 2
+        assert pool.submit(database.is_closed).result(timeout=5)  # the worker's own connection
+    assert [status(m)[0] for m in mails] == ["outbox", "outbox", "queued"]  # this thread's still works

@@ -331,29 +331,28 @@ def reclaim_stale(settings: MailSettings) -> int:
     return failed + back
 
 
-def _claim(skip: set[int], settings: MailSettings) -> Mail | None:
-    """The oldest queued mail not tried in this run, now ``sending`` under our lease; None when none.
-    A short transaction; the conditional UPDATE makes the claim exclusive on every backend."""
+def _claim(after: int, settings: MailSettings) -> Mail | None:
+    """The oldest queued mail with an id above ``after``, now ``sending`` under our lease; None when
+    none. A run walks the ids upwards, so it tries each mail at most once (a 4xx put back is left for
+    the next run). Short transactions; the conditional UPDATE makes the claim exclusive on every backend."""
     from email.utils import make_msgid
 
     while True:
         with transaction():
-            query = Mail.select(Mail.id).where(Mail.status == "queued")
-            if skip:
-                query = query.where(Mail.id.not_in(list(skip)))
+            query = Mail.select(Mail.id).where((Mail.status == "queued") & (Mail.id > after))
             ids = [row[0] for row in query.order_by(Mail.id).limit(1).tuples()]  # read whole, then write
             if not ids:
                 return None
-            mail_id = ids[0]
+            after = ids[0]
             claimed = (Mail.update(status="sending", claimed_at=now(), attempts=Mail.attempts + 1)
-                       .where((Mail.id == mail_id) & (Mail.status == "queued")).execute())
+                       .where((Mail.id == after) & (Mail.status == "queued")).execute())
             if claimed:
-                mail = Mail.get_by_id(mail_id)
+                mail = Mail.get_by_id(after)
                 if not mail.message_id:
                     mail.message_id = make_msgid(domain=_domain(settings.sender))
-                    Mail.update(message_id=mail.message_id).where(Mail.id == mail_id).execute()
+                    Mail.update(message_id=mail.message_id).where(Mail.id == after).execute()
                 return mail
-        skip.add(mail_id)  # another deliverer won it between our SELECT and UPDATE
+        # another deliverer claimed it between our SELECT and UPDATE (not on SQLite: BEGIN IMMEDIATE)
 
 
 def _finish(mail_id: int, **values: Any) -> None:
@@ -390,16 +389,14 @@ def deliver_pending(limit: int | None = None, settings: MailSettings | None = No
         return Delivery(errors=[f"mail settings: {_short(e)} (mail_from, smtp_port, smtp_timeout …)"])
     result = Delivery(warnings=list(settings.warnings))
     smtp = _Smtp(settings) if settings.host else None
-    skip: set[int] = set()
-    tried = 0
+    after, tried = 0, 0
     try:
         result.reclaimed = reclaim_stale(settings)
         while limit is None or tried < limit:
-            mail = _claim(skip, settings)
+            mail = _claim(after, settings)
             if mail is None:
                 break
-            skip.add(mail.id)
-            tried += 1
+            after, tried = mail.id, tried + 1
             try:
                 msg = build_message(mail, settings)
             except (ValueError, TypeError) as e:
@@ -447,6 +444,18 @@ def deliver_pending(limit: int | None = None, settings: MailSettings | None = No
         if smtp is not None:
             smtp.close()
     return result
+
+
+def deliver_in_worker(limit: int | None = 50) -> Delivery:
+    """For a thread worker (Textual ``run_worker(..., thread=True)``): ``deliver_pending``, then close
+    the database connection this thread opened (peewee keeps one per thread)."""
+    from ..store.db import database
+
+    try:
+        return deliver_pending(limit=limit)
+    finally:
+        if not database.is_closed():
+            database.close()
 
 
 def _note_queued(error: str) -> None:
