@@ -589,3 +589,50 @@ def test_deliver_in_worker_runs_in_a_thread_and_closes_its_connection(queue, tmp
         assert done.outbox == 2
         assert pool.submit(database.is_closed).result(timeout=5)  # the worker's own connection
     assert [status(m)[0] for m in mails] == ["outbox", "outbox", "queued"]  # this thread's still works
+
+
+def test_kill_9_between_claim_and_send_is_delivered_again_after_the_lease(queue, smtp, demo_db):
+    """A real `esurety mail send` killed while the server holds its RCPT: the mail stays `sending`
+    (nothing was accepted), and once the lease has expired the next run delivers it, once."""
+    import asyncio
+    import signal
+
+    (m,) = queue(1)
+
+    class Stalling(Recorder):
+        def __init__(self):
+            super().__init__()
+            self.stall, self.reached = True, threading.Event()
+
+        async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+            if self.stall:
+                self.reached.set()
+                await asyncio.sleep(60)  # cancelled when the server stops
+            return await super().handle_RCPT(server, session, envelope, address, rcpt_options)
+
+    server, port = smtp(recorder=Stalling())
+    home = Path(os.environ["ESURETY_HOME"])
+    home.mkdir(parents=True, exist_ok=True)
+    (home / "config.toml").write_text(f'smtp_host = "127.0.0.1"\nsmtp_port = {port}\n')
+    env = {**os.environ, "ESURETY_DATABASE": str(demo_db), "ESURETY_FROZEN_TIME": FROZEN.isoformat(),
+           "PYTHONPATH": str(Path(__file__).parents[1])}
+    database.close()
+    proc = subprocess.Popen([sys.executable, "-m", "esurety_tui", "mail", "send"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        assert server.reached.wait(timeout=60)
+    finally:
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=30)
+
+    assert status(m) == ("sending", 1) and server.messages == []
+    server.stall = False
+    assert mail.deliver_pending(settings=plain(port)).sent == 0  # the lease still holds
+    clock_later = FROZEN + timedelta(minutes=6)
+    from esurety_tui import clock
+
+    clock.freeze(clock_later)
+    done = mail.deliver_pending(settings=plain(port))
+    assert (done.reclaimed, done.sent) == (1, 1)
+    assert status(m) == ("sent", 2) and len(server.messages) == 1
+    assert Mail.get_by_id(m.id).sent_at == clock_later
