@@ -492,6 +492,8 @@ def test_step_4_puts_mails_stuck_in_sending_back_in_the_queue(tmp_path):
     init_database(str(path))
 
     assert [(m.status, m.attempts, m.claimed_at, m.last_error) for m in Mail.select()] == [("queued", 0, None, "")]
+    indexes = {r[0] for r in database.execute_sql("SELECT name FROM sqlite_master WHERE type='index'")}
+    assert "mail_status_id" in indexes
 
 
 # -- administration and the CLI -------------------------------------------------------------------
