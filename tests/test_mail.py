@@ -638,3 +638,35 @@ def test_kill_9_between_claim_and_send_is_delivered_again_after_the_lease(queue,
     assert (done.reclaimed, done.sent) == (1, 1)
     assert status(m) == ("sent", 2) and len(server.messages) == 1
     assert Mail.get_by_id(m.id).sent_at == clock_later
+
+
+@pytest.mark.skipif(not os.environ.get("ESURETY_TEST_POSTGRES_URL"),
+                    reason="set ESURETY_TEST_POSTGRES_URL to a disposable PostgreSQL database (its tables are dropped)")
+def test_four_deliverers_on_postgresql_send_each_mail_exactly_once(smtp):
+    from esurety_tui.store.db import init_database
+    from esurety_tui.store.models import MODELS
+
+    url = os.environ["ESURETY_TEST_POSTGRES_URL"]
+    init_database(url)
+    database.drop_tables(MODELS, cascade=True)
+    init_database(url)
+    mails = [Mail.create(to=TO, subject=mail.SUBJECT, body=f"本文 {i}") for i in range(40)]
+    server, port = smtp()
+    barrier, results = threading.Barrier(4), []
+
+    def deliverer():
+        try:
+            barrier.wait(timeout=10)
+            results.append(mail.deliver_pending(settings=plain(port)))
+        finally:
+            database.close()
+
+    threads = [threading.Thread(target=deliverer) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+
+    assert sum(r.sent for r in results) == 40 and all(r.errors == [] for r in results)
+    assert len({msg["Message-ID"] for msg in server.parsed()}) == len(server.messages) == 40
+    assert {status(m) for m in mails} == {("sent", 1)}
