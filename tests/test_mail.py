@@ -27,11 +27,11 @@ from conftest import FROZEN
 from esurety_tui.cli import main
 from esurety_tui.services import mail
 from esurety_tui.services.errors import Forbidden, InvalidState, NotFound
-from esurety_tui.services.session import Session
+from esurety_tui.services.session import SYSTEM_SESSION, Role, Session
 from esurety_tui.store.db import database
 from esurety_tui.store.models import Guarantee, Mail
 
-ADMIN = Session(0, "test", "system")
+ADMIN = SYSTEM_SESSION
 TO = "keiri@example.jp"
 
 
@@ -507,7 +507,7 @@ def test_listing_is_for_the_administrator_and_the_branch_of_the_contract(queue, 
         mail.listing(demo_session)
     with pytest.raises(Forbidden):
         mail.retry(demo_session, m.id)
-    other = Session(99, "tokyo", "branch", branch_id=10_000)
+    other = Session(99, "tokyo", Role.BRANCH, branch_id=10_000)
     assert mail.listing(other) == [] and mail.failed_count(other) == 0
     with pytest.raises(NotFound):
         mail.retry(other, m.id)
@@ -544,9 +544,9 @@ def test_cli_mail_list_send_retry(queue, smtp, demo_db, capsys):
     assert [line.split("\t")[:2] for line in capsys.readouterr().out.splitlines()] == [[str(first.id), "sent"]]
 
     assert main([*db, "mail", "retry", "99999"]) == 1
-    assert capsys.readouterr().err == "esurety: メール 99999 はありません。\n"
+    assert capsys.readouterr().err == "esurety: メール 99999 はありません。 (not found)\n"
     assert main([*db, "mail", "retry", str(first.id)]) == 2  # sent: nothing to retry
-    assert capsys.readouterr().err.startswith("esurety: メール")
+    assert capsys.readouterr().err.startswith(f"esurety: メール {first.id} は sent です")
     with pytest.raises(SystemExit) as usage:
         main([*db, "mail", "retry", "x"])
     assert usage.value.code == 2
@@ -558,13 +558,15 @@ def test_cli_mail_send_reports_a_server_down(queue, demo_db, capsys):
     home.mkdir(parents=True, exist_ok=True)
     (home / "config.toml").write_text(f'smtp_host = "127.0.0.1"\nsmtp_port = {free_port()}\nsmtp_password = "pw"\n')
 
-    assert main(["--database", str(demo_db), "mail", "send"]) == 3
+    assert main(["--database", str(demo_db), "mail", "send"]) == 5
 
     out, err = capsys.readouterr()
     assert out.strip() == "送信 0件、outbox 0件、再試行待ち 0件、失敗 0件"
     lines = err.splitlines()
-    assert lines[0].startswith("esurety: warning: smtp_password in the config file")
-    assert lines[1].startswith("esurety: 127.0.0.1:") and "Connection refused" in lines[1]
+    assert "esurety: 警告: smtp_password in the config file: prefer the environment variable ESURETY_SMTP_PASSWORD" in lines
+    (failed,) = [line for line in lines if "送れませんでした" in line]
+    assert failed.startswith("esurety: メールを送れませんでした（送信待ちのまま残ります） (127.0.0.1:")
+    assert "Connection refused" in failed
     assert "pw\n" not in err and status(m) == ("queued", 0)
 
 

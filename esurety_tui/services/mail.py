@@ -32,7 +32,9 @@ from typing import TYPE_CHECKING, Any
 from ..clock import now
 from ..store.db import transaction
 from ..store.models import Guarantee, Mail
-from .errors import Forbidden, InvalidState, NotFound
+from .authz import internal, requires
+from .errors import InvalidState, NotFound
+from .session import Role
 
 if TYPE_CHECKING:
     from email.message import EmailMessage
@@ -48,7 +50,7 @@ ERROR_MAX = 200  # last_error is for a list column, not a log
 _BIDI = {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C)}
 
 
-def one_line(text: str) -> str:
+def _one_line(text: str) -> str:
     """A header or a field inside the body: every control or line/paragraph separator becomes a
     space, so a newline in a work name or an address can never start a header or a body line."""
     out = []
@@ -59,23 +61,24 @@ def one_line(text: str) -> str:
     return "".join(out).strip()
 
 
-def clean_body(text: str) -> str:
+def _clean_body(text: str) -> str:
     """The body keeps its line breaks (LF); every other control character goes."""
     lines = str(text).replace("\r\n", "\n").split("\n")
-    return "\n".join(one_line(line) if line.strip() else "" for line in lines)
+    return "\n".join(_one_line(line) if line.strip() else "" for line in lines)
 
 
+@internal
 def compose(g: Guarantee, company_name: str) -> tuple[str, str]:
     body = "\n".join(
         [
-            f"{one_line(company_name)} 様",
+            f"{_one_line(company_name)} 様",
             "",
             "インターネット保証サービス（Net Desk）をご利用いただきありがとうございます。",
             "お申込みいただいた電子保証の発行手続きが完了しました。",
             "",
-            f"保証契約番号: {one_line(g.number)}",
+            f"保証契約番号: {_one_line(g.number)}",
             f"商品(保証区分): {Guarantee.KINDS[g.kind]}",
-            f"工事名: {one_line(g.work_name)}",
+            f"工事名: {_one_line(g.work_name)}",
             "",
             "認証キーはこのメールには記載していません。",
             "ネットデスクにログインし、全体トップの①保証契約一覧 → ②電子保証(認証キー)タブ → ③詳細 で",
@@ -86,10 +89,11 @@ def compose(g: Guarantee, company_name: str) -> tuple[str, str]:
     return SUBJECT, body
 
 
+@internal
 def queue(g: Guarantee, to: str, company_name: str) -> Mail:
     """Add the notice to the outbox, inside the caller's transaction. Sends nothing."""
     subject, body = compose(g, company_name)
-    return Mail.create(to=one_line(to), subject=subject, body=body, guarantee=g)
+    return Mail.create(to=_one_line(to), subject=subject, body=body, guarantee=g)
 
 
 # -- settings -----------------------------------------------------------------------------------
@@ -143,7 +147,7 @@ class MailSettings:
             host=host, port=port, tls=tls, starttls=starttls,
             cafile=str(config["smtp_cafile"]) if config.get("smtp_cafile") else None,
             user=user, password=password,
-            sender=one_line(config.get("mail_from") or cls.sender),
+            sender=_one_line(config.get("mail_from") or cls.sender),
             timeout=float(config.get("smtp_timeout") or 10.0),
             max_attempts=max(1, int(config.get("mail_max_attempts") or 5)),
             lease=timedelta(minutes=float(config.get("mail_lease_minutes") or 5)),
@@ -179,7 +183,7 @@ def _address(text: str) -> str:
     """The bare addr-spec, or ValueError: one mailbox, no display tricks, no second recipient."""
     from email.utils import getaddresses
 
-    value = one_line(text)
+    value = _one_line(text)
     found = getaddresses([value])
     if len(found) != 1:
         raise ValueError("invalid address")
@@ -190,17 +194,17 @@ def _address(text: str) -> str:
     return addr
 
 
-def build_message(mail: Mail, settings: MailSettings) -> EmailMessage:
+def _build_message(mail: Mail, settings: MailSettings) -> EmailMessage:
     from email.message import EmailMessage
     from email.utils import formatdate, make_msgid
 
     msg = EmailMessage()
-    msg["Subject"] = one_line(mail.subject)
+    msg["Subject"] = _one_line(mail.subject)
     msg["From"] = _address(settings.sender)
     msg["To"] = _address(mail.to)
     msg["Date"] = formatdate(now().timestamp(), localtime=True)
     msg["Message-ID"] = mail.message_id or make_msgid(domain=_domain(settings.sender))
-    msg.set_content(clean_body(mail.body))
+    msg.set_content(_clean_body(mail.body))
     return msg
 
 
@@ -226,7 +230,7 @@ def _short(err: BaseException | str) -> str:
     if isinstance(err, BaseException):
         name = type(err).__name__
         err = f"{name}: {err}" if str(err) else name
-    text = one_line(err)
+    text = _one_line(err)
     return text if len(text) <= ERROR_MAX else text[: ERROR_MAX - 1] + "…"
 
 
@@ -297,8 +301,9 @@ def _write_eml(folder: Path, mail_id: int, data: bytes) -> Path:
     """``NNNNNN.eml`` written whole or not at all: a temporary file, fsync, rename, fsync the folder."""
     import secrets
 
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    os.chmod(folder, 0o700)
+    from ..locations import ensure_private_dir
+
+    ensure_private_dir(folder)  # a new folder is 0700 whatever the umask
     final = folder / f"{mail_id:06d}.eml"
     tmp = folder / f".{mail_id:06d}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
     fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
@@ -319,7 +324,7 @@ def _write_eml(folder: Path, mail_id: int, data: bytes) -> Path:
     return final
 
 
-def reclaim_stale(settings: MailSettings) -> int:
+def _reclaim_stale(settings: MailSettings) -> int:
     """Leases older than ``settings.lease`` go back to the queue (or fail, attempts used up)."""
     cutoff = now() - settings.lease
     stale = (Mail.status == "sending") & (Mail.claimed_at.is_null() | (Mail.claimed_at < cutoff))
@@ -374,6 +379,7 @@ def _release(mail: Mail) -> None:
     _finish(mail.id, status="queued", attempts=Mail.attempts - 1)
 
 
+@internal
 def deliver_pending(limit: int | None = None, settings: MailSettings | None = None) -> Delivery:
     """Deliver up to ``limit`` queued mails (each tried at most once per run). Never raises for a
     mail or server problem, and never blocks longer than the SMTP timeout per step: the outcome is
@@ -391,14 +397,14 @@ def deliver_pending(limit: int | None = None, settings: MailSettings | None = No
     smtp = _Smtp(settings) if settings.host else None
     after, tried = 0, 0
     try:
-        result.reclaimed = reclaim_stale(settings)
+        result.reclaimed = _reclaim_stale(settings)
         while limit is None or tried < limit:
             mail = _claim(after, settings)
             if mail is None:
                 break
             after, tried = mail.id, tried + 1
             try:
-                msg = build_message(mail, settings)
+                msg = _build_message(mail, settings)
             except (ValueError, TypeError) as e:
                 _finish(mail.id, status="failed", last_error=_short(f"invalid message: {e}"))
                 result.failed += 1
@@ -446,6 +452,7 @@ def deliver_pending(limit: int | None = None, settings: MailSettings | None = No
     return result
 
 
+@internal
 def deliver_in_worker(limit: int | None = 50) -> Delivery:
     """For a thread worker (Textual ``run_worker(..., thread=True)``): ``deliver_pending``, then close
     the database connection this thread opened (peewee keeps one per thread)."""
@@ -493,14 +500,12 @@ def _with_guarantee(*fields):
 
 
 def _scope(session: Session, query):
-    role = str(session.role)
-    if role == "system":
-        return query
-    if role == "branch" and session.branch_id is not None:
-        return query.where(Guarantee.branch == session.branch_id)
-    raise Forbidden("メールの送信状況を見る権限がありません。")
+    """The administrator sees every mail; a branch the mails of its own contracts."""
+    branch = session.branch_scope
+    return query if branch is None else query.where(Guarantee.branch == branch)
 
 
+@requires(Role.BRANCH, Role.SYSTEM)
 def listing(session: Session, status: str | None = None, limit: int = 1000) -> list[MailRow]:
     """Newest first. The administrator sees every mail; a branch the mails of its contracts."""
     if status is not None and status not in STATUSES:
@@ -514,10 +519,12 @@ def listing(session: Session, status: str | None = None, limit: int = 1000) -> l
     return [MailRow(*r[:8], number=r[8] or "") for r in rows]
 
 
+@requires(Role.BRANCH, Role.SYSTEM)
 def failed_count(session: Session) -> int:
     return _scope(session, _with_guarantee(Mail.id)).where(Mail.status == "failed").count()
 
 
+@requires(Role.BRANCH, Role.SYSTEM)
 def retry(session: Session, mail_id: int) -> None:
     """failed (or queued) → queued with a fresh count of attempts."""
     with transaction():
