@@ -4,8 +4,9 @@ neither Textual nor reportlab, so a look-up from the shell is quick.
 Failures: a command raises; ``main()`` alone turns the exception into one line
 ``esurety: <日本語> (<English>)`` on stderr and an exit code (see EXIT_CODES and README):
 0 ok, 1 not found, 2 usage or malformed input, 3 database unavailable, 4 cannot write the output,
-70 an internal error (a bug; ESURETY_DEBUG=1 shows the traceback). A new sub-command gets this by
-raising the services' and the store's exceptions; it needs no try/except of its own.
+5 mail not delivered now (`mail send`), 70 an internal error (a bug; ESURETY_DEBUG=1 shows the
+traceback). A new sub-command gets this by raising the services' and the store's exceptions; it
+needs no try/except of its own.
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ import re
 import sys
 from pathlib import Path
 
-OK, NOT_FOUND, USAGE, DATABASE, OUTPUT, INTERNAL = 0, 1, 2, 3, 4, 70
+OK, NOT_FOUND, USAGE, DATABASE, OUTPUT, MAIL, INTERNAL = 0, 1, 2, 3, 4, 5, 70
 EXIT_CODES = {
     OK: "ok",
     NOT_FOUND: "not found (no such contract, version or user)",
     USAGE: "usage or malformed input",
     DATABASE: "database unavailable (locked, read-only, damaged, newer, bad URL, missing driver, disk full)",
     OUTPUT: "cannot write the output (file or folder)",
+    MAIL: "mail not delivered now: server unreachable, TLS or log-in refused (the mail stays queued)",
     INTERNAL: "internal error (a bug)",
 }
 _LONG = 120  # a run of more than _LONG + 80 characters echoed back is cut to _LONG
@@ -292,6 +294,43 @@ def cmd_certificate(args) -> int:
     return 0
 
 
+def cmd_mail_list(args) -> int:
+    from .domain.text import printable
+    from .services import mail
+    from .services.session import SYSTEM_SESSION
+
+    _open(args)
+    for r in mail.listing(SYSTEM_SESSION, args.status, args.limit):
+        when = f"{r.created_at:%Y-%m-%d %H:%M}"
+        sent = f"{r.sent_at:%Y-%m-%d %H:%M}" if r.sent_at else "-"
+        print("\t".join([str(r.id), r.status, printable(r.to), printable(r.subject), str(r.attempts), when, sent,
+                         printable(r.last_error)]))
+    return OK
+
+
+def cmd_mail_send(args) -> int:
+    from .services import mail
+
+    _open(args)
+    done = mail.deliver_pending(limit=args.limit)
+    for w in done.warnings:
+        print(f"esurety: 警告: {_clean(w)}", file=sys.stderr)
+    print(done.summary())
+    for e in done.errors:
+        _fail("メールを送れませんでした（送信待ちのまま残ります）", e, MAIL)
+    return MAIL if done.errors else OK
+
+
+def cmd_mail_retry(args) -> int:
+    from .services import mail
+    from .services.session import SYSTEM_SESSION
+
+    _open(args)
+    mail.retry(SYSTEM_SESSION, args.id)
+    print(f"メール {args.id} を送信待ちに戻しました。")
+    return OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="esurety",
@@ -346,6 +385,20 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--version", type=int, default=None, help="version number (1 = 新規); default: the latest")
     s.add_argument("-o", "--output", help="file; default: the exports folder")
     s.set_defaults(func=cmd_certificate)
+
+    s = sub.add_parser("mail", help="the outbox of 発行完了のお知らせ: list, send, retry")
+    msub = s.add_subparsers(title="mail commands", metavar="ACTION", required=True)
+    a = msub.add_parser("list", help="id, status, to, subject, attempts, created, sent, last error (newest first)")
+    a.add_argument("--status", choices=("queued", "sending", "sent", "outbox", "failed"))
+    a.add_argument("--limit", type=int, default=1000, help="at most this many lines (default 1000)")
+    a.set_defaults(func=cmd_mail_list)
+    a = msub.add_parser("send", help="deliver queued mail now (SMTP or the outbox folder); exit 5 if the server "
+                                     "could not be used (mail stays queued)")
+    a.add_argument("--limit", type=int, default=None, help="at most this many mails")
+    a.set_defaults(func=cmd_mail_send)
+    a = msub.add_parser("retry", help="put a failed mail back in the queue")
+    a.add_argument("id", type=int)
+    a.set_defaults(func=cmd_mail_retry)
     return p
 
 

@@ -20,7 +20,7 @@ from esurety_tui.store import migrations, queries
 from esurety_tui.store.db import close_database, init_database
 from esurety_tui.store.models import Company, Guarantee, SchemaVersion, User
 
-COMMANDS = ("init", "demo", "key", "contracts", "locate", "check", "user", "notice", "certificate")
+COMMANDS = ("init", "demo", "key", "contracts", "locate", "check", "user", "notice", "certificate", "mail")
 SEED_NUMBER, SEED_KEY = "35072-00000M", "Z28YUE4J3Bux"
 
 
@@ -72,7 +72,8 @@ def test_help_lists_every_command(tmp_path):
     assert not (tmp_path / "home").exists()  # --help touches no database
 
 
-@pytest.mark.parametrize("argv", [[c] for c in COMMANDS if c != "user"] + [["user"], ["user", "add"]])
+@pytest.mark.parametrize("argv", [[c] for c in COMMANDS if c not in ("user", "mail")] + [["user"], ["user", "add"]]
+                         + [["mail"], ["mail", "list"], ["mail", "send"], ["mail", "retry"]])
 def test_each_command_has_its_own_help(argv, capsys):
     with pytest.raises(SystemExit) as exit_:
         cli.main([*argv, "--help"])

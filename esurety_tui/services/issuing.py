@@ -146,8 +146,8 @@ def issue(
             audit.record(session.login, "guarantee.issue", g.number)
             if g.electronic and app.notify == "yes" and app.email:
                 mail.queue(g, app.email, company.name)
-    # After commit: a slow or failing mail server never rolls back an issue; failures stay queued.
-    mail.deliver_pending()
+    # Only queued: delivery (mail.deliver_pending) runs later, off the UI thread and in `esurety mail
+    # send`, so a slow or failing mail server never blocks or fails an issue.
     return [g.number for g in made]
 
 

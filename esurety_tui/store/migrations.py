@@ -7,6 +7,7 @@ History:
   2  login lock-out (user.failed_logins, user.locked_until); guarantee.search_text for 検索
   3  indexes for the newest-first 保証契約一覧 / 電子保証履歴一覧 windows
   4  counters (per-company application numbers, 保証契約番号 serials); application.number; no setting table
+  5  mail outbox lease: mail.attempts, claimed_at, last_error, message_id; index (status, id)
 """
 
 from __future__ import annotations
@@ -14,14 +15,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from peewee import Database, DateTimeField, IntegerField, TextField
+from peewee import CharField, Database, DateTimeField, IntegerField, TextField
 
 from .models import MODELS, Guarantee, SchemaVersion
 
 if TYPE_CHECKING:
     from playhouse.migrate import SchemaMigrator
 
-LATEST = 4
+LATEST = 5
 
 
 def _migrator(db: Database) -> SchemaMigrator:
@@ -79,7 +80,24 @@ def _to_4(db: Database) -> None:
     db.execute_sql("DROP TABLE IF EXISTS setting")
 
 
-STEPS: dict[int, Callable[[Database], None]] = {2: _to_2, 3: _to_3, 4: _to_4}
+def _to_5(db: Database) -> None:
+    from playhouse.migrate import migrate as run
+
+    from .models import Mail
+
+    m = _migrator(db)
+    run(
+        m.add_column("mail", "attempts", IntegerField(default=0)),
+        m.add_column("mail", "claimed_at", DateTimeField(null=True)),
+        m.add_column("mail", "last_error", CharField(default="")),
+        m.add_column("mail", "message_id", CharField(default="")),
+        m.add_index("mail", ("status", "id")),
+    )
+    # Version 4 and older left mails in "sending" forever when a delivery died: they go back to the queue.
+    Mail.update(status="queued").where(Mail.status == "sending").execute()
+
+
+STEPS: dict[int, Callable[[Database], None]] = {2: _to_2, 3: _to_3, 4: _to_4, 5: _to_5}
 
 
 def current_version(db: Database) -> int:

@@ -223,8 +223,16 @@ class Mail(BaseModel):
     body = TextField()
     created_at = DateTimeField(default=now)
     sent_at = DateTimeField(null=True)
-    status = CharField(default="queued")  # queued | sent | outbox | failed
+    # queued → sending (a lease: claimed_at) → sent (SMTP) | outbox (.eml file) | failed
+    status = CharField(default="queued")
     guarantee = ForeignKeyField(Guarantee, null=True, backref="mails", on_delete="SET NULL")
+    attempts = IntegerField(default=0)  # claims so far (a 4xx, a lost lease, a dropped connection)
+    claimed_at = DateTimeField(null=True)  # while sending: a lease older than mail_lease_minutes expires
+    last_error = CharField(default="")  # short, e.g. "550 mailbox unavailable"; never a secret
+    message_id = CharField(default="")  # fixed at the first claim: a re-delivery keeps the same Message-ID
+
+    class Meta:
+        indexes = ((("status", "id"), False),)
 
 
 class Counter(BaseModel):
