@@ -54,6 +54,7 @@ from ...domain.wareki import parse_ymd, to_wareki
 from ...services import applications
 from ...services.applications import BranchChoice, OrdererChoice
 from ...services.errors import InvalidState, ServiceError
+from ..widgets.input import SafeInput
 from ..widgets.steps import StepLine
 from ..widgets.text import literal
 from .base import NetDeskScreen
@@ -366,7 +367,7 @@ class ApplicationScreen(NetDeskScreen):
     def _widget(self, f: Field) -> Widget:
         wid = f"f-{f.key}"
         if f.kind in INPUT_KINDS:
-            widget = Input(id=wid, compact=True, select_on_focus=False)
+            widget = SafeInput(id=wid, compact=True, select_on_focus=False, max_length=f.max_length)
             if f.kind in INPUT_WIDTHS:
                 widget.styles.width = INPUT_WIDTHS[f.kind] + 2
             return widget
