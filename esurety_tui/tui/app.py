@@ -33,6 +33,9 @@ def _contract_commands() -> type[Provider]:
     return ContractCommands
 
 
+TOAST_LIMIT = 200  # characters of a toast's message
+
+
 class NetDeskApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "インターネット保証サービス Net Desk"
@@ -84,10 +87,15 @@ class NetDeskApp(App[None]):
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
                timeout: float | None = None, markup: bool = False) -> None:
         """Every toast is literal text: messages hold paths (ESURETY_EXPORTS), names and errors,
-        none of which is markup. (``markup`` is accepted for Textual's callers and ignored.)"""
+        none of which is markup. (``markup`` is accepted for Textual's callers and ignored.)
+        A toast is a few lines: longer text is cut with an ellipsis."""
         from ..domain.text import printable
 
-        super().notify(printable(str(message)), title=printable(str(title)), severity=severity,
+        def short(text: object, limit: int) -> str:
+            text = printable(str(text))
+            return text if len(text) <= limit else text[: limit - 1] + "…"
+
+        super().notify(short(message, TOAST_LIMIT), title=short(title, 40), severity=severity,
                        timeout=timeout, markup=False)
 
     def get_key_display(self, binding: Binding) -> str:

@@ -12,9 +12,13 @@ class SafeInput(Input):
     surrogates) from typed and pasted text, and cuts a paste at ``max_length`` instead of refusing
     it whole (Textual refuses an insert that would exceed it). Tabs become spaces.
 
-    Everything inserted goes through ``replace`` (typing, paste, insert), so this is the only gate.
-    Values set in code (a loaded draft) are not filtered: validation reports those.
+    Everything inserted goes through ``replace`` (typing, paste, insert); a value set in code (a
+    draft saved by an older version) is cleaned too, as the Input would otherwise send its ESC and
+    other controls raw to the terminal. Such a value is not cut to ``max_length``: validation says so.
     """
+
+    def validate_value(self, value: str) -> str:
+        return clean_input(value)
 
     def replace(self, text: str, start: int, end: int) -> None:
         cleaned = clean_input(text)
