@@ -8,9 +8,9 @@ from datetime import datetime
 
 from ..clock import now
 from ..domain.fields import DEFAULTS, FIELD_BY_KEY
-from ..domain.text import NOT_UTF8, has_surrogates
 from ..domain.rules import OrdererTerms, Validation, validate_application
 from ..domain.status import AppStatus
+from ..domain.text import NOT_UTF8, has_surrogates
 from ..store import queries
 from ..store.db import transaction
 from ..store.models import Application, Branch, Orderer
