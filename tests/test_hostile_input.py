@@ -197,11 +197,12 @@ def test_user_add_with_non_utf8_bytes_is_refused(tmp_path):
 def test_user_add_refuses_a_company_name_the_pdf_cannot_print(demo_db):
     from esurety_tui.services import auth
     from esurety_tui.services.errors import ServiceError
+    from esurety_tui.services.session import SYSTEM_SESSION
 
     with pytest.raises(ServiceError, match="印字できない"):
-        auth.add_user("yoshi", "pass-word", company="𠮷田建設")
+        auth.add_user(SYSTEM_SESSION, "yoshi", "pass-word", company="𠮷田建設")
     with pytest.raises(ServiceError, match="制御文字"):
-        auth.add_user("rtl", "pass-word", company="\u202e設建")
+        auth.add_user(SYSTEM_SESSION, "rtl", "pass-word", company="\u202e設建")
 
 
 def test_contracts_escapes_format_characters(demo_db, capsys):
