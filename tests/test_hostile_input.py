@@ -426,3 +426,53 @@ async def test_a_screenshot_goes_to_the_exports_folder_private(demo_session, tmp
     shots = list((tmp_path / "exports").glob("*.svg"))
     assert len(shots) == 1
     assert stat.S_IMODE(shots[0].stat().st_mode) == 0o600
+
+
+async def test_orderer_and_branch_names_are_literal_in_the_form(demo_session):
+    """Names from the masters reach the form's drop-downs as text, not markup."""
+    from textual.widgets import Select
+
+    from esurety_tui.store.models import Branch, Orderer
+    from tui_form_helpers import make_app, open_new_form, settle, show_tab
+
+    Orderer.update(name="[/bold]川崎市長").where(Orderer.name == "川崎市長").execute()
+    Branch.update(name="[b]神奈川支店[/b]").where(Branch.name == "神奈川支店").execute()
+    app = make_app(demo_session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_new_form(pilot)
+        await show_tab(pilot, "work")
+        select = screen.query_one("#f-orderer_id", Select)
+        select.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "[/bold]川崎市長" in _seen(app)
+        await pilot.press("escape")
+        await show_tab(pilot, "info")
+        branch = screen.query_one("#f-branch_id", Select)
+        branch.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "[b]神奈川支店[/b]" in _seen(app)
+        assert app.is_running
+
+
+async def test_a_pdf_saved_under_an_exports_path_holding_markup(demo_session, tmp_path, monkeypatch):
+    """Old code: MarkupError from the 「PDFを保存しました: …」 toast when ESURETY_EXPORTS holds `[/x]`."""
+    from esurety_tui.tui.app import NetDeskApp
+    from tui_helpers import settle
+
+    exports = tmp_path / "[/x]" / "[b]out"
+    monkeypatch.setenv("ESURETY_EXPORTS", str(exports))
+    app = NetDeskApp(session=demo_session)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        app.open_contract("35072-00000M")
+        await settle(pilot, app)
+        await pilot.press("f5")
+        for _ in range(50):
+            await settle(pilot, app)
+            if app.last_export is not None:
+                break
+        assert app.last_export is not None and app.last_export.parent == exports
+        messages = [n.message for n in app._notifications]  # noqa: SLF001
+        assert any(f"PDFを保存しました: {exports}" in m for m in messages), messages
+        assert app.is_running
