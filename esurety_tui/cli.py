@@ -402,7 +402,20 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _refuse_non_utf8(argv: list[str]) -> int | None:
+    """Arguments that were not UTF-8 (decoded by Python as lone surrogates) are refused up front:
+    they could be neither stored nor printed (`user add x --company $'\\xff'`)."""
+    from .domain.text import NOT_UTF8, has_surrogates
+
+    if any(has_surrogates(a) for a in argv):
+        return _fail(f"引数に{NOT_UTF8}", "an argument is not valid UTF-8", USAGE)
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
+    refused = _refuse_non_utf8(sys.argv[1:] if argv is None else argv)
+    if refused is not None:
+        return refused
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)

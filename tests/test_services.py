@@ -66,36 +66,55 @@ def test_wrong_password_and_unknown_login_say_the_same(demo_db):
     assert wrong == unknown == empty == auth.WRONG_LOGIN == "ログインIDまたはパスワードが正しくありません。"
 
 
-def test_five_failures_lock_the_id_for_five_minutes(demo_db):
-    messages = [_login_fails("demo", f"bad{i}") for i in range(5)]
-    assert messages == [auth.WRONG_LOGIN] * 4 + [auth.LOCKED]
-    user = User.get(User.login == "demo")
-    assert user.locked_until == FROZEN + timedelta(minutes=5)
-    assert AuditLog.select().where(AuditLog.action == "login.locked", AuditLog.actor == "demo").count() == 1
+def _locked_audits(login_id: str) -> int:
+    return AuditLog.select().where(AuditLog.action == "login.locked", AuditLog.actor == login_id).count()
 
-    # Even the right password is refused while locked; other ids are not affected.
-    assert _login_fails("demo", "demo") == auth.LOCKED
+
+def test_five_failures_in_the_window_lock_the_id_until_they_age_out(demo_db):
+    for i in range(5):
+        clock.freeze(FROZEN + timedelta(minutes=i))  # failures at 0, 1, 2, 3, 4 minutes
+        assert _login_fails("demo", f"bad{i}") == auth.WRONG_LOGIN
+    assert _locked_audits("demo") == 1
+
+    # Even the right password is refused while locked, with the same message; other ids are not.
+    assert _login_fails("demo", "demo") == auth.WRONG_LOGIN
     assert auth.login("demo2", "demo2").login == "demo2"
-    clock.freeze(FROZEN + timedelta(minutes=4, seconds=59))
-    assert _login_fails("demo", "demo") == auth.LOCKED
+    clock.freeze(FROZEN + timedelta(minutes=14, seconds=59))
+    assert _login_fails("demo", "demo") == auth.WRONG_LOGIN
 
-    clock.freeze(FROZEN + timedelta(minutes=5, seconds=1))
-    s = auth.login("demo", "demo")
-    assert s.login == "demo"
-    user = User.get(User.login == "demo")
-    assert (user.failed_logins, user.locked_until) == (0, None)
+    # The first failure leaves the 15-minute window: the lock ends by itself.
+    clock.freeze(FROZEN + timedelta(minutes=15, seconds=1))
+    assert auth.login("demo", "demo").login == "demo"
+    assert _locked_audits("demo") == 1
+
+
+def test_failures_outside_the_window_do_not_add_up(demo_db):
+    for i in range(8):  # one failure every 4 minutes: never 5 within 15 minutes
+        clock.freeze(FROZEN + timedelta(minutes=4 * i))
+        assert _login_fails("demo", f"bad{i}") == auth.WRONG_LOGIN
+    assert auth.login("demo", "demo").login == "demo"
+    assert _locked_audits("demo") == 0
+
+
+def test_unknown_ids_lock_out_exactly_like_known_ones(demo_db):
+    """No oracle: the answers for an id that does not exist are those for one that does."""
+    def story(login_id: str, password: str) -> list[str]:
+        answers = [_login_fails(login_id, f"bad{i}") for i in range(5)]
+        answers.append(_login_fails(login_id, password))  # right password (if any) while locked
+        return answers
+
+    assert story("demo", "demo") == story("nobody", "demo") == [auth.WRONG_LOGIN] * 6
+    assert _locked_audits("demo") == _locked_audits("nobody") == 1
 
 
 def test_a_success_resets_the_failure_count(demo_db):
     for i in range(4):
         assert _login_fails("demo", f"bad{i}") == auth.WRONG_LOGIN
-    assert User.get(User.login == "demo").failed_logins == 4
     auth.login("demo", "demo")
-    assert User.get(User.login == "demo").failed_logins == 0
     for i in range(4):
         assert _login_fails("demo", f"bad{i}") == auth.WRONG_LOGIN
-    assert User.get(User.login == "demo").locked_until is None
     assert auth.login("demo", "demo").login == "demo"
+    assert _locked_audits("demo") == 0
 
 
 def test_passwords_are_stored_as_argon2id_hashes(demo_db):

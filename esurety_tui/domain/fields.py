@@ -6,7 +6,7 @@ Every value a user types is kept as raw text in the draft (nothing typed is lost
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 
 
@@ -37,6 +37,7 @@ class Field:
     choices: tuple[tuple[str, str], ...] = ()  # (value, label)
     unit: str = ""
     help: str = ""
+    max_length: int = 0  # characters the form accepts (set from MAX_LENGTHS below)
 
 
 # Section keys and their tab labels, in order (seed: 請負工事の情報 保証の申込内容 入札の状況 その他).
@@ -120,6 +121,36 @@ FIELDS: tuple[Field, ...] = (
     Field("send_zip", "〒", "info", Kind.ZIP, help="郵便番号を「231-8463」の形で入力します。"),
     Field("send_address", "住所", "info", Kind.TEXT, help="保証証書送付先の住所です。"),
     Field("send_building", "建物名", "info", Kind.TEXT, help="ビル名・階など。"),
+)
+
+# Longest text each field takes. Free text is sized so that every value at its maximum prints whole
+# in the notice and certificate PDFs (tests/test_hostile_input.py renders them); typed numbers leave
+# room for separators, 円/千円 and full-width digits. Choice, flag and reference fields are not typed.
+MAX_LENGTHS: dict[str, int] = {
+    "work_name": 100,
+    "work_place": 100,
+    "jv_name": 60,
+    "jv_representative": 60,
+    "deposit_bank": 60,
+    "second_bidder": 60,
+    "highest_bidder": 60,
+    "send_name": 60,
+    "send_address": 100,
+    "send_building": 60,
+}
+KIND_MAX_LENGTHS: dict[Kind, int] = {
+    Kind.AMOUNT: 24,    # 999,999,999,999,999円 (15 digits, money.MAX_DIGITS) with a margin
+    Kind.AMOUNT_K: 24,
+    Kind.COUNT: 6,      # 999社
+    Kind.DATE: 12,      # 20230320, 2023/03/20, 令和5年3月20日
+    Kind.EMAIL: 254,    # RFC 5321 path limit
+    Kind.ZIP: 10,       # 〒231-8463
+    Kind.MONTH: 4,
+    Kind.DAY: 4,
+    Kind.HOUR: 4,
+}
+FIELDS = tuple(
+    replace(f, max_length=MAX_LENGTHS.get(f.key) or KIND_MAX_LENGTHS.get(f.kind, 0)) for f in FIELDS
 )
 
 FIELD_BY_KEY: dict[str, Field] = {f.key: f for f in FIELDS}

@@ -8,6 +8,9 @@ from .errors import DomainError
 from .text import normalize_digits
 
 _AMOUNT = re.compile(r"^[0-9]{1,3}(,[0-9]{3})*$|^[0-9]+$")
+MAX_DIGITS = 15  # 999兆9999億…円: far above any public work, far below SQLite's 64-bit INTEGER
+MAX_AMOUNT = 10**MAX_DIGITS - 1
+MAX_COUNT_DIGITS = 3  # 回, 社: up to 999
 
 
 def format_yen(amount: int, unit: str = "円") -> str:
@@ -39,9 +42,14 @@ def parse_amount(text: str, *, label: str = "金額", allow_zero: bool = False, 
         raise DomainError(f"{label}を入力してください。")
     if raw.startswith("-"):
         raise DomainError(f"{label}は正の整数で入力してください。")
-    if not _AMOUNT.match(raw):
+    if not raw.isascii() or not _AMOUNT.match(raw):
         raise DomainError(f"{label}は数字（整数）で入力してください。")
-    value = int(raw.replace(",", "")) * factor
+    digits = raw.replace(",", "").lstrip("0")
+    limit = MAX_AMOUNT if unit == "円" else MAX_AMOUNT // 1000
+    # Length first: int() of thousands of digits raises (Python's digit limit) or is slow.
+    if len(digits) > MAX_DIGITS or int(digits or "0") * factor > limit:
+        raise DomainError(f"{label}は{format_yen(limit, unit)}以下で入力してください。")
+    value = int(digits or "0") * factor
     if value == 0 and not allow_zero:
         raise DomainError(f"{label}は1以上で入力してください。")
     return value
@@ -52,4 +60,6 @@ def parse_count(text: str, *, label: str) -> int:
     raw = normalize_digits(text).removesuffix("回").removesuffix("社").strip()
     if not raw.isdigit() or not raw.isascii():
         raise DomainError(f"{label}は0以上の整数で入力してください。")
+    if len(raw.lstrip("0")) > MAX_COUNT_DIGITS:
+        raise DomainError(f"{label}は{10**MAX_COUNT_DIGITS - 1}以下で入力してください。")
     return int(raw)

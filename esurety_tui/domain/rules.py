@@ -24,7 +24,7 @@ from .fields import (
     choice_label,
 )
 from .money import format_yen, parse_amount, parse_count
-from .text import normalize_digits, to_fullwidth
+from .text import NOT_UTF8, check_text, has_surrogates, normalize_digits, to_fullwidth
 from .wareki import era_of, parse_ymd, to_wareki
 
 _RATIO_KEYS = ("advance_work", "advance_service", "intermediate", "combined", "contract_min", "contract_min_low_bid")
@@ -157,9 +157,12 @@ def _flag(text: str) -> bool:
 def _parse(f: Field, text: str) -> object:
     """Typed value of one non-empty field; raises DomainError with the message for that field."""
     if f.kind is Kind.TEXT:
+        check_text(text.strip(), label=f.label, max_length=f.max_length)
         return text.strip()
     if f.kind is Kind.FULLWIDTH:
-        return to_fullwidth(text.strip())
+        value = to_fullwidth(text.strip())
+        check_text(value, label=f.label, max_length=f.max_length)
+        return value
     if f.kind is Kind.AMOUNT:
         return parse_amount(text, label=f.label, unit="円")
     if f.kind is Kind.AMOUNT_K:
@@ -178,7 +181,7 @@ def _parse(f: Field, text: str) -> object:
         return _flag(text)
     if f.kind is Kind.REF:
         raw = text.strip()
-        if not (raw.isascii() and raw.isdigit() and int(raw) > 0):
+        if not (raw.isascii() and raw.isdigit() and len(raw) <= 18 and int(raw) > 0):
             raise DomainError(f"「{f.label}」は一覧から選んでください。")
         return int(raw)
     if f.kind is Kind.EMAIL:
@@ -194,7 +197,7 @@ def _parse(f: Field, text: str) -> object:
     if f.kind in _RANGES:
         low, high, suffix = _RANGES[f.kind]
         raw = normalize_digits(text).removesuffix(suffix).strip()
-        if not (raw.isascii() and raw.isdigit() and low <= int(raw) <= high):
+        if not (raw.isascii() and raw.isdigit() and len(raw) <= 4 and low <= int(raw) <= high):
             raise DomainError(f"「{f.label}」は{low}〜{high}の数字で入力してください。")
         return int(raw)
     raise AssertionError(f"unhandled kind {f.kind}")  # pragma: no cover
@@ -234,6 +237,9 @@ def _parse_fields(raw: Mapping[str, str], result: Validation, add: _Add) -> None
         if not text.strip() and f.kind is not Kind.FLAG:
             if f.required or f.key in extra_required:
                 add(f.key, f"「{f.label}」は必須です。")
+            continue
+        if has_surrogates(text):  # never reaches storage (not UTF-8)
+            add(f.key, f"「{f.label}」に{NOT_UTF8}")
             continue
         try:
             value = _parse(f, text)

@@ -34,8 +34,81 @@ def search_key(text: str) -> str:
     return unicodedata.normalize("NFKC", text).casefold()
 
 
+# Characters that are never shown or stored raw: C0/C1 controls, format characters (bidi overrides
+# U+202A–U+202E, marks U+200E/U+200F, isolates U+2066–U+2069, BOM …), lone surrogates (not UTF-8),
+# line/paragraph separators. ZWJ U+200D is kept for display (emoji sequences); the PDF check refuses it.
+_HIDDEN = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+_KEEP = frozenset({"\t", "\u200d"})
+
+
+def _hidden(ch: str) -> bool:
+    return ch not in _KEEP and unicodedata.category(ch) in _HIDDEN
+
+
 def printable(text: str) -> str:
-    """User text made safe for a terminal: control characters (ESC, CSI, BEL …) shown as \\xNN."""
+    """User text made safe for a terminal: control and format characters (ESC, CSI, BEL, U+202E …)
+    and lone surrogates shown as \\xNN / \\uNNNN."""
     return "".join(
-        ch if ch in "\t" or unicodedata.category(ch) != "Cc" else f"\\x{ord(ch):02x}" for ch in text
+        (f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}") if _hidden(ch) else ch
+        for ch in text
     )
+
+
+def clean_input(text: str) -> str:
+    """Typed or pasted text as a field stores it: tabs become spaces; control and format characters
+    (and lone surrogates) are dropped, the visible characters around them kept in order."""
+    return "".join(" " if ch == "\t" else ch for ch in text if ch == "\t" or not _hidden(ch) or ch == "\u200d")
+
+
+def has_surrogates(text: str) -> bool:
+    """True when ``text`` cannot be encoded as UTF-8 (a lone surrogate, e.g. from non-UTF-8 bytes)."""
+    return any("\ud800" <= ch <= "\udfff" for ch in text)
+
+
+NOT_UTF8 = "使用できない文字（UTF-8でない文字）が含まれています。"
+
+
+def pdf_unsupported(text: str) -> str:
+    """The characters of ``text`` the PDF font cannot draw, in order of first appearance ('' if none).
+
+    Pure and cheap: the embedded font (IPAex/IPA Gothic, or the CID fallback) covers JIS X 0208 with
+    the NEC/IBM extensions, i.e. what cp932 encodes, except private-use 外字, DEL and U+2211.
+    Emoji and JIS X 0213-only characters (𠮷) fall outside it.
+    """
+    bad: dict[str, None] = {}
+    for ch in text:
+        if ch.isascii():
+            if not (" " <= ch <= "~"):
+                bad[ch] = None
+            continue
+        if ch in _NOT_IN_FONT or "\ue000" <= ch <= "\uf8ff" or not _in_cp932(ch):
+            bad[ch] = None
+    return "".join(bad)
+
+
+_NOT_IN_FONT = frozenset({"\x7f", "\x80", "\u2211"})
+
+
+def _in_cp932(ch: str) -> bool:
+    try:
+        ch.encode("cp932")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def check_text(text: str, *, label: str, max_length: int = 0) -> None:
+    """Refuse text a field cannot keep: not UTF-8, control characters, too long, or glyphs the PDF
+    font lacks. Raises DomainError with the message for the field."""
+    from .errors import DomainError
+
+    if has_surrogates(text):
+        raise DomainError(f"{label}に{NOT_UTF8}")
+    if max_length and len(text) > max_length:
+        raise DomainError(f"{label}は{max_length}文字以内で入力してください（{len(text)}文字）。")
+    if any(_hidden(ch) or ch == "\t" for ch in text):
+        raise DomainError(f"{label}に制御文字が含まれています。削除してください。")
+    bad = pdf_unsupported(text)
+    if bad:
+        shown = "".join(printable(ch) for ch in bad[:5])
+        raise DomainError(f"{label}の「{shown}」は書類（PDF）に印字できないため使用できません。別の文字に置き換えてください。")

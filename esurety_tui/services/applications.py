@@ -10,6 +10,7 @@ from ..clock import now
 from ..domain.fields import DEFAULTS, FIELD_BY_KEY
 from ..domain.rules import OrdererTerms, Validation, validate_application
 from ..domain.status import AppStatus
+from ..domain.text import NOT_UTF8, has_surrogates
 from ..store import queries
 from ..store.db import transaction
 from ..store.models import Application, Branch, Orderer
@@ -156,6 +157,9 @@ def draft_number(session: Session, application_id: int) -> int:
 def save_draft(session: Session, application_id: int, raw: dict[str, str]) -> None:
     """Store the raw typed text (even invalid) of a draft. Cheap enough to call on every keystroke."""
     clean = {k: str(v) for k, v in raw.items() if k in FIELD_BY_KEY}
+    for key, value in clean.items():
+        if has_surrogates(value):  # cannot be stored as UTF-8: refuse, keep the stored draft as it was
+            raise ServiceError(f"「{FIELD_BY_KEY[key].label}」に{NOT_UTF8}")
     with transaction():
         _own(session, application_id)  # another company's id: NotFound, not a misleading state error
         n = (

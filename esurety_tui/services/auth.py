@@ -6,16 +6,21 @@ from datetime import timedelta
 
 from ..clock import now
 from ..store.db import transaction
-from ..store.models import Branch, Company, User
+from ..store.models import Branch, Company, LoginAttempt, User
 from . import audit
 from .authz import internal, public, requires
 from .errors import LoginFailed, ServiceError
 from .session import Role, Session
 
-MAX_FAILURES = 5
-LOCK_MINUTES = 5
+MAX_FAILURES = 5  # failed log-ins of one id within WINDOW lock it ...
+WINDOW = timedelta(minutes=15)  # ... until they age out of the window: the lock ends by itself
+LOGIN_KEY_LENGTH = 64  # failures are counted by the id as typed, cut to this length
+# One message for every failure: wrong password, unknown id, locked id. Which ids exist, and which
+# are locked, cannot be told from the answer (nor from its timing: the hash check always runs).
 WRONG_LOGIN = "ログインIDまたはパスワードが正しくありません。"
-LOCKED = "ログインに続けて失敗したため、このIDは一時的に利用できません。しばらくしてから再度お試しください。"
+LOCKED = WRONG_LOGIN  # kept for callers; the lock-out is explained in the log-in help
+
+COMPANY_MAX_LENGTH = 60
 
 _hasher = None
 
@@ -46,49 +51,49 @@ def _verify(stored: str, password: str) -> bool:
 _DUMMY_HASH: str | None = None
 
 
+def _dummy_hash() -> str:
+    global _DUMMY_HASH
+    if _DUMMY_HASH is None:
+        _DUMMY_HASH = hash_password("not-a-password")
+    return _DUMMY_HASH
+
+
+def _failures(key: str, since) -> int:
+    return LoginAttempt.select().where(LoginAttempt.login == key, LoginAttempt.at > since).count()
+
+
 @public
 def login(login_id: str, password: str) -> Session:
-    """A Session, or LoginFailed with one message that does not say which part was wrong.
+    """A Session, or LoginFailed with one message whatever went wrong.
 
-    The failure count is committed before LoginFailed is raised (raising inside the transaction
-    would roll it back, and the lock-out would never happen). The slow argon2 check runs outside
-    the write transaction so that one log-in does not hold the database lock for everyone.
+    Lock-out (as a bank's portal): MAX_FAILURES failed log-ins of one id within WINDOW refuse that
+    id, even with the right password, until the oldest of them is older than WINDOW. Failures are
+    counted for unknown ids too, so an unknown id behaves exactly like a known one; attempts while
+    locked are not counted (the lock ends by itself even under a steady stream of guesses). The lock
+    is recorded in the audit log. The slow argon2 check runs outside the write transaction so that
+    one log-in does not hold the database lock for everyone.
     """
-    global _DUMMY_HASH
     login_id = login_id.strip()
+    key = login_id[:LOGIN_KEY_LENGTH]
     user = User.get_or_none(User.login == login_id)
-    if user is None:
-        # Same work as a real check, so timing does not tell which logins exist.
-        if _DUMMY_HASH is None:
-            _DUMMY_HASH = hash_password("not-a-password")
-        _verify(_DUMMY_HASH, password)
-        raise LoginFailed(WRONG_LOGIN)
+    ok = _verify(user.password_hash if user else _dummy_hash(), password) and user is not None
     t = now()
-    if user.locked_until and user.locked_until > t:
-        raise LoginFailed(LOCKED)
-    ok = _verify(user.password_hash, password)
-    failure: str | None = None
-    with transaction():
-        user = User.get_by_id(user.id)  # again, under the write lock: another process may have counted
-        if user.locked_until and user.locked_until > t:
-            failure = LOCKED
+    since = t - WINDOW
+    failed = False
+    with transaction():  # count and record under the write lock: concurrent tries are all counted
+        if _failures(key, since) >= MAX_FAILURES:
+            failed = True
         elif not ok:
-            user.failed_logins += 1
-            failure = WRONG_LOGIN
-            if user.failed_logins >= MAX_FAILURES:
-                user.locked_until = t + timedelta(minutes=LOCK_MINUTES)
-                user.failed_logins = 0
-                failure = LOCKED
-                audit.record(user.login, "login.locked")
-            user.save()
+            failed = True
+            LoginAttempt.delete().where(LoginAttempt.at <= since).execute()  # aged out: forget
+            LoginAttempt.create(login=key, at=t)
+            if _failures(key, since) >= MAX_FAILURES:
+                audit.record(key, "login.locked", detail=f"{MAX_FAILURES}回失敗（{int(WINDOW.total_seconds() // 60)}分以内）")
         else:
-            if user.failed_logins or user.locked_until:
-                user.failed_logins = 0
-                user.locked_until = None
-                user.save()
+            LoginAttempt.delete().where(LoginAttempt.login == key).execute()
             audit.record(user.login, "login")
-    if failure:
-        raise LoginFailed(failure)
+    if failed:
+        raise LoginFailed(WRONG_LOGIN)
     return session_for(user)
 
 
@@ -111,6 +116,19 @@ def add_user(
         raise ServiceError("--company か --branch のどちらか一方を指定してください。")
     if not login_id.strip() or len(password) < 4:
         raise ServiceError("ログインIDと4文字以上のパスワードが必要です。")
+    from ..domain.errors import DomainError
+    from ..domain.text import NOT_UTF8, check_text, has_surrogates
+
+    if has_surrogates(login_id) or has_surrogates(password):
+        raise ServiceError(f"ログインIDまたはパスワードに{NOT_UTF8}")
+    try:
+        check_text(login_id, label="ログインID", max_length=64)
+        if company:  # printed on the notice and certificate (受注者)
+            check_text(company, label="会社名", max_length=COMPANY_MAX_LENGTH)
+        if branch:
+            check_text(branch, label="支店名", max_length=COMPANY_MAX_LENGTH)
+    except DomainError as e:
+        raise ServiceError(str(e)) from None
     with transaction():
         if User.get_or_none(User.login == login_id):
             raise ServiceError(f"ログインID「{login_id}」は既に使われています。")

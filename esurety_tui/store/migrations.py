@@ -8,6 +8,7 @@ History:
   3  indexes for the newest-first 保証契約一覧 / 電子保証履歴一覧 windows
   4  counters (per-company application numbers, 保証契約番号 serials); application.number; no setting table
   5  mail outbox lease: mail.attempts, claimed_at, last_error, message_id; index (status, id)
+  6  login_attempt: failed log-ins in a sliding window (user.failed_logins/locked_until unused)
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from .models import MODELS, Guarantee, SchemaVersion
 if TYPE_CHECKING:
     from playhouse.migrate import SchemaMigrator
 
-LATEST = 5
+LATEST = 6
 
 
 def _migrator(db: Database) -> SchemaMigrator:
@@ -97,7 +98,13 @@ def _to_5(db: Database) -> None:
     Mail.update(status="queued").where(Mail.status == "sending").execute()
 
 
-STEPS: dict[int, Callable[[Database], None]] = {2: _to_2, 3: _to_3, 4: _to_4, 5: _to_5}
+def _to_6(db: Database) -> None:
+    from .models import LoginAttempt
+
+    db.create_tables([LoginAttempt], safe=True)
+
+
+STEPS: dict[int, Callable[[Database], None]] = {2: _to_2, 3: _to_3, 4: _to_4, 5: _to_5, 6: _to_6}
 
 
 def current_version(db: Database) -> int:

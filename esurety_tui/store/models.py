@@ -215,6 +215,14 @@ class AuditLog(BaseModel):
     detail = TextField(default="")
 
 
+class LoginAttempt(BaseModel):
+    """A failed log-in, kept for the lock-out window: by the login id as typed, existing or not
+    (so that the lock-out behaves the same for every id and tells nothing about which exist)."""
+
+    login = CharField(index=True)
+    at = DateTimeField(default=now, index=True)
+
+
 class Mail(BaseModel):
     """Outgoing mail (電子保証（認証キー）発行完了のお知らせ). Never holds an authentication key."""
 
@@ -244,5 +252,5 @@ class Counter(BaseModel):
 
 MODELS = (
     SchemaVersion, Company, Branch, Orderer, User, Application, Guarantee, CertificateVersion,
-    AuditLog, Mail, Counter,
+    AuditLog, Mail, Counter, LoginAttempt,
 )

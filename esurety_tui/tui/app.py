@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable
 
 from textual import work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import Provider
+from textual.notifications import SeverityLevel
+
 from textual.screen import Screen
 
 from . import patches  # noqa: F401  (keeps full-width text whole under overlays)
@@ -31,6 +33,9 @@ def _contract_commands() -> type[Provider]:
     return ContractCommands
 
 
+TOAST_LIMIT = 200  # characters of a toast's message
+
+
 class NetDeskApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "インターネット保証サービス Net Desk"
@@ -38,7 +43,9 @@ class NetDeskApp(App[None]):
         Binding("ctrl+q", "quit", "終了", id="quit", priority=True),
     ]
     # Callables: the palette's providers (and domain.text, jaconv) load when ctrl+p is first used.
-    COMMANDS = App.COMMANDS | {_netdesk_commands, _contract_commands}
+    # Only the app's own commands, in Japanese: not Textual's system commands (Keys, Maximize, Quit,
+    # Screenshot, Theme — in English, and Screenshot would write the screen, 認証キー included).
+    COMMANDS = {_netdesk_commands, _contract_commands}
 
     def __init__(
         self,
@@ -56,6 +63,40 @@ class NetDeskApp(App[None]):
         self.db_ready = threading.Event()
         self.db_error: str | None = None
         self.last_export: Path | None = None
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's system commands, were its provider ever offered: only 終了, in Japanese."""
+        yield SystemCommand("終了", "ネットデスクを終了します", self.action_quit)
+
+    def deliver_screenshot(self, filename: str | None = None, path: str | None = None,
+                           time_format: str | None = None) -> str | None:
+        """A screenshot (``action_screenshot``, if a keymap binds it) shows the 認証キー: it goes to the
+        exports folder with mode 0600, never to ~/Downloads at the umask's mode."""
+        from ..clock import now
+        from ..services.exports import save_to_exports
+
+        name = Path(filename).name if filename else f"screenshot_{now():%Y%m%d_%H%M%S}.svg"
+        try:
+            saved = save_to_exports(name, self.export_screenshot().encode("utf-8"))
+        except OSError as e:
+            self.notify(f"画面を保存できませんでした: {e}", severity="error")
+            return None
+        self.notify(f"画面を保存しました: {saved}", title="画面保存")
+        return None
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Every toast is literal text: messages hold paths (ESURETY_EXPORTS), names and errors,
+        none of which is markup. (``markup`` is accepted for Textual's callers and ignored.)
+        A toast is a few lines: longer text is cut with an ellipsis."""
+        from ..domain.text import printable
+
+        def short(text: object, limit: int) -> str:
+            text = printable(str(text))
+            return text if len(text) <= limit else text[: limit - 1] + "…"
+
+        super().notify(short(message, TOAST_LIMIT), title=short(title, 40), severity=severity,
+                       timeout=timeout, markup=False)
 
     def get_key_display(self, binding: Binding) -> str:
         """F-keys as the header writes them: F1, not f1."""

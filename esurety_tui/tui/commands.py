@@ -7,10 +7,9 @@ import asyncio
 from functools import partial
 from typing import TYPE_CHECKING
 
-from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from ..domain.text import printable
+from .widgets.text import literal, markup_literal
 
 if TYPE_CHECKING:
     from .app import NetDeskApp
@@ -31,11 +30,15 @@ class ContractCommands(Provider):
 
         rows = await asyncio.to_thread(contracts.find, session, query, 10)
         for r in rows:
-            label = Text(f"{r.number}  {printable(r.work_name)}")
-            yield Hit(1.0, label, partial(self.netdesk.open_contract, r.id), help=f"詳細を開く（{printable(r.orderer_name)}）")
+            # The palette parses ``help`` as markup (and a str prompt too): data goes in escaped.
+            label = literal(f"{r.number}  {r.work_name}")
+            yield Hit(1.0, label, partial(self.netdesk.open_contract, r.id),
+                      text=label.plain, help=markup_literal(f"詳細を開く（{r.orderer_name}）"))
         for r in rows:
             if r.electronic:
-                yield Hit(0.9, Text(f"{r.number} の認証キーをコピー"), partial(self._copy, r.id), help=printable(r.work_name))
+                label = literal(f"{r.number} の認証キーをコピー")
+                yield Hit(0.9, label, partial(self._copy, r.id), text=label.plain,
+                          help=markup_literal(r.work_name))
 
     async def _copy(self, guarantee_id: int) -> None:
         from ..services import contracts
@@ -50,10 +53,11 @@ class NetDeskCommands(Provider):
 
     def _commands(self) -> list[tuple[str, object, str]]:
         app: NetDeskApp = self.app  # type: ignore[assignment]
+        quit_item = ("終了", app.action_quit, "ネットデスクを終了します（Ctrl+Q）")
         if app.session is None:
-            return []
+            return [quit_item]
         items = [("全体トップへ", app.action_top, "保証契約一覧を表示します"),
-                 ("ログアウト", app.action_logout, "ネットデスクからログアウトします")]
+                 ("ログアウト", app.action_logout, "ネットデスクからログアウトします"), quit_item]
         if app.session.role == "contractor":
             from .screens.drafts import DraftsScreen
 
@@ -65,12 +69,13 @@ class NetDeskCommands(Provider):
 
     async def discover(self) -> Hits:
         for name, callback, help_text in self._commands():
-            yield DiscoveryHit(name, callback, help=help_text)
+            yield DiscoveryHit(literal(name), callback, text=name, help=markup_literal(help_text))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for name, callback, help_text in self._commands():
             score = matcher.match(name)
-            if score > 0:
-                yield Hit(score, matcher.highlight(name), callback, help=help_text)
+            if score > 0:  # highlight() parses its argument as markup: give it escaped text
+                yield Hit(score, matcher.highlight(markup_literal(name)), callback, text=name,
+                          help=markup_literal(help_text))
 

@@ -109,12 +109,64 @@ def _textual_version() -> str:
     return textual.__version__  # another kind of install
 
 
+# A second fix, to the input parser (Textual 8.2.8): inside a bracketed paste an ESC starts escape
+# sequence parsing; an unknown sequence is re-issued as *keys* ahead of the Paste event, and the
+# paste is cut there: pasting "AB<ESC>[2JCD" types "^[2JCD" and then pastes "AB". The fix filters
+# what is fed to the parser: inside a paste, every ESC that does not begin the end marker is
+# dropped, so the paste arrives whole and in order ("AB[2JCD"); SafeInput drops the other controls.
+_PASTE_START, _PASTE_END = "\x1b[200~", "\x1b[201~"
+
+
+def paste_safe(parser: object, data: str) -> str:
+    """``data`` with the ESCs inside bracketed pastes removed; state kept on ``parser`` across reads
+    (a tail that may begin the end marker is held back until the next read: the terminal sends the
+    marker right after the pasted text). A start marker split across two reads is not seen: that
+    paste goes through unfiltered, as without the fix."""
+    in_paste, held = getattr(parser, "_esurety_paste", (False, ""))
+    text, out, i = held + data, [], 0
+    held = ""
+    while i < len(text):
+        if not in_paste:
+            j = text.find(_PASTE_START, i)
+            if j < 0:
+                out.append(text[i:])
+                break
+            out.append(text[i : j + len(_PASTE_START)])
+            i, in_paste = j + len(_PASTE_START), True
+        else:
+            j = text.find(_PASTE_END, i)
+            if j < 0:
+                chunk = text[i:]
+                for n in range(min(len(_PASTE_END) - 1, len(chunk)), 0, -1):
+                    if _PASTE_END.startswith(chunk[-n:]):
+                        chunk, held = chunk[:-n], chunk[-n:]
+                        break
+                out.append(chunk.replace("\x1b", ""))
+                break
+            out.append(text[i:j].replace("\x1b", "") + _PASTE_END)
+            i, in_paste = j + len(_PASTE_END), False
+    parser._esurety_paste = (in_paste, held)  # type: ignore[attr-defined]
+    return "".join(out)
+
+
+def _feed(self, data: str):
+    if data:  # "" is end of input: passed on as is
+        data = paste_safe(self, data)
+        if not data:
+            return iter(())
+    return _feed.__wrapped_original__(self, data)  # type: ignore[attr-defined]
+
+
 def apply() -> bool:
-    """Install the fix; returns whether it was installed (only on the pinned Textual)."""
+    """Install the fixes; returns whether they were installed (only on the pinned Textual)."""
+    from textual._xterm_parser import XTermParser
+
     if _textual_version() != PATCHED_VERSION or Compositor._render_chops is _render_chops:
         return False
     _render_chops.__wrapped_original__ = Compositor._render_chops  # type: ignore[attr-defined]
     Compositor._render_chops = _render_chops  # type: ignore[method-assign]
+    _feed.__wrapped_original__ = XTermParser.feed  # type: ignore[attr-defined]
+    XTermParser.feed = _feed  # type: ignore[method-assign]
     return True
 
 

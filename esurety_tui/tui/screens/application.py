@@ -54,6 +54,7 @@ from ...domain.wareki import parse_ymd, to_wareki
 from ...services import applications
 from ...services.applications import BranchChoice, OrdererChoice
 from ...services.errors import InvalidState, ServiceError
+from ..widgets.input import SafeInput
 from ..widgets.steps import StepLine
 from ..widgets.text import literal
 from .base import NetDeskScreen
@@ -366,7 +367,7 @@ class ApplicationScreen(NetDeskScreen):
     def _widget(self, f: Field) -> Widget:
         wid = f"f-{f.key}"
         if f.kind in INPUT_KINDS:
-            widget = Input(id=wid, compact=True, select_on_focus=False)
+            widget = SafeInput(id=wid, compact=True, select_on_focus=False, max_length=f.max_length)
             if f.kind in INPUT_WIDTHS:
                 widget.styles.width = INPUT_WIDTHS[f.kind] + 2
             return widget
@@ -485,8 +486,9 @@ class ApplicationScreen(NetDeskScreen):
         self._orderers = {str(o.id): o for o in data.orderers}
         self._branches = {str(b.id): b for b in data.branches}
         self._default_branch = str(data.branches[0].id) if data.branches else ""
-        self.query_one("#f-orderer_id", Select).set_options((orderer_label(o), str(o.id)) for o in data.orderers)
-        self.query_one("#f-branch_id", Select).set_options((b.name, str(b.id)) for b in data.branches)
+        # Names from the masters: literal text (a Select parses a str prompt as markup).
+        self.query_one("#f-orderer_id", Select).set_options((literal(orderer_label(o)), str(o.id)) for o in data.orderers)
+        self.query_one("#f-branch_id", Select).set_options((literal(b.name), str(b.id)) for b in data.branches)
         self.raw = {f.key: "" for f in FIELDS}
         self.raw.update({k: str(v) for k, v in data.raw.items() if k in FIELD_BY_KEY})
         for key, value in self.raw.items():

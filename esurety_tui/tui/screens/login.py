@@ -10,6 +10,8 @@ from textual.screen import Screen
 from textual import events
 from textual.widgets import Footer, Input, Label, Static
 
+from ..widgets.input import SafeInput
+
 
 class LoginScreen(Screen):
     """The bottom of the screen stack (NetDeskApp.get_default_screen): 全体トップ is pushed over it
@@ -28,9 +30,9 @@ class LoginScreen(Screen):
             with Vertical(id="login-box"):
                 yield Static("ようこそ、ネットデスクへ", id="welcome", markup=False)
                 yield Label("ログインID")
-                yield Input(id="login-id", placeholder="ログインID")
+                yield SafeInput(id="login-id", placeholder="ログインID", max_length=64)
                 yield Label("パスワード")
-                yield Input(id="password", password=True, placeholder="パスワード")
+                yield SafeInput(id="password", password=True, placeholder="パスワード", max_length=256)
                 # A plain Static, not a Button: Enter in パスワード logs in, a click here too, and the
                 # first screen paints sooner (start-up is measured against a bare Textual app).
                 yield Static("ログイン（Enter）", id="login", markup=False)

@@ -16,6 +16,8 @@ from textual.containers import Horizontal
 from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static, Tab, Tabs
 
+from ..widgets.input import SafeInput
+
 from ...domain.money import format_yen
 from ...domain.wareki import format_datetime
 from ..widgets.text import cell
@@ -55,7 +57,7 @@ class TopScreen(NetDeskScreen):
         with Horizontal(id="search-bar"):
             yield Static("保証契約一覧", id="list-title", markup=False)
             yield Static("検索", id="search-label", markup=False)
-            yield Input(id="search", placeholder="保証契約番号・発注者名・工事名")
+            yield SafeInput(id="search", placeholder="保証契約番号・発注者名・工事名", max_length=100)
         yield Tabs(*(Tab(label, id=f"tab-{key}") for key, label in TABS), id="tabs")
         yield DataTable(id="contracts", cursor_type="row", zebra_stripes=True)
         yield Static("", id="list-status", markup=False)
