@@ -418,3 +418,15 @@ def test_ssh_tt_opens_the_tui_logged_in_and_ctrl_q_ends_it(host):
             os.waitpid(pid, 0)
         os.close(fd)
     assert any(action == "ssh.tui" for _, action, _, _ in _audit(host))
+
+
+def test_print_over_ssh_offers_the_line_that_fetches_the_pdf(monkeypatch):
+    from esurety_tui.tui.app import ssh_fetch_line
+
+    monkeypatch.delenv("SSH_CONNECTION", raising=False)
+    assert ssh_fetch_line(f"notice {SEED}", "x.pdf") is None
+    monkeypatch.setenv("SSH_CONNECTION", "10.0.0.2 50000 10.0.0.1 2222")
+    monkeypatch.setattr(socket, "gethostname", lambda: "desk")
+    monkeypatch.setattr(getpass, "getuser", lambda: "netdesk")
+    assert ssh_fetch_line(f"notice {SEED}", f"認証キーのお知らせ_{SEED}.pdf") == (
+        f"ssh -p 2222 netdesk@desk notice {SEED} > 認証キーのお知らせ_{SEED}.pdf")
