@@ -429,4 +429,4 @@ def test_print_over_ssh_offers_the_line_that_fetches_the_pdf(monkeypatch):
     monkeypatch.setattr(socket, "gethostname", lambda: "desk")
     monkeypatch.setattr(getpass, "getuser", lambda: "netdesk")
     assert ssh_fetch_line(f"notice {SEED}", f"認証キーのお知らせ_{SEED}.pdf") == (
-        f"ssh -p 2222 netdesk@desk notice {SEED} > 認証キーのお知らせ_{SEED}.pdf")
+        f"ssh -p 2222 netdesk@desk notice {SEED} > '認証キーのお知らせ_{SEED}.pdf'")
