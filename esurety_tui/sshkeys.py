@@ -3,7 +3,7 @@
 Each line binds one SSH key to one Net Desk login through a forced command (the gitolite / Gitea
 model)::
 
-    command="/venv/bin/python -m esurety_tui ssh-session --fingerprint SHA256:… demo",restrict,pty ssh-ed25519 AAAA…
+    command="/venv/bin/python -m esurety_tui.sshsession --fingerprint SHA256:… -- demo",restrict,pty ssh-ed25519 AAAA…
 
 Only the lines between the two marker lines are ours; every other line of the file is kept as it
 is. The file is rewritten atomically (0600, its folder 0700). Pure file and text work: no database,
@@ -137,7 +137,7 @@ def launcher() -> list[str]:
     """How sshd starts this program: the running interpreter (a venv's python is used as is, not
     resolved, so that the venv applies), plus PYTHONPATH through env(1) for a source checkout."""
     python = os.path.abspath(sys.executable)
-    argv = [python, "-m", "esurety_tui"]
+    argv = [python, "-m", "esurety_tui.sshsession"]
     if not _importable_without_path():
         root = str(Path(__file__).resolve().parent.parent)
         argv = ["/usr/bin/env", f"PYTHONPATH={root}", *argv]
@@ -150,13 +150,12 @@ def forced_command(login: str, fingerprint: str, *, home: str | None = None, dat
     check_login(login)
     if not FINGERPRINT_RE.fullmatch(fingerprint):
         raise KeyError_("指紋の形式が正しくありません。")
-    argv = launcher()
+    argv = launcher()  # `python -m esurety_tui.sshsession` = `esurety ssh-session`, without the CLI's parser
     if database:
         argv += ["--database", database]
-    argv += ["ssh-session", "--fingerprint", fingerprint]
     if home:
         argv += ["--home", home]
-    argv += ["--", login]
+    argv += ["--fingerprint", fingerprint, "--", login]
     command = shlex.join(argv)
     if _UNSAFE_IN_OPTION.search(command) or "'\"'\"'" in command:
         raise KeyError_("プログラムやデータのパスに引用符・バックスラッシュ・制御文字を含められません。")

@@ -76,7 +76,21 @@ def parse(command: str) -> tuple[str, list[str], dict[str, str]]:
     return name, positional, options
 
 
+SERVER_DRIVERS = ("psycopg2", "psycopg2cffi", "psycopg", "pymysql", "MySQLdb")
+
+
+def _without_server_drivers(database: str) -> None:
+    """peewee imports every database driver it can find when it loads (psycopg alone costs ~100 ms
+    of a look-up's start). On SQLite, mark them absent so those imports fail at once."""
+    if "://" in database and not database.startswith("sqlite:"):
+        return
+    for name in SERVER_DRIVERS:
+        if name not in sys.modules:
+            sys.modules[name] = None  # type: ignore[assignment]  # `import name` raises ImportError
+
+
 def run(login: str, fingerprint: str, database: str) -> int:
+    _without_server_drivers(database)
     from .services import sshaccess
     from .services.errors import NotFound
     from .services.session import SYSTEM_SESSION
@@ -152,6 +166,35 @@ def _dispatch(session, name: str, args: list[str], options: dict[str, str]) -> i
     return 0
 
 
+USAGE = "usage: python -m esurety_tui.sshsession [--database D] [--home DIR] --fingerprint FP -- LOGIN"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The entry authorized_keys uses: the same as `esurety ssh-session`, without building the whole
+    CLI's argparse tree first (a look-up pays for every millisecond of start-up)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    opts: dict[str, str] = {}
+    while argv and argv[0] in ("--database", "--home", "--fingerprint") and len(argv) >= 2:
+        opts[argv[0]] = argv[1]
+        del argv[:2]
+    if argv[:1] == ["--"]:
+        del argv[0]
+    if len(argv) != 1:
+        _err(USAGE)
+        return REFUSED
+    if opts.get("--home"):
+        os.environ["ESURETY_HOME"] = opts["--home"]
+    from .locations import database_setting
+
+    try:
+        return run(argv[0], opts.get("--fingerprint", ""), database_setting(opts.get("--database")))
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
 def _tui(session) -> int:
     from .locations import load_config
     from .tui.app import NetDeskApp
@@ -161,3 +204,7 @@ def _tui(session) -> int:
     app = NetDeskApp(None, demo_if_empty=False, session=None if ask else session)
     app.run()
     return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

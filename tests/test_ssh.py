@@ -88,7 +88,8 @@ def test_authorize_is_idempotent_keeps_other_lines_and_revokes(tmp_path):
     assert len(lines) == 2
     assert lines[0].startswith(f'command="{sshkeys.launcher()[0]}')
     assert lines[0].endswith(f",restrict,pty ssh-ed25519 {key.blob} esurety:demo")
-    assert f"ssh-session --fingerprint {key.fingerprint}" in lines[0] and lines[0].count('"') == 2
+    assert f"-m esurety_tui.sshsession --fingerprint {key.fingerprint} -- demo\"" in lines[0]
+    assert lines[0].count('"') == 2
     with pytest.raises(sshkeys.KeyError_, match="demo"):
         sshkeys.authorize("demo2", key, ak)  # one key, one login
     assert [(e.login, e.fingerprint) for e in sshkeys.read_entries(ak)] == [
