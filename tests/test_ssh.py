@@ -431,3 +431,39 @@ def test_print_over_ssh_offers_the_line_that_fetches_the_pdf(monkeypatch):
     monkeypatch.setattr(getpass, "getuser", lambda: "netdesk")
     assert ssh_fetch_line(f"notice {SEED}", f"認証キーのお知らせ_{SEED}.pdf") == (
         f"ssh -p 2222 netdesk@desk notice {SEED} > '認証キーのお知らせ_{SEED}.pdf'")
+
+
+def test_help_says_the_host_commands_are_the_administrators():
+    done = subprocess.run([sys.executable, "-m", "esurety_tui", "--help"], capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200"}, timeout=60)
+    assert done.returncode == 0
+    assert "administrator's" in done.stdout and "service account" in done.stdout
+    assert "ssh authorize" in " ".join(done.stdout.split())
+
+
+@pytest.mark.parametrize("args,message", [
+    (["ssh", "authorize", "nobody", "--key", "ssh-ed25519 AAAA"], "短すぎ"),
+    (["ssh", "authorize", "nobody", "--key", "ssh-ed25519 AA*A"], "base64"),
+    (["ssh", "authorize", "a;b", "--key", "x"], "ログインID"),
+    (["ssh", "revoke", "SHA256:" + "A" * 43], "登録されていません"),
+])
+def test_ssh_admin_errors_are_one_line(tmp_path, args, message):
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "ESURETY_HOME": str(tmp_path / "home"),
+           "ESURETY_SSH_AUTHORIZED_KEYS": str(tmp_path / "ak")}
+    done = subprocess.run([sys.executable, "-m", "esurety_tui", *args], capture_output=True, text=True, env=env,
+                          timeout=60)
+    assert done.returncode in (1, 2)
+    assert done.stderr.startswith("esurety: ") and message in done.stderr and done.stderr.count("\n") == 1
+
+
+def test_authorize_needs_an_existing_login(tmp_path, demo_template):
+    home = tmp_path / "home"
+    home.mkdir()
+    shutil.copy(demo_template, home / "esurety.sqlite3")
+    pub = _keygen(tmp_path / "k")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "ESURETY_HOME": str(home),
+           "ESURETY_SSH_AUTHORIZED_KEYS": str(tmp_path / "ak")}
+    done = subprocess.run([sys.executable, "-m", "esurety_tui", "ssh", "authorize", "nobody", "--key", pub],
+                          capture_output=True, text=True, env=env, timeout=60)
+    assert done.returncode == 2 and "nobody" in done.stderr
+    assert not (tmp_path / "ak").exists()
