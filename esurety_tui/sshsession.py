@@ -193,6 +193,18 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except Exception as exc:  # one line, never a traceback (the operator sees this over ssh)
+        from .cli import INTERNAL, failure
+
+        known = failure(exc)
+        if known is None:
+            if os.environ.get("ESURETY_DEBUG"):
+                raise
+            _err(f"予期しないエラーです: {type(exc).__name__}")
+            return INTERNAL
+        code, ja, _en = known
+        _err(ja)
+        return code
 
 
 def _tui(session) -> int:

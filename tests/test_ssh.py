@@ -467,3 +467,38 @@ def test_authorize_needs_an_existing_login(tmp_path, demo_template):
                           capture_output=True, text=True, env=env, timeout=60)
     assert done.returncode == 2 and "nobody" in done.stderr
     assert not (tmp_path / "ak").exists()
+
+
+@pytest.mark.parametrize("config,logged_in", [("", True), ("ssh_require_password = true\n", False)])
+def test_the_tui_starts_logged_in_unless_the_config_asks_for_the_password(tmp_path, monkeypatch, config, logged_in):
+    from esurety_tui import sshsession
+    from esurety_tui.services.session import Role, Session
+    from esurety_tui.tui import app as app_module
+
+    home = tmp_path / "cfg"
+    home.mkdir()
+    (home / "config.toml").write_text(config)
+    monkeypatch.setenv("ESURETY_HOME", str(home))
+    started = {}
+
+    class FakeApp:
+        def __init__(self, database, *, demo_if_empty, session):
+            started.update(database=database, demo_if_empty=demo_if_empty, session=session)
+
+        def run(self):
+            started["ran"] = True
+
+    monkeypatch.setattr(app_module, "NetDeskApp", FakeApp)
+    demo = Session(1, "demo", Role.CONTRACTOR, company_id=1, company_name="C")
+    assert sshsession._tui(demo) == 0
+    assert started == {"database": None, "demo_if_empty": False, "session": demo if logged_in else None, "ran": True}
+
+
+def test_a_database_failure_over_ssh_is_one_line(tmp_path, monkeypatch, capsys):
+    from esurety_tui import sshsession
+
+    (tmp_path / "bad.sqlite3").write_bytes(b"not a database" * 100)
+    monkeypatch.setenv("SSH_ORIGINAL_COMMAND", f"key {SEED}")
+    code = sshsession.main(["--database", str(tmp_path / "bad.sqlite3"), "--fingerprint", "SHA256:x", "--", "demo"])
+    err = capsys.readouterr().err
+    assert code == 3 and err.startswith("esurety: ") and err.count("\n") == 1 and "Traceback" not in err
