@@ -331,10 +331,95 @@ def cmd_mail_retry(args) -> int:
     return OK
 
 
+def cmd_ssh_authorize(args) -> int:
+    from . import sshkeys
+    from .locations import database_setting
+    from .services import sshaccess
+    from .services.errors import NotFound
+    from .services.session import SYSTEM_SESSION
+
+    try:
+        sshkeys.check_login(args.login)
+        if args.key_file:
+            text = sys.stdin.read() if args.key_file == "-" else Path(args.key_file).read_text(encoding="utf-8")
+        else:
+            text = args.key
+        key = sshkeys.parse_public_key(text)
+    except (sshkeys.KeyError_, OSError, UnicodeDecodeError) as e:
+        return _err(str(e), 2)
+    _open(args)
+    try:
+        sshaccess.session_for_login(SYSTEM_SESSION, args.login)
+    except NotFound as e:
+        return _err(f"{e}（先に `esurety user add` で作成してください）", 2)
+    # The forced command reads the same data as this command: the folder and database in effect
+    # now are written into it (sshd gives it a clean environment).
+    where = {"home": os.environ.get("ESURETY_HOME") or None,
+             "database": database_setting(args.database) if (args.database or os.environ.get("ESURETY_DATABASE")) else None}
+    if where["home"]:
+        where["home"] = os.path.abspath(where["home"])
+    path = sshkeys.authorized_keys_path()
+    try:
+        entry, changed = sshkeys.authorize(args.login, key, path, **where)
+    except (sshkeys.KeyError_, OSError) as e:
+        return _err(str(e), 2)
+    state = "追加しました" if changed else "登録済みです（変更なし）"
+    print(f"{entry.fingerprint} を {args.login} の鍵として{state}: {path}")
+    return 0
+
+
+def cmd_ssh_list(args) -> int:
+    from . import sshkeys
+
+    try:
+        entries = sshkeys.read_entries()
+    except (sshkeys.KeyError_, OSError) as e:
+        return _err(str(e), 2)
+    for e in entries:
+        print(f"{e.login}\t{e.fingerprint}\t{e.key.type}")
+    return 0
+
+
+def cmd_ssh_revoke(args) -> int:
+    from . import sshkeys
+
+    try:
+        removed = sshkeys.revoke(args.what)
+    except (sshkeys.KeyError_, OSError) as e:
+        return _err(str(e), 2)
+    if not removed:
+        return _err(f"「{args.what}」の鍵は登録されていません。", 1)
+    for e in removed:
+        print(f"削除しました: {e.login} {e.fingerprint}")
+    return 0
+
+
+def cmd_ssh_session(args) -> int:
+    if args.home:
+        os.environ["ESURETY_HOME"] = args.home
+    from .locations import database_setting
+    from .sshsession import run
+
+    return run(args.login, args.fingerprint, database_setting(args.database))
+
+
+def cmd_web(args) -> int:
+    try:
+        import textual_serve  # noqa: F401
+
+        from .web import serve
+    except ImportError:
+        return _err("textual-serve がありません: pip install 'esurety-tui[web]'", 2)
+    return serve(args.host, args.port, args.database)
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="esurety",
         description="Net Desk 電子保証 in the terminal. Without a command, starts the app.",
+        epilog="These commands are the administrator's: run them as the service account that owns the data "
+        "(e.g. netdesk) on the host. They see every company. Operators reach Net Desk through SSH "
+        "(`esurety ssh authorize`), where each key is bound to one login and sees only what that login may.",
     )
     p.add_argument("--database", help="database path or URL (default: ESURETY_DATABASE, then the user data folder)")
     p.add_argument("--no-demo", action="store_true", help="do not load demo data into an empty default database")
@@ -399,6 +484,31 @@ def build_parser() -> argparse.ArgumentParser:
     a = msub.add_parser("retry", help="put a failed mail back in the queue")
     a.add_argument("id", type=int)
     a.set_defaults(func=cmd_mail_retry)
+
+    s = sub.add_parser("ssh", help="operators over SSH: bind SSH keys to logins in authorized_keys")
+    ssub = s.add_subparsers(title="ssh commands", metavar="ACTION", required=True)
+    a = ssub.add_parser("authorize", help="let an SSH key in as LOGIN (a forced command in authorized_keys)")
+    a.add_argument("login")
+    which = a.add_mutually_exclusive_group(required=True)
+    which.add_argument("--key", help='the public key line, e.g. "ssh-ed25519 AAAA… user@pc"')
+    which.add_argument("--key-file", metavar="FILE", help="file with the public key line (- for stdin)")
+    a.set_defaults(func=cmd_ssh_authorize)
+    a = ssub.add_parser("list", help="the managed keys: login, fingerprint, type")
+    a.set_defaults(func=cmd_ssh_list)
+    a = ssub.add_parser("revoke", help="remove every key of a login, or one key by its SHA256:… fingerprint")
+    a.add_argument("what", metavar="LOGIN|FINGERPRINT")
+    a.set_defaults(func=cmd_ssh_revoke)
+
+    s = sub.add_parser("ssh-session", help="(run by sshd) the forced command of an authorised key")
+    s.add_argument("login")
+    s.add_argument("--fingerprint", default="", help="the key's SHA256 fingerprint, for the audit log")
+    s.add_argument("--home", default=None, help="ESURETY_HOME in effect when the key was authorised")
+    s.set_defaults(func=cmd_ssh_session)
+
+    s = sub.add_parser("web", help="serve the app to a browser (textual-serve), with its own login")
+    s.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: put a TLS proxy in front)")
+    s.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    s.set_defaults(func=cmd_web)
     return p
 
 

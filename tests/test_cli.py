@@ -20,7 +20,8 @@ from esurety_tui.store import migrations, queries
 from esurety_tui.store.db import close_database, init_database
 from esurety_tui.store.models import Company, Guarantee, SchemaVersion, User
 
-COMMANDS = ("init", "demo", "key", "contracts", "locate", "check", "user", "notice", "certificate", "mail")
+COMMANDS = ("init", "demo", "key", "contracts", "locate", "check", "user", "notice", "certificate", "mail",
+            "ssh", "ssh-session", "web")
 SEED_NUMBER, SEED_KEY = "35072-00000M", "Z28YUE4J3Bux"
 
 
@@ -67,13 +68,13 @@ def test_help_lists_every_command(tmp_path):
     assert done.returncode == 0
     assert done.stdout.startswith("usage: esurety ")
     section = done.stdout.split("\ncommands:\n", 1)[1]
-    listed = re.findall(r"^    ([a-z]+)\s+\S", section, re.M)
+    listed = re.findall(r"^    ([a-z-]+)\s+\S", section, re.M)
     assert tuple(listed) == COMMANDS
     assert not (tmp_path / "home").exists()  # --help touches no database
 
 
-@pytest.mark.parametrize("argv", [[c] for c in COMMANDS if c not in ("user", "mail")] + [["user"], ["user", "add"]]
-                         + [["mail"], ["mail", "list"], ["mail", "send"], ["mail", "retry"]])
+@pytest.mark.parametrize("argv", [[c] for c in COMMANDS if c not in ("user", "mail", "ssh")] + [["user"], ["user", "add"]]
+                         + [["mail"], ["mail", "list"], ["mail", "send"], ["mail", "retry"], ["ssh", "authorize"]])
 def test_each_command_has_its_own_help(argv, capsys):
     with pytest.raises(SystemExit) as exit_:
         cli.main([*argv, "--help"])

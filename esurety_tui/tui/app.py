@@ -36,6 +36,21 @@ def _contract_commands() -> type[Provider]:
 TOAST_LIMIT = 200  # characters of a toast's message
 
 
+def ssh_fetch_line(fetch: str, filename: str) -> str | None:
+    """Over SSH (SSH_CONNECTION set): the command an operator runs on their own machine to get the
+    PDF, e.g. ``ssh netdesk@host notice 35072-00000M > 認証キーのお知らせ_35072-00000M.pdf``."""
+    import getpass
+    import os
+    import shlex
+    import socket
+
+    conn = os.environ.get("SSH_CONNECTION", "").split()
+    if len(conn) != 4:
+        return None
+    port = "" if conn[3] == "22" else f"-p {conn[3]} "
+    return f"ssh {port}{getpass.getuser()}@{socket.gethostname()} {fetch} > {shlex.quote(filename)}"
+
+
 class NetDeskApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "インターネット保証サービス Net Desk"
@@ -261,11 +276,13 @@ class NetDeskApp(App[None]):
         if self.session:
             contracts.note_key_copied(self.session, number)
 
-    def deliver_pdf(self, filename: str, data: bytes) -> None:
+    def deliver_pdf(self, filename: str, data: bytes, *, fetch: str | None = None) -> None:
         """Hand a PDF to the user. Call from a worker thread.
 
         In a terminal the file is written atomically to the exports folder (``esurety locate``);
-        under textual-serve ``deliver_binary`` starts a browser download."""
+        under textual-serve ``deliver_binary`` starts a browser download. Over SSH the exports
+        folder is on the server: the note also gives the ``ssh … {fetch} > file`` line that
+        brings the same PDF to the operator's own machine."""
         if self.is_web:
             import io
 
@@ -282,7 +299,12 @@ class NetDeskApp(App[None]):
             self.call_from_thread(self.notify, f"PDFを保存できませんでした: {e}", severity="error", timeout=12)
             return
         self.last_export = path
-        self.call_from_thread(self.notify, f"PDFを保存しました: {path}", title="印刷", timeout=12)
+        message = f"PDFを保存しました: {path}"
+        line = ssh_fetch_line(fetch, filename) if fetch else None
+        if line:
+            # the line first: a toast is cut at TOAST_LIMIT, and one line (printable() escapes a newline)
+            message = f"手元に取り出すには: {line}  （サーバーに保存: {path}）"
+        self.call_from_thread(self.notify, message, title="印刷", timeout=30 if line else 12)
 
     def on_delivery_complete(self, event) -> None:
         self.notify(f"PDFをダウンロードしました: {event.path}", title="印刷", timeout=12)

@@ -101,4 +101,6 @@ class CertificateScreen(NetDeskScreen):
         except ServiceError as e:
             self.app.call_from_thread(self.notify, str(e), severity="error")
             return
-        self.netdesk.deliver_pdf(name, data)
+        view = self.view
+        fetch = f"certificate {view.contract_number} --version {view.version_no}" if view else None
+        self.netdesk.deliver_pdf(name, data, fetch=fetch)

@@ -125,10 +125,10 @@ class DetailScreen(NetDeskScreen):
             self.notify("証書(紙)の保証契約のため、認証キーのお知らせはありません。", severity="warning")
             return
         self.notify("「電子保証にかかる「認証キー」のお知らせ」(PDF)を作成しています…", title="印刷")
-        self.make_notice(d.id)
+        self.make_notice(d.id, d.number)
 
     @work(thread=True, exclusive=True, group="pdf")
-    def make_notice(self, guarantee_id: int) -> None:
+    def make_notice(self, guarantee_id: int, number: str = "") -> None:
         from ...services import exports
         from ...services.errors import ServiceError
 
@@ -137,4 +137,4 @@ class DetailScreen(NetDeskScreen):
         except ServiceError as e:
             self.app.call_from_thread(self.notify, str(e), severity="error")
             return
-        self.netdesk.deliver_pdf(name, data)
+        self.netdesk.deliver_pdf(name, data, fetch=f"notice {number}" if number else None)
