@@ -211,3 +211,26 @@ def application_detail(session: Session, application_id: int) -> ApplicationDeta
 
 
 __all__ = ["AppStatus", "ApplicationDetail", "Finding", "QueueItem", "application_detail", "queue_count", "queue_page"]
+
+
+@requires(*BRANCH_ROLES)
+def receipt_of_contract(session: Session, ref: int | str) -> str:
+    """受取方法 of a paper certificate (送付 with the 受取希望日 / 当社窓口 with the 来店予定日),
+    from the application it was issued for; "" when unknown."""
+    from .contracts import _owned
+
+    if isinstance(ref, int):
+        g = Guarantee.get_or_none(Guarantee.id == ref)
+    else:
+        from ..domain.contract_number import parse_contract_number
+
+        g = Guarantee.get_or_none(Guarantee.number == parse_contract_number(ref))
+    g = _owned(session, g, str(ref))
+    if not g.application_id:
+        return ""
+    app = Application.get_or_none(Application.id == g.application_id)
+    if app is None:
+        return ""
+    raw = dict(DEFAULTS)
+    raw.update(json.loads(app.draft or "{}"))
+    return _receipt_text(_validate(raw).values)

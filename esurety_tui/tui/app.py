@@ -143,9 +143,7 @@ class NetDeskApp(App[None]):
         while not self.screen.is_mounted and loop.time() < give_up:
             await asyncio.sleep(0)
         if self.session is not None:
-            from .screens.top import TopScreen
-
-            self.push_screen(TopScreen())
+            self.push_screen(self.top_screen())
 
     def on_ready(self) -> None:
         """The first frame is going out: only now open the database (peewee, SQLite, migrations),
@@ -219,25 +217,34 @@ class NetDeskApp(App[None]):
 
     # navigation ---------------------------------------------------------------
 
-    def logged_in(self, session: Session) -> None:
+    def top_screen(self) -> Screen:
+        """This role's top page: 受付一覧 for a branch, 全体トップ for a contractor."""
+        from ..services.session import Role
+
+        if self.session is not None and self.session.role == Role.BRANCH:
+            from .screens.branch.top import BranchTopScreen
+
+            return BranchTopScreen()
         from .screens.top import TopScreen
 
+        return TopScreen()
+
+    def logged_in(self, session: Session) -> None:
         self.session = session
-        self.push_screen(TopScreen())
+        self.push_screen(self.top_screen())
 
     def _pop_to_base(self) -> None:
         while len(self.screen_stack) > 2:
             self.pop_screen()
 
     def action_top(self) -> None:
-        """全体トップへ."""
+        """全体トップへ: this role's top page."""
         if self.session is None:
             return
-        from .screens.top import TopScreen
-
         self._pop_to_base()
-        if not isinstance(self.screen, TopScreen):
-            self.switch_screen(TopScreen())
+        top = self.top_screen()
+        if type(self.screen) is not type(top):
+            self.switch_screen(top)
 
     def action_logout(self) -> None:
         """ログアウト."""
