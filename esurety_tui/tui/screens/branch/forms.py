@@ -238,7 +238,7 @@ class OrdererFormScreen(_Form):
     """発注者の登録・編集: saved through services.orderers in a worker; returns the saved name."""
 
     DEFAULT_CSS = FORM_CSS.format(cls="OrdererFormScreen")
-    BINDINGS = [Binding("ctrl+e", "toggle_electronic", "電子保証の切替", id="toggle_electronic")]
+    BINDINGS = [Binding("f5", "toggle_electronic", "電子保証の切替", id="toggle_electronic")]
 
     def __init__(self, orderer=None) -> None:
         super().__init__()
@@ -264,7 +264,7 @@ class OrdererFormScreen(_Form):
                         yield Static("電子保証", classes="label", markup=False)
                         yield Checkbox("電子保証に対応", bool(o and o.accepts_electronic), id="f-electronic")
             yield Static("", id="form-message", markup=False)
-            yield Static("Enter 次の項目／登録  Ctrl+E 電子保証の切替  F9 登録  Esc やめる", id="form-keys", markup=False)
+            yield Static("Enter 次の項目／登録  F5 電子保証の切替  F9 登録  Esc やめる", id="form-keys", markup=False)
 
     def action_toggle_electronic(self) -> None:
         self.query_one("#f-electronic", Checkbox).toggle()
