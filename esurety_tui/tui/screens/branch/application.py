@@ -117,8 +117,10 @@ class BranchApplicationScreen(NetDeskScreen):
             if session is None or session.role not in (Role.BRANCH, Role.SYSTEM):
                 return False  # never offered to anyone else (the services refuse anyway)
             d = self.detail
+            if d is not None and d.status in (AppStatus.REFUSED, AppStatus.ISSUED):
+                return False  # decided: nothing left to do here
             if self.busy or d is None or d.status not in sources_of(TARGETS[action]):
-                return None  # shown dimmed: not possible in this status
+                return None  # shown dimmed: not possible yet (発行 needs 引受 first)
             return True
         return super().check_action(action, parameters)
 

@@ -57,6 +57,11 @@ class BranchContractScreen(DetailScreen):
         super()._show(d)
         self.refresh_bindings()
         if not d.electronic:
+            # A paper certificate has no key to tell, print or copy: its 受取方法 instead.
+            title = f"保証契約概要({d.product_name}) 証書(紙)" + ("  【取消】" if d.cancelled else "")
+            self.query_one(".page-title", Static).update(title)
+            self.query_one("#key-note").display = False
+            self.query_one("#key-actions").display = False
             self.load_receipt(d.id)
 
     @work(thread=True, exclusive=True, group="receipt")
@@ -73,7 +78,9 @@ class BranchContractScreen(DetailScreen):
 
     def _show_receipt(self, text: str) -> None:
         self.query_one("#key-label", Static).update("受取方法")
-        self.query_one("#auth-key", Static).update(literal(f"証書(紙)  {text}"))
+        shown = self.query_one("#auth-key", Static)
+        shown.styles.content_align = ("left", "middle")
+        shown.update(literal(f"証書(紙)  {text}"))
 
     # 訂正 / 変更 / 取消 ---------------------------------------------------------------
 
