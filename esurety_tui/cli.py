@@ -250,17 +250,13 @@ def cmd_user_add(args) -> int:
 
 def cmd_orderer_add(args) -> int:
     from .services import orderers
-    from .services.errors import ServiceError
     from .services.session import SYSTEM_SESSION
 
     _open(args)
-    try:
-        o = orderers.add(
-            SYSTEM_SESSION, args.name, accepts_electronic=args.electronic, email=args.email or "",
-            address=args.address or "", rounding=args.rounding,
-        )
-    except ServiceError as e:
-        return _err(str(e), 2)
+    o = orderers.add(
+        SYSTEM_SESSION, args.name, accepts_electronic=args.electronic, email=args.email or "",
+        address=args.address or "", rounding=args.rounding,
+    )
     print(f"発注者「{o.name}」を登録しました（電子保証{'対応' if o.accepts_electronic else '非対応'}、{o.terms_text}）。")
     return 0
 
@@ -279,14 +275,10 @@ def cmd_orderer_list(args) -> int:
 
 def cmd_branch_add(args) -> int:
     from .services import branches
-    from .services.errors import ServiceError
     from .services.session import SYSTEM_SESSION
 
     _open(args)
-    try:
-        b = branches.add(SYSTEM_SESSION, args.name, args.code, phone=args.phone or "", email=args.email or "")
-    except ServiceError as e:
-        return _err(str(e), 2)
+    b = branches.add(SYSTEM_SESSION, args.name, args.code, phone=args.phone or "", email=args.email or "")
     print(f"支店「{b.name}」（コード {b.code}）を登録しました。")
     return 0
 

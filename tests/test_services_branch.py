@@ -160,6 +160,7 @@ def test_shell_makes_a_usable_database_without_demo_data(tmp_path, monkeypatch, 
     out = capsys.readouterr()
     assert "esurety: 発注者「川崎市長」は既に登録されています。" in out.err
     assert "esurety: 支店コードは3桁の数字で指定してください。" in out.err
+    assert "Traceback" not in out.err
     assert cli.main(["--database", path, "orderer", "list"]) == 0
     listing = capsys.readouterr().out.splitlines()
     assert listing[0].split("\t")[1:] == ["川崎市長", "電子保証対応", "標準", "k@city.example.jp"]
