@@ -179,3 +179,17 @@ def test_shell_makes_a_usable_database_without_demo_data(tmp_path, monkeypatch, 
     assert [o.name for o in applications.orderers(contractor)] == ["川崎市長", "神奈川県知事"]
     assert [b.name for b in applications.branches(contractor)] == ["神奈川支店"]
     assert review.queue_count(clerk, "open", "") == 0
+
+
+def test_opening_starts_the_review_once(demo_db):
+    kanagawa = session_of("branch")
+    with pytest.raises(NotFound):
+        issuing.start_review(session_of("branch2"), _waiting_id())
+    assert issuing.start_review(kanagawa, _waiting_id()) is True
+    assert Application.get_by_id(_waiting_id()).status == "審査中"
+    assert issuing.start_review(kanagawa, _waiting_id()) is False  # already 審査中
+    assert review.queue_page(kanagawa, "open", "", 0, 5)[0].status == "審査中"
+    assert AuditLog.select().where(AuditLog.action == "application.review").count() == 1
+    issuing.accept(kanagawa, _waiting_id())  # 審査中 → 引受
+    assert issuing.start_review(kanagawa, _waiting_id()) is False
+    assert Application.get_by_id(_waiting_id()).status == "引受"

@@ -57,6 +57,8 @@ async def test_branch_login_lands_on_its_queue_and_accepts_then_issues(demo_db):
         text = screen_text(app)
         assert "審査結果" in text and "電子保証に対応しています" in text
         assert "多摩川河川敷運動施設整備工事" in text
+        assert "状況 審査中" in text  # opened by the branch: the contractor's 手続状況 moves on
+        assert Application.get(Application.work_name == WAITING).status == "審査中"
 
         await pilot.press("f9")  # 発行 before 引受: not possible (dimmed, nothing happens)
         await settle(pilot, app)
@@ -101,12 +103,12 @@ async def test_refusal_needs_a_reason_and_the_contractor_sees_it(demo_db):
         await settle(pilot, app)
         assert isinstance(app.screen, ReasonScreen)
         assert "謝絶の理由を入力してください。" in screen_text(app)
-        assert Application.get(Application.work_name == WAITING).status == "送信済"
+        assert Application.get(Application.work_name == WAITING).status == "審査中"
 
         await pilot.press("escape")  # cancel: nothing happens
         await settle(pilot, app)
         assert isinstance(app.screen, BranchApplicationScreen)
-        assert Application.get(Application.work_name == WAITING).status == "送信済"
+        assert Application.get(Application.work_name == WAITING).status == "審査中"
 
         await pilot.press("f6")
         await settle(pilot, app)

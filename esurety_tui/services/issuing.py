@@ -56,6 +56,20 @@ def _app(session: Session, application_id: int, target: AppStatus | None = None)
 
 
 @requires(*BRANCH_ROLES)
+def start_review(session: Session, application_id: int) -> bool:
+    """審査中: the branch opened a 送信済 application (the contractor's 手続状況 moves on).
+    Returns whether it moved; any other status is left as it is."""
+    with transaction():
+        app = _app(session, application_id)
+        if app.status != AppStatus.SENT:
+            return False
+        app.status = AppStatus.REVIEWING
+        app.save()
+        audit.record(session.login, "application.review", app.receipt_no or "")
+    return True
+
+
+@requires(*BRANCH_ROLES)
 def accept(session: Session, application_id: int) -> None:
     with transaction():
         app = _app(session, application_id, AppStatus.ACCEPTED)
@@ -266,4 +280,4 @@ def ensure_orderer(session: Session, name: str, accepts_electronic: bool, terms:
     return o
 
 
-__all__ = ["QueueRow", "queue", "accept", "refuse", "issue", "amend", "reissue_key"]
+__all__ = ["QueueRow", "queue", "start_review", "accept", "refuse", "issue", "amend", "reissue_key"]

@@ -256,6 +256,13 @@ class NetDeskApp(App[None]):
         self.notify("ログアウトしました。")
 
     def open_contract(self, ref: int | str) -> None:
+        from ..services.session import Role
+
+        if self.session is not None and self.session.role == Role.BRANCH:
+            from .screens.branch.contract import BranchContractScreen
+
+            self.push_screen(BranchContractScreen(ref))  # with 訂正 / 変更 / 取消 / 再発行
+            return
         from .screens.detail import DetailScreen
 
         self.push_screen(DetailScreen(ref))

@@ -62,8 +62,14 @@ class BranchApplicationScreen(NetDeskScreen):
         from ....services import review
         from ....services.errors import ServiceError
 
+        from ....services import issuing
+        from ....services.session import Role
+
+        session = self.netdesk.session
         try:
-            detail = review.application_detail(self.netdesk.session, self.application_id)
+            if session is not None and session.role == Role.BRANCH:
+                issuing.start_review(session, self.application_id)  # 送信済 → 審査中 when first opened
+            detail = review.application_detail(session, self.application_id)
         except ServiceError as e:
             self.app.call_from_thread(self._missing, str(e))
             return
