@@ -309,3 +309,35 @@ async def test_help_on_every_branch_screen_and_f2_goes_back_to_the_queue(demo_db
         await pilot.press("f2")
         await settle(pilot, app)
         assert isinstance(app.screen, BranchTopScreen)
+
+
+async def test_failed_mail_is_shown_on_the_queue(demo_db):
+    from esurety_tui.store.models import Mail
+
+    g = Guarantee.get(Guarantee.number == SEED)
+    Mail.create(to="soumu@example.jp", subject="s", body="b", guarantee=g, status="failed")
+    app = NetDeskApp(session=session_of("branch"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        assert "送信できなかったメールが1件あります" in screen_text(app)
+    other = NetDeskApp(session=session_of("branch2"))  # not its contract: not its mail
+    async with other.run_test(size=SIZE) as pilot:
+        await settle(pilot, other)
+        assert "送信できなかったメール" not in screen_text(other)
+
+
+async def test_issuing_in_the_app_delivers_the_notice_mail(demo_db):
+    from esurety_tui.store.models import Mail
+
+    app = NetDeskApp(session=session_of("branch"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await _open_waiting(pilot, app)
+        await pilot.press("f5")
+        await _yes(pilot, app)
+        await pilot.press("f9")
+        await _yes(pilot, app)
+        await settle(pilot, app)
+        (g,) = Guarantee.select().where(Guarantee.work_name == WAITING)
+        (m,) = Mail.select().where(Mail.guarantee == g)
+        assert m.status != "queued" and g.auth_key not in m.body

@@ -252,8 +252,9 @@ def reissue_key(session: Session, number: str, *, rng=None) -> str:
         app = Application.get_or_none(Application.id == g.application_id) if g.application_id else None
         if app is not None and app.notify == "yes" and app.email:
             # One call to adapt when the outbox changes: the mail never holds the key.
-            Mail.create(to=app.email, subject=REISSUE_SUBJECT, body=_reissue_body(g), guarantee=g)
-    mail.deliver_pending()
+            # Only queued, as for 発行: delivery runs later (a worker in the app, `esurety mail send`).
+            Mail.create(to=mail._one_line(app.email), subject=REISSUE_SUBJECT,
+                        body=mail._clean_body(_reissue_body(g)), guarantee=g)
     return key
 
 

@@ -290,6 +290,16 @@ class NetDeskApp(App[None]):
         if self.session:
             contracts.note_key_copied(self.session, number)
 
+    @work(thread=True, group="mail")
+    def send_mail(self) -> None:
+        """Deliver queued mail off the UI thread (after 発行 / 再発行); a failure leaves it queued."""
+        from ..services import mail
+
+        try:
+            mail.deliver_in_worker()
+        except Exception:  # noqa: BLE001 - the outbox keeps the mail; `esurety mail list` shows why
+            pass
+
     def deliver_pdf(self, filename: str, data: bytes, *, fetch: str | None = None) -> None:
         """Hand a PDF to the user. Call from a worker thread.
 

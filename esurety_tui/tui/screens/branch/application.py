@@ -176,6 +176,7 @@ class BranchApplicationScreen(NetDeskScreen):
             else:
                 numbers = issuing.issue(session, self.application_id)
                 message = "発行しました。保証契約番号: " + "、".join(numbers)
+                self.app.call_from_thread(self.netdesk.send_mail)  # the notice mail, after commit
         except ServiceError as e:
             self.app.call_from_thread(self._done, str(e), "error")
             return

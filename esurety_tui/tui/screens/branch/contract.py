@@ -159,6 +159,7 @@ class BranchContractScreen(DetailScreen):
         except ServiceError as e:
             self.app.call_from_thread(self._finished, str(e), "error")
             return
+        self.app.call_from_thread(self.netdesk.send_mail)
         self.app.call_from_thread(
             self._finished, f"認証キーを再発行しました（{number}）。旧キーは無効です。申込者へ通知しました。", "information"
         )

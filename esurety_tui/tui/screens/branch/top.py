@@ -36,6 +36,9 @@ def _when(at: datetime | None) -> str:
 
 
 class BranchTopScreen(TopScreen):
+    DEFAULT_CSS = """
+    BranchTopScreen #mail-alert { height: auto; padding: 0 1; color: $error; display: none; }
+    """
     PAGE_TITLE = "受付一覧"
     HELP = "branch_top"
     HELP_TITLE = "受付一覧のヘルプ"
@@ -56,6 +59,7 @@ class BranchTopScreen(TopScreen):
         yield Tabs(*(Tab(label, id=f"tab-{key}") for key, label in TABS), id="tabs")
         yield DataTable(id="contracts", cursor_type="row", zebra_stripes=True)
         yield Static("", id="list-status", markup=False)
+        yield Static("", id="mail-alert", markup=False)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("new_application", "drafts"):  # the contractor's keys
@@ -86,7 +90,7 @@ class BranchTopScreen(TopScreen):
 
     @work(thread=True, exclusive=True, group="contract-list")
     def load_window(self, tab: str, text: str, offset: int) -> None:
-        from ....services import contracts, review
+        from ....services import contracts, mail, review
 
         self.app.db_ready.wait(30)
         session = self.netdesk.session
@@ -103,7 +107,15 @@ class BranchTopScreen(TopScreen):
             rows = contracts.page(session, "all", text, offset, PAGE)
         else:
             rows = review.queue_page(session, tab, text, offset, PAGE)
+        failed = mail.failed_count(session)
+        self.app.call_from_thread(self._show_failed_mail, failed)
         self.app.call_from_thread(self._show, tab, text, offset, total, rows)
+
+    def _show_failed_mail(self, failed: int) -> None:
+        """Notice mails the server refused for good: the branch tells the contractor another way."""
+        alert = self.query_one("#mail-alert", Static)
+        alert.display = failed > 0
+        alert.update(f"送信できなかったメールが{failed}件あります（esurety mail list --status failed）。" if failed else "")
 
     def _show(self, tab: str, text: str, offset: int, total: int, rows: list) -> None:
         super()._show(tab, text, offset, total, rows)
