@@ -248,6 +248,41 @@ def cmd_user_add(args) -> int:
     return 0
 
 
+def cmd_orderer_add(args) -> int:
+    from .services import orderers
+    from .services.session import SYSTEM_SESSION
+
+    _open(args)
+    o = orderers.add(
+        SYSTEM_SESSION, args.name, accepts_electronic=args.electronic, email=args.email or "",
+        address=args.address or "", rounding=args.rounding,
+    )
+    print(f"発注者「{o.name}」を登録しました（電子保証{'対応' if o.accepts_electronic else '非対応'}、{o.terms_text}）。")
+    return 0
+
+
+def cmd_orderer_list(args) -> int:
+    from .domain.text import printable
+    from .services import orderers
+    from .services.session import SYSTEM_SESSION
+
+    _open(args)
+    for o in orderers.list(SYSTEM_SESSION):
+        fields = [str(o.id), o.name, "電子保証対応" if o.accepts_electronic else "証書(紙)のみ", o.terms_text, o.email]
+        print(printable("\t".join(fields)))
+    return 0
+
+
+def cmd_branch_add(args) -> int:
+    from .services import branches
+    from .services.session import SYSTEM_SESSION
+
+    _open(args)
+    b = branches.add(SYSTEM_SESSION, args.name, args.code, phone=args.phone or "", email=args.email or "")
+    print(f"支店「{b.name}」（コード {b.code}）を登録しました。")
+    return 0
+
+
 def cmd_notice(args) -> int:
     from .services import exports
     from .services.session import SYSTEM_SESSION
@@ -458,6 +493,28 @@ def build_parser() -> argparse.ArgumentParser:
     who.add_argument("--company", help="contractor company name (created if new)")
     who.add_argument("--branch", help="branch name, e.g. 神奈川支店")
     a.set_defaults(func=cmd_user_add)
+
+    s = sub.add_parser("orderer", help="the 発注者 master")
+    osub = s.add_subparsers(title="orderer commands", metavar="ACTION", required=True)
+    a = osub.add_parser("add", help="add an orderer (発注者)")
+    a.add_argument("name", help="e.g. 川崎市長")
+    a.add_argument("--electronic", action=argparse.BooleanOptionalAction, default=False,
+                   help="accepts 電子保証 (default: paper only)")
+    a.add_argument("--email", help="address for 発注者へ提出")
+    a.add_argument("--address", help="postal address")
+    a.add_argument("--rounding", type=int, default=None, metavar="YEN", help="amounts in units of YEN, e.g. 10000")
+    a.set_defaults(func=cmd_orderer_add)
+    a = osub.add_parser("list", help="list orderers: id, name, 電子保証, terms, e-mail")
+    a.set_defaults(func=cmd_orderer_list)
+
+    s = sub.add_parser("branch", help="branches (申込送信先)")
+    bsub = s.add_subparsers(title="branch commands", metavar="ACTION", required=True)
+    a = bsub.add_parser("add", help="add a branch")
+    a.add_argument("name", help="e.g. 神奈川支店")
+    a.add_argument("--code", required=True, help="three digits: the start of its 保証契約番号")
+    a.add_argument("--phone")
+    a.add_argument("--email")
+    a.set_defaults(func=cmd_branch_add)
 
     s = sub.add_parser("notice", help="export 「認証キー」のお知らせ PDF")
     s.add_argument("number", nargs="?", help="保証契約番号")

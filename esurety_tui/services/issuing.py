@@ -13,7 +13,7 @@ from ..domain.status import OPEN_STATUSES, AppStatus, VersionKind, sources_of
 from ..domain.text import to_fullwidth
 from ..store import queries
 from ..store.db import transaction
-from ..store.models import Application, CertificateVersion, Company, Guarantee, Orderer
+from ..store.models import Application, CertificateVersion, Company, Guarantee, Mail, Orderer
 from . import audit, mail
 from .authz import in_scope, requires
 from .errors import InvalidState, NotFound
@@ -53,6 +53,20 @@ def _app(session: Session, application_id: int, target: AppStatus | None = None)
     if target is not None and app.status not in sources_of(target):
         raise InvalidState(f"この申込は「{app.status}」のため、この操作はできません。")
     return app
+
+
+@requires(*BRANCH_ROLES)
+def start_review(session: Session, application_id: int) -> bool:
+    """審査中: the branch opened a 送信済 application (the contractor's 手続状況 moves on).
+    Returns whether it moved; any other status is left as it is."""
+    with transaction():
+        app = _app(session, application_id)
+        if app.status != AppStatus.SENT:
+            return False
+        app.status = AppStatus.REVIEWING
+        app.save()
+        audit.record(session.login, "application.review", app.receipt_no or "")
+    return True
 
 
 @requires(*BRANCH_ROLES)
@@ -204,10 +218,67 @@ def amend(session: Session, number: str, kind: str, *, at: datetime | None = Non
     return g.id
 
 
+REISSUE_SUBJECT = "電子保証（認証キー）再発行のお知らせ"
+
+
+@requires(*BRANCH_ROLES)
+def reissue_key(session: Session, number: str, *, rng=None) -> str:
+    """認証キーの再発行: a new key at once; the old one stops opening the certificate on D-Sure.
+
+    The contractor is told twice: ``key_reissued_at`` (its detail can ask it to send the notice to
+    the orderer again) and, when the application asked for mail, a short notice queued in the same
+    transaction. Neither the audit row nor the mail holds the key. Returns the new key (the branch
+    screen shows it; ``rng`` for tests only)."""
+    from ..domain.contract_number import parse_contract_number
+
+    try:
+        canonical = parse_contract_number(number)
+    except ValueError:
+        canonical = number
+    at = now()
+    with transaction():
+        g = Guarantee.get_or_none(Guarantee.number == canonical)
+        if g is None or not in_scope(session, company_id=g.company_id, branch_id=g.branch_id):
+            raise NotFound(f"保証契約番号「{number}」の保証契約は見つかりません。")
+        if not g.electronic:
+            raise InvalidState("証書(紙)の保証契約には認証キーがありません。")
+        if g.cancelled:
+            raise InvalidState("取消済みの保証契約です。")
+        key = generate_key(rng)
+        while g.auth_key and key == g.auth_key:  # never "reissue" the same key
+            key = generate_key(rng)
+        Guarantee.update(auth_key=key, key_reissued_at=at).where(Guarantee.id == g.id).execute()
+        audit.record(session.login, "key.reissue", g.number)
+        app = Application.get_or_none(Application.id == g.application_id) if g.application_id else None
+        if app is not None and app.notify == "yes" and app.email:
+            # One call to adapt when the outbox changes: the mail never holds the key.
+            # Only queued, as for 発行: delivery runs later (a worker in the app, `esurety mail send`).
+            Mail.create(to=mail._one_line(app.email), subject=REISSUE_SUBJECT,
+                        body=mail._clean_body(_reissue_body(g)), guarantee=g)
+    return key
+
+
+def _reissue_body(g: Guarantee) -> str:
+    company = Company.get_by_id(g.company_id)
+    return "\n".join([
+        f"{company.name} 様",
+        "",
+        "次の電子保証の認証キーを再発行しました。以前の認証キーは使えません。",
+        "",
+        f"保証契約番号: {g.number}",
+        f"商品(保証区分): {Guarantee.KINDS[g.kind]}",
+        f"工事名: {g.work_name}",
+        "",
+        "認証キーはこのメールには記載していません。",
+        "ネットデスクにログインし、電子保証概要から「電子保証にかかる「認証キー」のお知らせ」(PDF)を",
+        "あらためてダウンロードして発注者様へご提出ください。",
+    ])
+
+
 @requires(*BRANCH_ROLES)
 def ensure_orderer(session: Session, name: str, accepts_electronic: bool, terms: str = "") -> Orderer:
     o, _ = Orderer.get_or_create(name=name, defaults={"accepts_electronic": accepts_electronic, "terms": terms})
     return o
 
 
-__all__ = ["QueueRow", "queue", "accept", "refuse", "issue", "amend"]
+__all__ = ["QueueRow", "queue", "start_review", "accept", "refuse", "issue", "amend", "reissue_key"]

@@ -9,6 +9,7 @@ History:
   4  counters (per-company application numbers, 保証契約番号 serials); application.number; no setting table
   5  mail outbox lease: mail.attempts, claimed_at, last_error, message_id; index (status, id)
   6  login_attempt: failed log-ins in a sliding window (user.failed_logins/locked_until unused)
+  7  発注者 master: orderer.email, orderer.address; guarantee.key_reissued_at (認証キーの再発行)
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from .models import MODELS, Guarantee, SchemaVersion
 if TYPE_CHECKING:
     from playhouse.migrate import SchemaMigrator
 
-LATEST = 6
+LATEST = 7
 
 
 def _migrator(db: Database) -> SchemaMigrator:
@@ -104,7 +105,18 @@ def _to_6(db: Database) -> None:
     db.create_tables([LoginAttempt], safe=True)
 
 
-STEPS: dict[int, Callable[[Database], None]] = {2: _to_2, 3: _to_3, 4: _to_4, 5: _to_5, 6: _to_6}
+def _to_7(db: Database) -> None:
+    from playhouse.migrate import migrate as run
+
+    m = _migrator(db)
+    run(
+        m.add_column("orderer", "email", CharField(default="")),
+        m.add_column("orderer", "address", CharField(default="")),
+        m.add_column("guarantee", "key_reissued_at", DateTimeField(null=True)),
+    )
+
+
+STEPS: dict[int, Callable[[Database], None]] = {2: _to_2, 3: _to_3, 4: _to_4, 5: _to_5, 6: _to_6, 7: _to_7}
 
 
 def current_version(db: Database) -> int:

@@ -61,6 +61,8 @@ class Orderer(BaseModel):
     name = CharField(unique=True)
     accepts_electronic = BooleanField(default=False)
     terms = TextField(default="")  # JSON overrides of domain.rules.OrdererTerms
+    email = CharField(default="")  # where 発注者へ提出 sends the notice
+    address = CharField(default="")
 
 
 class User(BaseModel):
@@ -171,6 +173,8 @@ class Guarantee(BaseModel):
     end_date = DateField()
     cancelled = BooleanField(default=False)
     issued_at = DateTimeField(default=now)
+    # 認証キーの再発行: when the key last changed; the notice must go to the orderer again.
+    key_reissued_at = DateTimeField(null=True)
     search_text = TextField(default="")  # NFKC + casefold of number, orderer and work name
 
     class Meta:

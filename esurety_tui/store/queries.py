@@ -27,7 +27,8 @@ def _search_words(text: str) -> list[str]:
 def refresh_search_text(g: Guarantee) -> None:
     from ..domain.text import search_key
 
-    orderer = Orderer.get_by_id(g.orderer_id).name
+    # Only the name column: migration step 2 runs before later steps add orderer columns.
+    orderer = Orderer.select(Orderer.name).where(Orderer.id == g.orderer_id).get().name
     g.search_text = search_key(f"{g.number} {orderer} {g.work_name}")
 
 

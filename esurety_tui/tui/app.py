@@ -143,9 +143,7 @@ class NetDeskApp(App[None]):
         while not self.screen.is_mounted and loop.time() < give_up:
             await asyncio.sleep(0)
         if self.session is not None:
-            from .screens.top import TopScreen
-
-            self.push_screen(TopScreen())
+            self.push_screen(self.top_screen())
 
     def on_ready(self) -> None:
         """The first frame is going out: only now open the database (peewee, SQLite, migrations),
@@ -219,25 +217,34 @@ class NetDeskApp(App[None]):
 
     # navigation ---------------------------------------------------------------
 
-    def logged_in(self, session: Session) -> None:
+    def top_screen(self) -> Screen:
+        """This role's top page: 受付一覧 for a branch, 全体トップ for a contractor."""
+        from ..services.session import Role
+
+        if self.session is not None and self.session.role == Role.BRANCH:
+            from .screens.branch.top import BranchTopScreen
+
+            return BranchTopScreen()
         from .screens.top import TopScreen
 
+        return TopScreen()
+
+    def logged_in(self, session: Session) -> None:
         self.session = session
-        self.push_screen(TopScreen())
+        self.push_screen(self.top_screen())
 
     def _pop_to_base(self) -> None:
         while len(self.screen_stack) > 2:
             self.pop_screen()
 
     def action_top(self) -> None:
-        """全体トップへ."""
+        """全体トップへ: this role's top page."""
         if self.session is None:
             return
-        from .screens.top import TopScreen
-
         self._pop_to_base()
-        if not isinstance(self.screen, TopScreen):
-            self.switch_screen(TopScreen())
+        top = self.top_screen()
+        if type(self.screen) is not type(top):
+            self.switch_screen(top)
 
     def action_logout(self) -> None:
         """ログアウト."""
@@ -249,6 +256,13 @@ class NetDeskApp(App[None]):
         self.notify("ログアウトしました。")
 
     def open_contract(self, ref: int | str) -> None:
+        from ..services.session import Role
+
+        if self.session is not None and self.session.role == Role.BRANCH:
+            from .screens.branch.contract import BranchContractScreen
+
+            self.push_screen(BranchContractScreen(ref))  # with 訂正 / 変更 / 取消 / 再発行
+            return
         from .screens.detail import DetailScreen
 
         self.push_screen(DetailScreen(ref))
@@ -275,6 +289,16 @@ class NetDeskApp(App[None]):
 
         if self.session:
             contracts.note_key_copied(self.session, number)
+
+    @work(thread=True, group="mail")
+    def send_mail(self) -> None:
+        """Deliver queued mail off the UI thread (after 発行 / 再発行); a failure leaves it queued."""
+        from ..services import mail
+
+        try:
+            mail.deliver_in_worker()
+        except Exception:  # noqa: BLE001 - the outbox keeps the mail; `esurety mail list` shows why
+            pass
 
     def deliver_pdf(self, filename: str, data: bytes, *, fetch: str | None = None) -> None:
         """Hand a PDF to the user. Call from a worker thread.

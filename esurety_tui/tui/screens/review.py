@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
 
@@ -17,7 +17,7 @@ from ...services import applications
 from ...services.applications import Receipt, ValidationFailed
 from ...services.errors import ServiceError
 from ..widgets.steps import StepLine
-from ..widgets.text import literal
+from ..widgets.summary import SummarySections
 from .base import NetDeskScreen
 
 if TYPE_CHECKING:
@@ -54,10 +54,6 @@ class ReviewScreen(NetDeskScreen):
     ReviewScreen #review-intro { height: auto; padding: 0 1; color: $text-muted; }
     ReviewScreen #review-body { height: 1fr; padding: 0 1; scrollbar-size-vertical: 1; }
     ReviewScreen #review-body:focus { background-tint: transparent; }
-    ReviewScreen .rv-section { height: 1; text-style: bold; background: $primary-muted; margin-top: 1; }
-    ReviewScreen .rv-row { height: auto; }
-    ReviewScreen .rv-label { width: 28; height: auto; color: $text-muted; }
-    ReviewScreen .rv-value { width: 1fr; height: auto; }
     ReviewScreen #review-status { height: 1; padding: 0 1; color: $text-muted; }
     """
 
@@ -103,12 +99,7 @@ class ReviewScreen(NetDeskScreen):
             markup=False,
         )
         with VerticalScroll(id="review-body"):
-            for title, rows in review_sections(self.validation.values, self.orderer_name, self.branch_name):
-                yield Static(title, classes="rv-section", markup=False)
-                for label, text in rows:
-                    with Horizontal(classes="rv-row"):
-                        yield Static(label, classes="rv-label", markup=False)
-                        yield Static(literal(text), classes="rv-value")
+            yield SummarySections(review_sections(self.validation.values, self.orderer_name, self.branch_name))
         yield Static("", id="review-status", markup=False)
 
     def on_mount(self) -> None:
