@@ -5,7 +5,7 @@ Deterministic: frozen clock (conftest), fixed keys (demo data from a seeded RNG)
 from __future__ import annotations
 
 from esurety_tui.tui.app import NetDeskApp
-from tui_helpers import settle, type_text
+from tests.helpers.pilot import settle, type_text
 
 SIZE = (80, 24)
 

@@ -15,7 +15,7 @@ from esurety_tui.tui.screens.confirm import ConfirmScreen
 from esurety_tui.tui.screens.done import DoneScreen
 from esurety_tui.tui.screens.drafts import DraftsScreen
 from esurety_tui.tui.screens.review import ReviewScreen
-from tui_form_helpers import (
+from tests.helpers.form import (
     burst,
     draft_with,
     make_app,
@@ -28,6 +28,7 @@ from tui_form_helpers import (
     show_tab,
     type_into,
 )
+from tests.helpers.pilot import until
 
 OVER_LIMIT = "前払金保証金額は請負金額の4/10（20,000,000円）以下にしてください。"
 
@@ -244,7 +245,7 @@ async def test_draft_saved_while_typing(demo_session):
     async with app.run_test(size=(80, 24)) as pilot:
         form = await open_new_form(pilot)
         await type_into(pilot, "contract_amount", "1,000")
-        await settle(pilot, 0.5)
+        await until(pilot, lambda: "下書きを保存しました" in str(form.query_one("#draft-status", Static).render()))
         assert stored_draft(form.application_id)["contract_amount"] == "1,000"
         assert str(form.query_one("#draft-status", Static).render()) == "下書きを保存しました 10:00:00"
 
@@ -389,7 +390,7 @@ async def test_clear_asks_and_clears_only_that_section(demo_session):
         await pilot.press("f7")
         await settle(pilot)
         await pilot.press("left", "enter")
-        await settle(pilot, 0.5)
+        await until(pilot, lambda: stored_draft(app_id)["advance_amount"] == "", what="the cleared draft saved")
         assert app.screen is form
         assert form.query_one("#f-advance_amount", Input).value == ""
         assert form.query_one("#f-deposit_bank", Input).value == ""
