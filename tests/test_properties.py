@@ -16,10 +16,22 @@ from esurety_tui.domain.contract_number import (
 )
 from esurety_tui.domain.errors import DomainError
 from esurety_tui.domain.fields import FIELD_BY_KEY, FIELDS
-from esurety_tui.domain.money import format_number, format_yen, parse_amount, parse_count
+from esurety_tui.domain.money import (
+    format_number,
+    format_yen,
+    parse_amount,
+    parse_count,
+)
 from esurety_tui.domain.rules import OrdererTerms, validate_application, validate_field
 from esurety_tui.domain.text import to_fullwidth
-from esurety_tui.domain.wareki import ERAS, era_of, format_slash, parse_wareki, parse_ymd, to_wareki
+from esurety_tui.domain.wareki import (
+    ERAS,
+    era_of,
+    format_slash,
+    parse_wareki,
+    parse_ymd,
+    to_wareki,
+)
 from tests.helpers.cases import kawasaki, valid_raw
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -566,6 +566,26 @@ class ApplicationScreen(NetDeskScreen):
     def action_previous_field(self) -> None:
         self.focus_previous()
 
+    def widget_value(self, key: str) -> str:
+        """What the field's widget shows, as the draft holds it."""
+        widget = self.query_one(f"#f-{key}")
+        if isinstance(widget, Input):
+            return widget.value
+        if isinstance(widget, Checkbox):
+            return "1" if widget.value else ""
+        if isinstance(widget, RadioSet):
+            button = widget.pressed_button
+            return button.name if button is not None and button.name else self.raw.get(key, "")
+        if isinstance(widget, Select):
+            return "" if widget.value is Select.NULL else str(widget.value)
+        return self.raw.get(key, "")
+
+    def take_focused_value(self) -> None:
+        """Quitting: the focused field's change message may not have arrived yet; take its value now."""
+        key = self._key_of(self.focused)
+        if key is not None:
+            self._user_set(key, self.widget_value(key))
+
     def _user_set(self, key: str, value: str) -> None:
         if not self.loaded or self.raw.get(key, "") == value:
             return
