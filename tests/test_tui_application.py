@@ -8,6 +8,7 @@ from datetime import date
 
 from textual.widgets import Checkbox, DataTable, Input, RadioSet, Select, Static, TabbedContent
 
+from esurety_tui.domain.fields import FIELD_BY_KEY
 from esurety_tui.services import applications
 from esurety_tui.store.models import Application, Orderer
 from esurety_tui.tui.screens.application import ApplicationScreen, FieldHelpScreen
@@ -35,6 +36,15 @@ OVER_LIMIT = "前払金保証金額は請負金額の4/10（20,000,000円）以�
 
 def active_tab(screen) -> str:
     return screen.query_one("#app-tabs", TabbedContent).active
+
+
+def assert_on_screen(form, key: str) -> None:
+    """The field and its message lie inside the visible part of their tab (F9 refused)."""
+    scroll = form.query_one(f"#scroll-{FIELD_BY_KEY[key].section}")
+    view = scroll.region
+    for widget in (form.query_one(f"#f-{key}"), form.query_one(f"#e-{key}")):
+        region = widget.region
+        assert region.height > 0 and view.contains_region(region), (key, widget.id, region, view)
 
 
 def stored_draft(app_id: int) -> dict[str, str]:
@@ -81,23 +91,27 @@ async def test_complete_application_by_keys(demo_session):
         assert app.focused is form.query_one("#f-advance_amount", Input)
         assert message_at(form, "advance_amount") == OVER_LIMIT
         assert str(form.query_one("#x-advance_amount", Static).render()) == "30,000,000円"
-        # 預託金融機関 typed half-width: kept as typed, converted on 送信.
+        # 預託金融機関 typed half-width: kept as typed while typing, converted when the field is left.
         await pilot.press("enter", *"ﾖｺﾊﾏ銀行 ｶﾝﾅｲ支店")
         await pilot.pause()
         assert form.query_one("#f-deposit_bank", Input).value == "ﾖｺﾊﾏ銀行 ｶﾝﾅｲ支店"
-        assert "全角に変換しました" in message_at(form, "deposit_bank")
+        assert message_at(form, "deposit_bank") == "項目を離れると全角に変換します（ヨコハマ銀行　カンナイ支店）。"
         # Required fields not touched yet show nothing before 申込確認.
         assert message_at(form, "award_date") == ""
 
         # F9 while wrong: refused, the first wrong field's tab comes up with the focus on it.
         await pilot.press("f6")
-        await pilot.pause()
+        await settle(pilot)
+        assert form.query_one("#f-deposit_bank", Input).value == "ヨコハマ銀行　カンナイ支店"  # what it says
+        assert message_at(form, "deposit_bank") == "全角に変換しました。"
+        assert form.raw["deposit_bank"] == "ヨコハマ銀行　カンナイ支店"
         assert active_tab(form) == "tab-bid"
         await pilot.press("f9")
         await settle(pilot)
         assert isinstance(app.screen, ApplicationScreen)
         assert active_tab(form) == "tab-guarantee"
         assert app.focused is form.query_one("#f-advance_amount", Input)
+        assert_on_screen(form, "advance_amount")
         problems = form.validation.problems
         assert list(problems)[0] == "advance_amount"
         assert f"入力内容に誤りがあります（{len(problems)}件）" in notifications(app)
@@ -366,6 +380,65 @@ async def test_switches_disable_their_sections(demo_session):
         assert message_at(form, "contract_apply") == (
             "契約保証は前払金保証の特約です。前払金保証と一緒に申し込んでください。"
         )
+
+
+def req_label(form, key: str) -> str:
+    return str(form.query_one(f"#r-{key}").query_one(".req", Static).render())
+
+
+async def test_conditional_fields_say_required_and_switch_only_when_on(demo_session):
+    app = make_app(demo_session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_new_form(pilot)
+        # 単体: JV名 / 代表者 are off and not marked 必須; JV: on and 必須
+        assert form.raw["jv_kind"] == "single"
+        assert req_label(form, "jv_name") == "" and req_label(form, "jv_representative") == ""
+        assert req_label(form, "work_name") == "必須"
+        form.query_one("#f-jv_kind", RadioSet).focus()
+        await pilot.press("right", "enter")
+        await settle(pilot)
+        assert form.raw["jv_kind"] == "jv"
+        assert req_label(form, "jv_name") == "必須" and form.query_one("#r-jv_name").disabled is False
+
+        # 中間前払金の請求予定: off (and unticked) without 中間前払金あり
+        await show_tab(pilot, "guarantee")
+        assert form.query_one("#r-intermediate_claim").disabled is True
+        form.query_one("#f-intermediate", Checkbox).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert form.query_one("#r-intermediate_claim").disabled is False
+        form.query_one("#f-intermediate_claim", Checkbox).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert form.raw["intermediate_claim"] == "1"
+        form.query_one("#f-intermediate", Checkbox).focus()
+        await pilot.press("enter")  # 中間前払金 off again: the 請求予定 goes with it
+        await settle(pilot)
+        assert form.query_one("#r-intermediate_claim").disabled is True
+        assert form.raw["intermediate_claim"] == "" and form.query_one("#f-intermediate_claim", Checkbox).value is False
+
+
+async def test_unticked_checkboxes_differ_by_glyph_not_only_colour(demo_session):
+    app = make_app(demo_session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_new_form(pilot)
+        await show_tab(pilot, "guarantee")
+        ticked, unticked = form.query_one("#f-advance_apply", Checkbox), form.query_one("#f-contract_apply", Checkbox)
+        assert ticked.value and not unticked.value
+        assert "X" in ticked.render().plain and "X" not in unticked.render().plain
+
+
+async def test_f9_refused_scrolls_the_wrong_field_and_its_message_into_view(demo_session):
+    app_id = draft_with(demo_session, contract_apply="1", contract_guarantee_amount="1")  # below 1/10
+    app = make_app(demo_session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_form(pilot, app_id)
+        await pilot.press("f9")
+        await settle(pilot)
+        assert form.validation.first_problem() == "contract_guarantee_amount"
+        assert active_tab(form) == "tab-guarantee"
+        assert_on_screen(form, "contract_guarantee_amount")
+        assert "以上にしてください" in message_at(form, "contract_guarantee_amount")
 
 
 async def test_clear_asks_and_clears_only_that_section(demo_session):

@@ -50,6 +50,7 @@ from ...domain.fields import (
 )
 from ...domain.money import format_yen, parse_amount
 from ...domain.rules import OrdererTerms, Validation, validate_application
+from ...domain.text import to_fullwidth
 from ...domain.wareki import parse_ymd, to_wareki
 from ...services import applications
 from ...services.applications import BranchChoice, OrdererChoice
@@ -120,6 +121,7 @@ def gates(raw: dict[str, str]) -> dict[str, bool]:
     enabled = {key: advance for key in ADVANCE_FIELDS}
     enabled |= {key: contract for key in CONTRACT_FIELDS}
     enabled["intermediate_amount"] = advance and _flag(raw.get("intermediate", ""))
+    enabled["intermediate_claim"] = enabled["intermediate_amount"]  # 請求予定 only with 中間前払金あり
     jv = raw.get("jv_kind") == "jv"
     enabled |= {"jv_name": jv, "jv_representative": jv}
     mail, counter = raw.get("receive_method") == "mail", raw.get("receive_method") == "counter"
@@ -153,6 +155,14 @@ def compact_footer(screen: NetDeskScreen) -> None:
 
 def orderer_label(o: OrdererChoice) -> str:
     return f"{o.name}（電子保証対応）" if o.accepts_electronic else f"{o.name}（電子保証非対応）"
+
+
+class TickBox(Checkbox):
+    """A checkbox whose unticked state is told apart by its glyph too (「X」 / blank), not by colour only."""
+
+    @property
+    def BUTTON_INNER(self) -> str:  # noqa: N802 - Textual's class attribute, read per render
+        return "X" if self.value else " "
 
 
 class FormScroll(VerticalScroll, can_focus=False):
@@ -318,6 +328,7 @@ class ApplicationScreen(NetDeskScreen):
         self._stored_seq = 0
         self._save_lock = threading.Lock()
         self._offering_paper = False
+        self._converted: set[str] = set()  # 全角 fields converted on leaving them (message until edited)
 
     # compose ------------------------------------------------------------------
 
@@ -372,7 +383,7 @@ class ApplicationScreen(NetDeskScreen):
                 widget.styles.width = INPUT_WIDTHS[f.kind] + 2
             return widget
         if f.kind is Kind.FLAG:
-            return Checkbox(CHECK_LABELS.get(f.key, f.label), id=wid, compact=True)
+            return TickBox(CHECK_LABELS.get(f.key, f.label), id=wid, compact=True)
         if f.kind is Kind.REF:
             return Select([], id=wid, prompt="選択してください", compact=True)
         if f.key in SELECT_KEYS:
@@ -538,6 +549,19 @@ class ApplicationScreen(NetDeskScreen):
         if (key := self._key_of(event.input)) is not None and event.value == event.input.value:
             self._user_set(key, event.value)
 
+    @on(Input.Blurred)
+    def _input_left(self, event: Input.Blurred) -> None:
+        """Leaving a 全角 field converts what it shows (半角 → 全角): the draft, the screen and the message agree."""
+        key = self._key_of(event.input)
+        if key is None or FIELD_BY_KEY[key].kind is not Kind.FULLWIDTH or not self.loaded:
+            return
+        converted = to_fullwidth(event.input.value.strip())  # as the rules read it
+        if converted != event.input.value:
+            self._set_widget(key, converted)
+            self._user_set(key, converted)
+            self._converted.add(key)  # _user_set forgot it: this change is the conversion itself
+            self._refresh_messages()
+
     @on(Checkbox.Changed)
     def _checkbox_changed(self, event: Checkbox.Changed) -> None:
         if (key := self._key_of(event.checkbox)) is not None and event.value == event.checkbox.value:
@@ -591,6 +615,7 @@ class ApplicationScreen(NetDeskScreen):
             return
         self.raw[key] = value
         self.touched.add(key)
+        self._converted.discard(key)
         self._refresh()
         self._schedule_save()
         if key in ("orderer_id", *ELECTRONIC_KEYS, "advance_apply", "contract_apply"):
@@ -613,6 +638,11 @@ class ApplicationScreen(NetDeskScreen):
             group = self._group_of(key)
             if group is not None and group.disabled == on_:
                 group.disabled = not on_
+                if key in CONDITIONALLY_REQUIRED:  # JV名 is 必須 under JV only, not under 単体
+                    group.query_one(".req", Static).update("必須" if on_ else "")
+            if not on_ and key == "intermediate_claim" and self.raw.get(key):
+                self.raw[key] = ""  # a 請求予定 without 中間前払金 is not sent
+                self._set_widget(key, "")
         for f in FIELDS:
             if f.kind in ECHO_KINDS:
                 self.query_one(f"#x-{f.key}", Static).update(echo_text(f, self.raw.get(f.key, "")))
@@ -629,6 +659,12 @@ class ApplicationScreen(NetDeskScreen):
             problem = v.problems.get(f.key)
             if problem and self._visible(f.key, problem):
                 text, kind = problem, "error"
+            elif f.key in v.notices and f.kind is Kind.FULLWIDTH:
+                converted = v.values.get(f.key)  # still half-width: converted when the field is left
+                text = f"項目を離れると全角に変換します（{converted}）。" if isinstance(converted, str) else ""
+                kind = "notice"
+            elif f.key in self._converted:
+                text, kind = "全角に変換しました。", "notice"
             elif f.key in v.notices:
                 converted = v.values.get(f.key)
                 text = v.notices[f.key] + (f"（送信時: {converted}）" if isinstance(converted, str) else "")
@@ -660,7 +696,9 @@ class ApplicationScreen(NetDeskScreen):
         widget = self.query_one(f"#f-{key}")
         if widget.focusable:
             self.set_focus(widget, scroll_visible=False)
-        self.call_after_refresh(widget.scroll_visible, animate=False)
+        # the whole field group: its row *and* the message under it (F9 refused: the reason is on screen)
+        group = self._group_of(key) or widget
+        self.call_after_refresh(group.scroll_visible, animate=False)
 
     def _focus_first(self, section: str) -> None:
         scroll = self.query_one(f"#scroll-{section}")
