@@ -185,8 +185,33 @@ async def test_help_on_every_page(demo_session):
         await pilot.press("end")  # the key table is at the bottom of the page
         await settle(pilot, app)
         rows = screen_lines(app)
-        # the help's own key table says what F6 does (the footer below only shows "F6 コピー")
-        assert any("│ F6 " in line and "認証キーをコピー" in line for line in rows), "\n".join(rows)
+        # the help's own key list says what F6 does (not the footer, which says "F6 認証キーをコピー")
+        assert any("• F6 認証キーをコピー" in line for line in rows), "\n".join(rows)
+
+
+async def test_help_key_lists_fit_80_columns(demo_session):
+    """Every help page at 80×24: no key or description cut short (「Ent…」), scrolled end to end."""
+    from esurety_tui.tui.screens.help import HelpScreen, help_text
+
+    app = NetDeskApp(session=demo_session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        for name in ("login", "top", "detail", "certificate", "application", "review", "done", "drafts"):
+            assert "|" not in help_text(name)  # tables became lists
+            app.push_screen(HelpScreen(name, name))
+            await settle(pilot, app)
+            body = app.screen.query_one("#help-body")
+            seen = []
+            while True:
+                seen += screen_lines(app)
+                if body.scroll_y >= body.max_scroll_y:
+                    break
+                body.scroll_page_down(animate=False)
+                await settle(pilot, app)
+            cut = [line for line in seen if "…" in line.replace("「…を", "")]
+            assert not cut, (name, cut)
+            app.pop_screen()
+            await settle(pilot, app)
 
 
 async def test_command_palette_jumps_to_contract(demo_session):
