@@ -281,3 +281,26 @@ async def test_resize_keeps_list(demo_session):
         await pilot.resize_terminal(120, 40)
         await settle(pilot, app)
         assert "35072-00000M" in screen_text(app)
+
+
+async def test_a_window_below_80x24_says_it_is_too_small(demo_session):
+    from esurety_tui.tui.screens.too_small import MESSAGE, TooSmallScreen
+
+    app = NetDeskApp(session=demo_session)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot, app)
+        assert isinstance(app.screen, TooSmallScreen)
+        text = screen_text(app)
+        assert MESSAGE == "画面が小さすぎます（80×24以上にしてください）" and MESSAGE in text
+        assert "現在の大きさ: 60×20" in text
+        assert "64" not in text  # no amount cut short behind it
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot, app)
+        assert isinstance(app.screen, TopScreen)
+        assert "50,000,000円" in screen_text(app)
+        await pilot.resize_terminal(100, 23)  # one row short is too small too
+        await settle(pilot, app)
+        assert isinstance(app.screen, TooSmallScreen)
+        await pilot.resize_terminal(100, 30)
+        await settle(pilot, app)
+        assert isinstance(app.screen, TopScreen)

@@ -203,6 +203,39 @@ class NetDeskApp(App[None]):
             from .screens.top import TopScreen
 
             self.push_screen(TopScreen())
+        self.check_size()
+
+    # window size ----------------------------------------------------------------
+
+    # Below 80×24 a message covers the screens (they would cut amounts), until the window fits.
+    # It is always the top screen: a screen pushed meanwhile goes under it.
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.check_size(event.size)  # self.size follows a moment later
+
+    def _too_small_on_top(self) -> bool:
+        from .screens.too_small import TooSmallScreen
+
+        return bool(self._screen_stack) and isinstance(self.screen, TooSmallScreen)
+
+    def check_size(self, size=None) -> None:
+        from .screens.too_small import TooSmallScreen, too_small
+
+        small, showing = too_small(*(size or self.size)), self._too_small_on_top()
+        if small and not showing:
+            super().push_screen(TooSmallScreen())
+        elif not small and showing:
+            self.pop_screen()
+
+    def push_screen(self, screen, *args, **kwargs):  # type: ignore[override]
+        from .screens.too_small import TooSmallScreen
+
+        if isinstance(screen, TooSmallScreen) or not self._too_small_on_top():
+            return super().push_screen(screen, *args, **kwargs)
+        self.pop_screen()  # the new screen goes under the message
+        result = super().push_screen(screen, *args, **kwargs)
+        super().push_screen(TooSmallScreen())
+        return result
 
     def on_ready(self) -> None:
         """The first frame is going out: only now open the database (peewee, SQLite, migrations),
@@ -369,6 +402,7 @@ class NetDeskApp(App[None]):
         self._pop_to_base()
         if not isinstance(self.screen, TopScreen):
             self.switch_screen(TopScreen())
+        self.check_size()
 
     def action_logout(self) -> None:
         """ログアウト."""
@@ -378,6 +412,7 @@ class NetDeskApp(App[None]):
         while len(self.screen_stack) > 1:  # back to ログイン (emptied when the session began)
             self.pop_screen()
         self.notify("ログアウトしました。")
+        self.check_size()
 
     def open_contract(self, ref: int | str) -> None:
         from .screens.detail import DetailScreen
