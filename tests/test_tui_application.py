@@ -59,7 +59,7 @@ async def test_complete_application_by_keys(demo_session):
     async with app.run_test(size=(80, 24)) as pilot:
         form = await open_new_form(pilot)
         assert isinstance(form, ApplicationScreen)
-        assert form.application_id is not None
+        assert form.application_id is None  # no draft until something is typed
         assert active_tab(form) == "tab-work"
         assert app.focused is form.query_one("#f-orderer_id", Select)
 
@@ -225,10 +225,10 @@ async def test_draft_survives_closing_the_app_mid_form(demo_session):
     app = make_app(demo_session)
     async with app.run_test(size=(80, 24)) as pilot:
         form = await open_new_form(pilot)
-        app_id = form.application_id
         await pilot.press("tab", *"途中の工事", "tab", *"相模原市")
         # leave at once: no pause for the 0.3 s debounce, nothing else pressed
 
+    app_id = form.application_id  # created by the first save
     assert stored_draft(app_id)["work_name"] == "途中の工事"
     assert stored_draft(app_id)["work_place"] == "相模原市"
 
@@ -252,6 +252,30 @@ async def test_draft_survives_closing_the_app_mid_form(demo_session):
         assert isinstance(app2.screen, DraftsScreen)
         assert "下書きは保存されています。申込一覧から続きを入力できます。" in notifications(app2)
         assert "途中の工事" in screen_text(app2)
+
+
+async def test_new_form_left_without_typing_leaves_no_draft(demo_session):
+    before = Application.select().count()
+    app = make_app(demo_session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for _ in range(3):  # F4 + Esc, three times
+            await pilot.press("f4")
+            await settle(pilot)
+            assert isinstance(app.screen, ApplicationScreen) and app.screen.loaded
+            await pilot.press("tab", "tab")  # moving around is not typing
+            await pilot.press("escape")
+            await settle(pilot)
+            assert not isinstance(app.screen, ApplicationScreen)
+        assert "下書きは保存されています。申込一覧から続きを入力できます。" not in notifications(app)
+        assert Application.select().count() == before
+        await pilot.press("f4")  # one key typed: now there is a draft, with it
+        await settle(pilot)
+        form = app.screen
+        await pilot.press("tab", "x", "escape")
+        await settle(pilot)
+        assert Application.select().count() == before + 1
+        assert stored_draft(form.application_id)["work_name"] == "x"
 
 
 async def test_draft_saved_while_typing(demo_session):
@@ -305,15 +329,16 @@ async def test_drafts_screen_keys(demo_session):
         assert app.screen is screen
         assert any("謝絶の申込は削除できません" in n for n in notifications(app))
 
-        # F4: 申込の作成(新規); back again, the list has one more 作成中 row.
+        # F4: 申込の作成(新規); back again after typing, the list has one more 作成中 row (none without typing).
         rows_before = table.row_count
         await pilot.press("f4")
         await settle(pilot)
         assert isinstance(app.screen, ApplicationScreen)
-        await pilot.press("escape")
+        await pilot.press("tab", *"新しい工事", "escape")
         await settle(pilot)
         assert app.screen is screen
         assert table.row_count == rows_before + 1
+        assert "新しい工事" in screen_text(app)
 
 
 # rules at the field ------------------------------------------------------------------

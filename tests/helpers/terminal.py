@@ -82,7 +82,7 @@ class Terminal:
 
     def open_new_form(self) -> None:
         self.send(F4)
-        self.wait_for("下書き No.")  # the draft exists
+        self.wait_for("入力すると下書きを保存")  # the form is loaded
 
     def close_master(self) -> None:
         if self.master >= 0:

@@ -109,6 +109,7 @@ COMPOSITES = {
 }
 ELECTRONIC_KEYS = ("advance_form", "contract_form")
 SAVE_DELAY = 0.3
+NEW_DRAFT = "新規（入力すると下書きを保存）"
 
 
 def _flag(text: str) -> bool:
@@ -210,7 +211,7 @@ class FieldHelpScreen(ModalScreen[None]):
 
 @dataclass(frozen=True)
 class _Loaded:
-    application_id: int
+    application_id: int | None  # None: 申込の作成(新規), stored once something is typed
     raw: dict[str, str]
     orderers: list[OrdererChoice]
     branches: list[BranchChoice]
@@ -472,12 +473,18 @@ class ApplicationScreen(NetDeskScreen):
     def _load(self) -> None:
         session = self._session
         try:
-            app_id = self.application_id if self.application_id is not None else applications.new_draft(session)
-            raw = applications.load_draft(session, app_id)
+            app_id = self.application_id
             orderers = applications.orderers(session)
             branches = applications.branches(session)
             terms = {str(o.id): applications.terms_for(session, o.id) for o in orderers}
-            number = applications.draft_number(session, app_id)
+            if app_id is None:  # no draft until something is typed (F4 then Esc leaves none behind)
+                raw = dict(DEFAULTS)
+                if branches:
+                    raw["branch_id"] = str(branches[0].id)
+                number = 0
+            else:
+                raw = applications.load_draft(session, app_id)
+                number = applications.draft_number(session, app_id)
         except ServiceError as err:
             self.post_message(self.LoadFailed(str(err)))
             return
@@ -506,7 +513,9 @@ class ApplicationScreen(NetDeskScreen):
             self._set_widget(key, value)
         self.loaded = True
         self.query_one("#app-tabs", TabbedContent).disabled = False
-        self.query_one("#draft-status", Static).update(f"下書き No.{data.number}")
+        self.query_one("#draft-status", Static).update(
+            f"下書き No.{data.number}" if data.application_id is not None else NEW_DRAFT
+        )
         self._refresh()
         self._focus_first("work")
 
@@ -780,7 +789,7 @@ class ApplicationScreen(NetDeskScreen):
 
     def action_back(self) -> None:
         self.flush_draft()
-        if self.loaded and not self._finished:
+        if self.loaded and not self._finished and self.application_id is not None:
             self.notify("下書きは保存されています。申込一覧から続きを入力できます。", title="保証申込")
         if len(self.app.screen_stack) > 2:
             self.app.pop_screen()
@@ -824,12 +833,12 @@ class ApplicationScreen(NetDeskScreen):
 
     def _save_soon(self) -> None:
         self._save_timer = None
-        if self._dirty and not self._finished and self.application_id is not None:
+        if self._dirty and not self._finished:
             self._dirty = False
             self._save_worker(self.application_id, dict(self.raw), self._seq)
 
     @work(thread=True, exclusive=True, group="draft")
-    def _save_worker(self, application_id: int, raw: dict[str, str], seq: int) -> None:
+    def _save_worker(self, application_id: int | None, raw: dict[str, str], seq: int) -> None:
         try:
             self._store(application_id, raw, seq)
         except InvalidState as err:
@@ -840,11 +849,15 @@ class ApplicationScreen(NetDeskScreen):
             return
         self.post_message(self.Saved(now().strftime("%H:%M:%S")))
 
-    def _store(self, application_id: int, raw: dict[str, str], seq: int) -> None:
-        """One save at a time, never an older state over a newer one."""
+    def _store(self, application_id: int | None, raw: dict[str, str], seq: int) -> None:
+        """One save at a time, never an older state over a newer one. The first save of 申込の作成(新規)
+        creates the draft (under the lock: once, whichever thread saves first)."""
         with self._save_lock:
             if seq < self._stored_seq:
                 return
+            if self.application_id is None:
+                self.application_id = applications.new_draft(self._session)  # type: ignore[arg-type]
+            application_id = self.application_id
             applications.save_draft(self._session, application_id, raw)  # type: ignore[arg-type]
             self._stored_seq = seq
 
@@ -853,7 +866,7 @@ class ApplicationScreen(NetDeskScreen):
         if self._save_timer is not None:
             self._save_timer.stop()
             self._save_timer = None
-        if not self._dirty or self._finished or self.application_id is None or self._session is None:
+        if not self._dirty or self._finished or self._session is None:
             return
         self._dirty = False
         try:
