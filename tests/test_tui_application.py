@@ -95,7 +95,7 @@ async def test_complete_application_by_keys(demo_session):
         await pilot.press("enter", *"ﾖｺﾊﾏ銀行 ｶﾝﾅｲ支店")
         await pilot.pause()
         assert form.query_one("#f-deposit_bank", Input).value == "ﾖｺﾊﾏ銀行 ｶﾝﾅｲ支店"
-        assert message_at(form, "deposit_bank") == "項目を離れると全角に変換します（ヨコハマ銀行　カンナイ支店）。"
+        assert message_at(form, "deposit_bank") == "全角に変換します（ヨコハマ銀行　カンナイ支店）。"
         # Required fields not touched yet show nothing before 申込確認.
         assert message_at(form, "award_date") == ""
 

@@ -670,7 +670,7 @@ class ApplicationScreen(NetDeskScreen):
                 text, kind = problem, "error"
             elif f.key in v.notices and f.kind is Kind.FULLWIDTH:
                 converted = v.values.get(f.key)  # still half-width: converted when the field is left
-                text = f"項目を離れると全角に変換します（{converted}）。" if isinstance(converted, str) else ""
+                text = f"全角に変換します（{converted}）。" if isinstance(converted, str) else ""
                 kind = "notice"
             elif f.key in self._converted:
                 text, kind = "全角に変換しました。", "notice"
