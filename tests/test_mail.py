@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
-from conftest import FROZEN
+from tests.conftest import FROZEN
 
 from esurety_tui.cli import main
 from esurety_tui.services import mail
