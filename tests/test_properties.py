@@ -17,6 +17,8 @@ from esurety_tui.domain.contract_number import (
 from esurety_tui.domain.errors import DomainError
 from esurety_tui.domain.fields import FIELD_BY_KEY, FIELDS
 from esurety_tui.domain.money import (
+    MAX_AMOUNT,
+    MAX_COUNT_DIGITS,
     format_number,
     format_yen,
     parse_amount,
@@ -36,7 +38,7 @@ from tests.helpers.cases import kawasaki, valid_raw
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 FULLWIDTH_DIGITS = str.maketrans("0123456789,", "０１２３４５６７８９，")
-AMOUNTS = st.integers(min_value=1, max_value=999_999_999_999_999)  # up to 15 digits (999兆円)
+AMOUNTS = st.integers(min_value=1, max_value=MAX_AMOUNT)  # up to the field's limit (15 digits)
 SHOWA = ERAS[-1][1]
 DATES = st.dates(min_value=SHOWA, max_value=date(2199, 12, 31))
 # Text a person might type into an amount or date field: digits, separators, units, noise.
@@ -77,10 +79,33 @@ def test_any_typed_amount_is_a_positive_int_or_a_message(text):
 
 
 @SETTINGS
-@given(st.integers(min_value=0, max_value=10**9), st.sampled_from(["", "回", "社"]))
+@given(st.integers(min_value=0, max_value=10**MAX_COUNT_DIGITS - 1), st.sampled_from(["", "回", "社"]))
 def test_count_round_trip(n, suffix):
     assert parse_count(f"{n}{suffix}", label="入札参加者数") == n
     assert parse_count(str(n).translate(FULLWIDTH_DIGITS), label="入札参加者数") == n
+
+
+@SETTINGS
+@given(st.integers(min_value=10**MAX_COUNT_DIGITS, max_value=10**40))
+def test_counts_above_the_limit_are_a_message(n):
+    try:
+        parse_count(str(n), label="入札参加者数")
+    except DomainError as err:
+        assert "入札参加者数" in str(err)
+    else:
+        raise AssertionError(f"{n} accepted")
+
+
+@SETTINGS
+@given(st.integers(min_value=MAX_AMOUNT + 1, max_value=10**60))
+def test_amounts_above_the_limit_are_a_message(n):
+    for text in (str(n), format_number(n)):
+        try:
+            parse_amount(text, label="請負金額")
+        except DomainError as err:
+            assert "請負金額" in str(err)
+        else:
+            raise AssertionError(f"{text} accepted")
 
 
 # 和暦 ---------------------------------------------------------------------------------------------
