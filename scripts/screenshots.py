@@ -17,9 +17,9 @@ ROOT = Path(__file__).resolve().parent.parent
 SIZE = (80, 24)
 
 
-sys.path.insert(0, str(ROOT / "tests"))
-from domain_cases import valid_raw as _valid_raw  # noqa: E402  (the seed's complete application)
-from tui_helpers import settle, type_text as _type  # noqa: E402  (the same pilot steps as the tests)
+sys.path.insert(0, str(ROOT))  # run from a checkout: the package beside this script
+from esurety_tui.tui.pilot import settle, type_text as _type  # noqa: E402  (the same pilot steps as the tests)
+from seed_case import valid_raw as _valid_raw  # noqa: E402  (scripts/ is sys.path[0] when run as a script)
 
 
 async def _settle(pilot) -> None:

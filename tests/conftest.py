@@ -3,15 +3,11 @@ once per session (fixed clock, fixed random keys), and a logged-in demo session.
 
 from __future__ import annotations
 
-import pathlib
 import random
 import shutil
-import sys
 from datetime import datetime
 
 import pytest
-
-sys.path.insert(0, str(pathlib.Path(__file__).parent))
 
 FROZEN = datetime(2026, 11, 24, 10, 0)
 KEY_SEED = 7

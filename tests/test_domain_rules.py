@@ -2,7 +2,7 @@ from datetime import date
 from fractions import Fraction
 
 import pytest
-from domain_cases import kawasaki, valid_raw
+from tests.helpers.cases import kawasaki, valid_raw
 
 from esurety_tui.domain.fields import FIELDS
 from esurety_tui.domain.rules import OrdererTerms, ratio_text, summary_rows, validate_application, validate_field

@@ -17,7 +17,7 @@ from esurety_tui.domain.fields import FIELD_BY_KEY, FIELDS, Kind
 from esurety_tui.domain.money import MAX_AMOUNT, parse_amount, parse_count
 from esurety_tui.domain.rules import validate_application
 from esurety_tui.domain.text import clean_input, pdf_unsupported, printable
-from domain_cases import kawasaki, valid_raw
+from tests.helpers.cases import kawasaki, valid_raw
 
 # The hostile corpus: (text, what the screen must show of it, literally).
 CORPUS = [
@@ -245,7 +245,7 @@ def test_a_paste_holding_esc_arrives_whole_and_in_order():
 async def test_the_input_drops_controls_from_pastes_and_keeps_the_maximum(demo_session):
     from textual import events
 
-    from tui_form_helpers import make_app, open_new_form, settle, show_tab
+    from tests.helpers.form import make_app, open_new_form, settle, show_tab
 
     app = make_app(demo_session)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -282,7 +282,7 @@ def _plant(text: str) -> None:
 
 
 def _seen(app) -> str:
-    from tui_helpers import screen_text
+    from tests.helpers.pilot import screen_text
 
     return screen_text(app)
 
@@ -295,7 +295,7 @@ async def test_hostile_text_on_every_netdesk_screen(demo_session, text, shown):
     from esurety_tui.tui.screens.certificate import CertificateScreen
     from esurety_tui.tui.screens.detail import DetailScreen
     from esurety_tui.tui.screens.help import HelpScreen
-    from tui_helpers import settle
+    from tests.helpers.pilot import settle
 
     _plant(text)
     session = replace(demo_session, company_name=text[:200])
@@ -345,7 +345,7 @@ async def test_hostile_text_in_drafts_form_and_review(demo_session, text, shown)
     from esurety_tui.tui.screens.application import ApplicationScreen
     from esurety_tui.tui.screens.drafts import DraftsScreen
     from esurety_tui.tui.screens.review import ReviewScreen
-    from tui_form_helpers import draft_with, make_app, settle
+    from tests.helpers.form import draft_with, make_app, settle
 
     app_id = draft_with(demo_session, work_name=text, send_name=text, second_bidder=text)
     app = make_app(demo_session)
@@ -377,7 +377,7 @@ async def test_hostile_text_at_login(demo_db, text):
 
     from esurety_tui.services import auth
     from esurety_tui.tui.app import NetDeskApp
-    from tui_helpers import settle
+    from tests.helpers.pilot import settle
 
     app = NetDeskApp()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -398,7 +398,7 @@ async def test_hostile_text_at_login(demo_db, text):
 async def test_palette_offers_only_japanese_commands(demo_session):
     """Old code offered Textual's Keys, Maximize, Quit, Screenshot, Theme (in English)."""
     from esurety_tui.tui.app import NetDeskApp
-    from tui_helpers import settle
+    from tests.helpers.pilot import settle
 
     app = NetDeskApp(session=demo_session)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -416,7 +416,7 @@ async def test_a_screenshot_goes_to_the_exports_folder_private(demo_session, tmp
     import stat
 
     from esurety_tui.tui.app import NetDeskApp
-    from tui_helpers import settle
+    from tests.helpers.pilot import settle
 
     app = NetDeskApp(session=demo_session)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -433,7 +433,7 @@ async def test_orderer_and_branch_names_are_literal_in_the_form(demo_session):
     from textual.widgets import Select
 
     from esurety_tui.store.models import Branch, Orderer
-    from tui_form_helpers import make_app, open_new_form, settle, show_tab
+    from tests.helpers.form import make_app, open_new_form, settle, show_tab
 
     Orderer.update(name="[/bold]川崎市長").where(Orderer.name == "川崎市長").execute()
     Branch.update(name="[b]神奈川支店[/b]").where(Branch.name == "神奈川支店").execute()
@@ -459,7 +459,7 @@ async def test_orderer_and_branch_names_are_literal_in_the_form(demo_session):
 async def test_a_pdf_saved_under_an_exports_path_holding_markup(demo_session, tmp_path, monkeypatch):
     """Old code: MarkupError from the 「PDFを保存しました: …」 toast when ESURETY_EXPORTS holds `[/x]`."""
     from esurety_tui.tui.app import NetDeskApp
-    from tui_helpers import settle
+    from tests.helpers.pilot import settle
 
     exports = tmp_path / "[/x]" / "[b]out"
     monkeypatch.setenv("ESURETY_EXPORTS", str(exports))

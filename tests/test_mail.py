@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
-from conftest import FROZEN
+from tests.conftest import FROZEN
 
 from esurety_tui.cli import main
 from esurety_tui.services import mail
@@ -155,7 +155,7 @@ def test_delivered_over_smtp_and_read_back(queue, smtp):
 
 def test_issue_only_queues_even_with_a_silent_server(demo_session, branch_session, tmp_path):
     """A server that accepts the connection and never answers cannot hold up issuing."""
-    from test_services import _submitted
+    from tests.test_services import _submitted
 
     from esurety_tui.services import issuing
 
@@ -478,7 +478,7 @@ def test_outbox_files_are_private_and_whole(queue, tmp_path):
 
 
 def test_step_4_puts_mails_stuck_in_sending_back_in_the_queue(tmp_path):
-    from test_store import _load_v1
+    from tests.test_store import _load_v1
 
     from esurety_tui.store.db import init_database
 

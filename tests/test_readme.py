@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def _readme_commands() -> list[str]:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    block = re.search(r"```sh\n(.*?)```", text, flags=re.S)
+    block = re.search(r"```sh\n(.*?)```", text, flags=re.DOTALL)
     assert block, "README has no sh block"
     return [line.split("#")[0].strip() for line in block.group(1).splitlines() if line.strip()]
 
@@ -32,5 +32,6 @@ def test_readme_shows_every_screenshot():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     shots = sorted(p.name for p in (ROOT / "screenshots").glob("*.svg"))
     assert len(shots) >= 12
-    shown = set(re.findall(r"screenshots/([\w.]+\.svg)", readme))
-    assert shown <= set(shots), shown - set(shots)
+    shown = set(re.findall(r"\]\(screenshots/([\w.]+\.svg)\)", readme))
+    assert set(shots) - shown == set(), "screenshots not in the README"
+    assert shown - set(shots) == set(), "README shows screenshots that do not exist"

@@ -11,7 +11,7 @@ import pkgutil
 import pytest
 
 import esurety_tui.services as services_pkg
-from conftest import session_of
+from tests.conftest import session_of
 from esurety_tui.domain.contract_number import make_contract_number
 from esurety_tui.services import applications, contracts, exports, issuing, keys
 from esurety_tui.services.errors import Forbidden, NotFound

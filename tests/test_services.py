@@ -10,8 +10,8 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from conftest import FROZEN, session_of
-from domain_cases import valid_raw
+from tests.conftest import FROZEN, session_of
+from tests.helpers.cases import valid_raw
 from esurety_tui import clock
 from esurety_tui.domain import auth_key
 from esurety_tui.domain.auth_key import ALPHABET, is_well_formed_key

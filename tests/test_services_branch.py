@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from conftest import session_of
+from tests.conftest import session_of
 from esurety_tui import cli
 from esurety_tui.services import branches, issuing, keys, orderers, review
 from esurety_tui.services.errors import InvalidState, NotFound

@@ -6,7 +6,7 @@ from __future__ import annotations
 from textual.widgets import Input
 
 from esurety_tui.tui.screens.drafts import DraftsScreen
-from tui_form_helpers import draft_with, make_app, settle
+from tests.helpers.form import draft_with, make_app, settle
 
 SIZE = (80, 24)
 

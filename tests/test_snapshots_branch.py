@@ -3,12 +3,12 @@ branch's 電子保証概要 and its 変更 form, a paper guarantee's 受取方�
 
 from __future__ import annotations
 
-from conftest import session_of
+from tests.conftest import session_of
 from esurety_tui.store.models import Application
 from esurety_tui.tui.app import NetDeskApp
 from esurety_tui.tui.screens.branch.application import BranchApplicationScreen
 from esurety_tui.tui.screens.branch.contract import BranchContractScreen
-from tui_helpers import settle
+from tests.helpers.pilot import settle
 
 SIZE = (80, 24)
 

@@ -5,7 +5,7 @@ Deterministic: frozen clock (conftest), fixed keys (demo data from a seeded RNG)
 from __future__ import annotations
 
 from esurety_tui.tui.app import NetDeskApp
-from tui_helpers import settle, type_text
+from tests.helpers.pilot import settle, type_text
 
 SIZE = (80, 24)
 
@@ -118,3 +118,12 @@ def test_palette(snap_compare, demo_session):
         await pilot.pause(0.8)
 
     assert snap_compare(_app(demo_session), terminal_size=SIZE, run_before=run_before)
+
+
+def test_too_small(snap_compare, demo_session):
+    """Below 80×24 (here 60×20): the message instead of cut amounts."""
+
+    async def run_before(pilot):
+        await settle(pilot, pilot.app)
+
+    assert snap_compare(_app(demo_session), terminal_size=(60, 20), run_before=run_before)

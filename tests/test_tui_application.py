@@ -8,6 +8,7 @@ from datetime import date
 
 from textual.widgets import Checkbox, DataTable, Input, RadioSet, Select, Static, TabbedContent
 
+from esurety_tui.domain.fields import FIELD_BY_KEY
 from esurety_tui.services import applications
 from esurety_tui.store.models import Application, Orderer
 from esurety_tui.tui.screens.application import ApplicationScreen, FieldHelpScreen
@@ -15,7 +16,7 @@ from esurety_tui.tui.screens.confirm import ConfirmScreen
 from esurety_tui.tui.screens.done import DoneScreen
 from esurety_tui.tui.screens.drafts import DraftsScreen
 from esurety_tui.tui.screens.review import ReviewScreen
-from tui_form_helpers import (
+from tests.helpers.form import (
     burst,
     draft_with,
     make_app,
@@ -28,12 +29,22 @@ from tui_form_helpers import (
     show_tab,
     type_into,
 )
+from tests.helpers.pilot import until
 
 OVER_LIMIT = "前払金保証金額は請負金額の4/10（20,000,000円）以下にしてください。"
 
 
 def active_tab(screen) -> str:
     return screen.query_one("#app-tabs", TabbedContent).active
+
+
+def assert_on_screen(form, key: str) -> None:
+    """The field and its message lie inside the visible part of their tab (F9 refused)."""
+    scroll = form.query_one(f"#scroll-{FIELD_BY_KEY[key].section}")
+    view = scroll.region
+    for widget in (form.query_one(f"#f-{key}"), form.query_one(f"#e-{key}")):
+        region = widget.region
+        assert region.height > 0 and view.contains_region(region), (key, widget.id, region, view)
 
 
 def stored_draft(app_id: int) -> dict[str, str]:
@@ -48,7 +59,7 @@ async def test_complete_application_by_keys(demo_session):
     async with app.run_test(size=(80, 24)) as pilot:
         form = await open_new_form(pilot)
         assert isinstance(form, ApplicationScreen)
-        assert form.application_id is not None
+        assert form.application_id is None  # no draft until something is typed
         assert active_tab(form) == "tab-work"
         assert app.focused is form.query_one("#f-orderer_id", Select)
 
@@ -80,23 +91,27 @@ async def test_complete_application_by_keys(demo_session):
         assert app.focused is form.query_one("#f-advance_amount", Input)
         assert message_at(form, "advance_amount") == OVER_LIMIT
         assert str(form.query_one("#x-advance_amount", Static).render()) == "30,000,000円"
-        # 預託金融機関 typed half-width: kept as typed, converted on 送信.
+        # 預託金融機関 typed half-width: kept as typed while typing, converted when the field is left.
         await pilot.press("enter", *"ﾖｺﾊﾏ銀行 ｶﾝﾅｲ支店")
         await pilot.pause()
         assert form.query_one("#f-deposit_bank", Input).value == "ﾖｺﾊﾏ銀行 ｶﾝﾅｲ支店"
-        assert "全角に変換しました" in message_at(form, "deposit_bank")
+        assert message_at(form, "deposit_bank") == "全角に変換します（ヨコハマ銀行　カンナイ支店）。"
         # Required fields not touched yet show nothing before 申込確認.
         assert message_at(form, "award_date") == ""
 
         # F9 while wrong: refused, the first wrong field's tab comes up with the focus on it.
         await pilot.press("f6")
-        await pilot.pause()
+        await settle(pilot)
+        assert form.query_one("#f-deposit_bank", Input).value == "ヨコハマ銀行　カンナイ支店"  # what it says
+        assert message_at(form, "deposit_bank") == "全角に変換しました。"
+        assert form.raw["deposit_bank"] == "ヨコハマ銀行　カンナイ支店"
         assert active_tab(form) == "tab-bid"
         await pilot.press("f9")
         await settle(pilot)
         assert isinstance(app.screen, ApplicationScreen)
         assert active_tab(form) == "tab-guarantee"
         assert app.focused is form.query_one("#f-advance_amount", Input)
+        assert_on_screen(form, "advance_amount")
         problems = form.validation.problems
         assert list(problems)[0] == "advance_amount"
         assert f"入力内容に誤りがあります（{len(problems)}件）" in notifications(app)
@@ -210,10 +225,10 @@ async def test_draft_survives_closing_the_app_mid_form(demo_session):
     app = make_app(demo_session)
     async with app.run_test(size=(80, 24)) as pilot:
         form = await open_new_form(pilot)
-        app_id = form.application_id
         await pilot.press("tab", *"途中の工事", "tab", *"相模原市")
         # leave at once: no pause for the 0.3 s debounce, nothing else pressed
 
+    app_id = form.application_id  # created by the first save
     assert stored_draft(app_id)["work_name"] == "途中の工事"
     assert stored_draft(app_id)["work_place"] == "相模原市"
 
@@ -239,12 +254,36 @@ async def test_draft_survives_closing_the_app_mid_form(demo_session):
         assert "途中の工事" in screen_text(app2)
 
 
+async def test_new_form_left_without_typing_leaves_no_draft(demo_session):
+    before = Application.select().count()
+    app = make_app(demo_session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for _ in range(3):  # F4 + Esc, three times
+            await pilot.press("f4")
+            await settle(pilot)
+            assert isinstance(app.screen, ApplicationScreen) and app.screen.loaded
+            await pilot.press("tab", "tab")  # moving around is not typing
+            await pilot.press("escape")
+            await settle(pilot)
+            assert not isinstance(app.screen, ApplicationScreen)
+        assert "下書きは保存されています。申込一覧から続きを入力できます。" not in notifications(app)
+        assert Application.select().count() == before
+        await pilot.press("f4")  # one key typed: now there is a draft, with it
+        await settle(pilot)
+        form = app.screen
+        await pilot.press("tab", "x", "escape")
+        await settle(pilot)
+        assert Application.select().count() == before + 1
+        assert stored_draft(form.application_id)["work_name"] == "x"
+
+
 async def test_draft_saved_while_typing(demo_session):
     app = make_app(demo_session)
     async with app.run_test(size=(80, 24)) as pilot:
         form = await open_new_form(pilot)
         await type_into(pilot, "contract_amount", "1,000")
-        await settle(pilot, 0.5)
+        await until(pilot, lambda: "下書きを保存しました" in str(form.query_one("#draft-status", Static).render()))
         assert stored_draft(form.application_id)["contract_amount"] == "1,000"
         assert str(form.query_one("#draft-status", Static).render()) == "下書きを保存しました 10:00:00"
 
@@ -290,15 +329,16 @@ async def test_drafts_screen_keys(demo_session):
         assert app.screen is screen
         assert any("謝絶の申込は削除できません" in n for n in notifications(app))
 
-        # F4: 申込の作成(新規); back again, the list has one more 作成中 row.
+        # F4: 申込の作成(新規); back again after typing, the list has one more 作成中 row (none without typing).
         rows_before = table.row_count
         await pilot.press("f4")
         await settle(pilot)
         assert isinstance(app.screen, ApplicationScreen)
-        await pilot.press("escape")
+        await pilot.press("tab", *"新しい工事", "escape")
         await settle(pilot)
         assert app.screen is screen
         assert table.row_count == rows_before + 1
+        assert "新しい工事" in screen_text(app)
 
 
 # rules at the field ------------------------------------------------------------------
@@ -367,6 +407,65 @@ async def test_switches_disable_their_sections(demo_session):
         )
 
 
+def req_label(form, key: str) -> str:
+    return str(form.query_one(f"#r-{key}").query_one(".req", Static).render())
+
+
+async def test_conditional_fields_say_required_and_switch_only_when_on(demo_session):
+    app = make_app(demo_session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_new_form(pilot)
+        # 単体: JV名 / 代表者 are off and not marked 必須; JV: on and 必須
+        assert form.raw["jv_kind"] == "single"
+        assert req_label(form, "jv_name") == "" and req_label(form, "jv_representative") == ""
+        assert req_label(form, "work_name") == "必須"
+        form.query_one("#f-jv_kind", RadioSet).focus()
+        await pilot.press("right", "enter")
+        await settle(pilot)
+        assert form.raw["jv_kind"] == "jv"
+        assert req_label(form, "jv_name") == "必須" and form.query_one("#r-jv_name").disabled is False
+
+        # 中間前払金の請求予定: off (and unticked) without 中間前払金あり
+        await show_tab(pilot, "guarantee")
+        assert form.query_one("#r-intermediate_claim").disabled is True
+        form.query_one("#f-intermediate", Checkbox).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert form.query_one("#r-intermediate_claim").disabled is False
+        form.query_one("#f-intermediate_claim", Checkbox).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert form.raw["intermediate_claim"] == "1"
+        form.query_one("#f-intermediate", Checkbox).focus()
+        await pilot.press("enter")  # 中間前払金 off again: the 請求予定 goes with it
+        await settle(pilot)
+        assert form.query_one("#r-intermediate_claim").disabled is True
+        assert form.raw["intermediate_claim"] == "" and form.query_one("#f-intermediate_claim", Checkbox).value is False
+
+
+async def test_unticked_checkboxes_differ_by_glyph_not_only_colour(demo_session):
+    app = make_app(demo_session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_new_form(pilot)
+        await show_tab(pilot, "guarantee")
+        ticked, unticked = form.query_one("#f-advance_apply", Checkbox), form.query_one("#f-contract_apply", Checkbox)
+        assert ticked.value and not unticked.value
+        assert "X" in ticked.render().plain and "X" not in unticked.render().plain
+
+
+async def test_f9_refused_scrolls_the_wrong_field_and_its_message_into_view(demo_session):
+    app_id = draft_with(demo_session, contract_apply="1", contract_guarantee_amount="1")  # below 1/10
+    app = make_app(demo_session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_form(pilot, app_id)
+        await pilot.press("f9")
+        await settle(pilot)
+        assert form.validation.first_problem() == "contract_guarantee_amount"
+        assert active_tab(form) == "tab-guarantee"
+        assert_on_screen(form, "contract_guarantee_amount")
+        assert "以上にしてください" in message_at(form, "contract_guarantee_amount")
+
+
 async def test_clear_asks_and_clears_only_that_section(demo_session):
     app_id = draft_with(demo_session, contract_apply="1", contract_guarantee_amount="5000000")
     app = make_app(demo_session)
@@ -389,7 +488,7 @@ async def test_clear_asks_and_clears_only_that_section(demo_session):
         await pilot.press("f7")
         await settle(pilot)
         await pilot.press("left", "enter")
-        await settle(pilot, 0.5)
+        await until(pilot, lambda: stored_draft(app_id)["advance_amount"] == "", what="the cleared draft saved")
         assert app.screen is form
         assert form.query_one("#f-advance_amount", Input).value == ""
         assert form.query_one("#f-deposit_bank", Input).value == ""

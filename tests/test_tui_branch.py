@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from conftest import session_of
+from tests.conftest import session_of
 from esurety_tui.services import contracts, keys
 from esurety_tui.store.models import Application, AuditLog, CertificateVersion, Guarantee, Orderer
 from esurety_tui.tui.app import NetDeskApp
@@ -14,7 +14,7 @@ from esurety_tui.tui.screens.branch.orderers import OrderersScreen
 from esurety_tui.tui.screens.branch.top import BranchTopScreen
 from esurety_tui.tui.screens.confirm import ConfirmScreen
 from esurety_tui.tui.screens.help import HelpScreen
-from tui_helpers import screen_text, settle, type_text
+from tests.helpers.pilot import screen_text, settle, type_text
 
 SIZE = (80, 24)
 WAITING = "多摩川河川敷運動施設整備工事"  # the demo's 送信済 application, sent to 神奈川支店

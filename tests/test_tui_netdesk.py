@@ -14,7 +14,7 @@ from esurety_tui.tui.screens.detail import DetailScreen
 from esurety_tui.tui.screens.help import HelpScreen
 from esurety_tui.tui.screens.login import LoginScreen
 from esurety_tui.tui.screens.top import TopScreen
-from tui_helpers import screen_text, settle, type_text
+from tests.helpers.pilot import screen_lines, screen_text, settle, type_text
 
 SIZE = (80, 24)
 
@@ -125,14 +125,28 @@ async def test_history_row_opens_certificate_and_back(demo_session):
 
 
 async def test_changed_and_corrected_history(demo_session):
+    from esurety_tui.store.models import Guarantee
+
     app = NetDeskApp(session=demo_session)
     async with app.run_test(size=SIZE) as pilot:
-        app.open_contract("35023-00001G")  # 横浜市長, with a 変更
+        # 変更: 横浜市長's contract, amount raised; both versions listed, the detail shows the new amount
+        app.open_contract("35023-00001G")
         await settle(pilot, app)
+        history = app.screen.query_one("#history")
+        assert [history.get_row_at(i)[2] for i in range(history.row_count)] == ["新規", "変更"]
         text = screen_text(app)
-        assert "変更" in text and "36,000,000 円" in text
-        rows = app.screen.query_one("#history").row_count
-        assert rows == 2
+        assert "36,000,000 円" in text and "90,000,000 円" in text
+        await pilot.press("f2")
+        await settle(pilot, app)
+
+        # 訂正: 預託金融機関 corrected the same day; the corrected 新規 row is gone, the detail shows the fix
+        corrected = Guarantee.get(Guarantee.work_name == "等々力緑地管理棟改修工事").number
+        app.open_contract(corrected)
+        await settle(pilot, app)
+        history = app.screen.query_one("#history")
+        assert [history.get_row_at(i)[2] for i in range(history.row_count)] == ["訂正"]
+        text = screen_text(app)
+        assert "新丸子支店" in text and "武蔵小杉支店" not in text
 
 
 async def test_tabs_switch_to_electronic_and_history(demo_session):
@@ -165,8 +179,39 @@ async def test_help_on_every_page(demo_session):
         app.open_contract("35072-00000M")
         await settle(pilot, app)
         await pilot.press("f1")
+        await settle(pilot, app)
+        assert isinstance(app.screen, HelpScreen)
         assert "保証契約一覧のヘルプ" in screen_text(app)
-        assert "F6" in screen_text(app)
+        await pilot.press("end")  # the key table is at the bottom of the page
+        await settle(pilot, app)
+        rows = screen_lines(app)
+        # the help's own key list says what F6 does (not the footer, which says "F6 認証キーをコピー")
+        assert any("• F6 認証キーをコピー" in line for line in rows), "\n".join(rows)
+
+
+async def test_help_key_lists_fit_80_columns(demo_session):
+    """Every help page at 80×24: no key or description cut short (「Ent…」), scrolled end to end."""
+    from esurety_tui.tui.screens.help import HelpScreen, help_text
+
+    app = NetDeskApp(session=demo_session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        for name in ("login", "top", "detail", "certificate", "application", "review", "done", "drafts"):
+            assert "|" not in help_text(name)  # tables became lists
+            app.push_screen(HelpScreen(name, name))
+            await settle(pilot, app)
+            body = app.screen.query_one("#help-body")
+            seen = []
+            while True:
+                seen += screen_lines(app)
+                if body.scroll_y >= body.max_scroll_y:
+                    break
+                body.scroll_page_down(animate=False)
+                await settle(pilot, app)
+            cut = [line for line in seen if "…" in line.replace("「…を", "")]
+            assert not cut, (name, cut)
+            app.pop_screen()
+            await settle(pilot, app)
 
 
 async def test_command_palette_jumps_to_contract(demo_session):
@@ -220,7 +265,10 @@ async def test_paging_moves_window_past_the_edge(demo_session):
         await pilot.press("f8")
         await settle(pilot, app)
         assert top.window.offset == 50
-        assert "51" in screen_text(app)
+        table = top.query_one("#contracts")
+        assert table.get_row_at(0)[0] == "51" and table.cursor_row == 0  # the window starts at No. 51
+        assert f"{top.window.total:,}件中 51〜100件" in screen_text(app)
+        assert any(line.lstrip().startswith("51 ") for line in screen_lines(app))  # and it is on screen
         await pilot.press("up")
         await settle(pilot, app)
         assert top.window.offset == 0
@@ -233,3 +281,26 @@ async def test_resize_keeps_list(demo_session):
         await pilot.resize_terminal(120, 40)
         await settle(pilot, app)
         assert "35072-00000M" in screen_text(app)
+
+
+async def test_a_window_below_80x24_says_it_is_too_small(demo_session):
+    from esurety_tui.tui.screens.too_small import MESSAGE, TooSmallScreen
+
+    app = NetDeskApp(session=demo_session)
+    async with app.run_test(size=(60, 20)) as pilot:
+        await settle(pilot, app)
+        assert isinstance(app.screen, TooSmallScreen)
+        text = screen_text(app)
+        assert MESSAGE == "画面が小さすぎます（80×24以上にしてください）" and MESSAGE in text
+        assert "現在の大きさ: 60×20" in text
+        assert "64" not in text  # no amount cut short behind it
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot, app)
+        assert isinstance(app.screen, TopScreen)
+        assert "50,000,000円" in screen_text(app)
+        await pilot.resize_terminal(100, 23)  # one row short is too small too
+        await settle(pilot, app)
+        assert isinstance(app.screen, TooSmallScreen)
+        await pilot.resize_terminal(100, 30)
+        await settle(pilot, app)
+        assert isinstance(app.screen, TopScreen)

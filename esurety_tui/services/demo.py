@@ -15,7 +15,7 @@ from ..domain.fields import DEFAULTS
 from ..domain.text import search_key
 from ..store import queries
 from ..store.db import database, transaction
-from ..store.models import Branch, CertificateVersion, Company, Guarantee, Orderer, User
+from ..store.models import Application, Branch, CertificateVersion, Company, Guarantee, Orderer, User
 from . import applications, auth, issuing
 from .authz import requires
 from .session import Role, Session
@@ -41,6 +41,16 @@ BRANCHES = (
 )
 
 
+# 工事場所 where an application does not say: the orderer's own city (横浜市長's works are in 横浜市).
+PLACES = {
+    "川崎市長": "神奈川県川崎市",
+    "横浜市長": "神奈川県横浜市",
+    "神奈川県知事": "神奈川県",
+    "相模原市長": "神奈川県相模原市",
+    "藤沢市長": "神奈川県藤沢市",
+}
+
+
 @requires(Role.SYSTEM)
 def is_empty(session: Session) -> bool:
     return Company.select().count() == 0
@@ -49,7 +59,7 @@ def is_empty(session: Session) -> bool:
 def _raw(orderer: Orderer, branch: Branch, **over: str) -> dict[str, str]:
     raw = dict(DEFAULTS)
     raw.update(
-        orderer_id=str(orderer.id), branch_id=str(branch.id), work_place="神奈川県川崎市",
+        orderer_id=str(orderer.id), branch_id=str(branch.id), work_place=PLACES.get(orderer.name, "神奈川県"),
         contract_date="20230401", start_date="20230403", end_date="20240329", award_date="20230320",
         bid_rounds="1", bidders="5", disqualified="0", email="soumu@example.jp",  # demo mail never goes to a real domain
         send_name="〇〇建設 株式会社", send_zip="231-8463",
@@ -58,6 +68,31 @@ def _raw(orderer: Orderer, branch: Branch, **over: str) -> dict[str, str]:
     )
     raw.update(over)
     return raw
+
+
+def _spread_dates(refused: int, waiting: int, draft: int) -> None:
+    """Dates as a real history has them (申込一覧's 更新日時), not the moment the demo was loaded:
+    sent three days before the guarantee was issued; the refusal, the sent one and the draft recent."""
+    explicit = {
+        refused: (datetime(2026, 8, 26, 14, 5), datetime(2026, 8, 28, 11, 0)),
+        waiting: (datetime(2026, 10, 21, 15, 20), None),
+    }
+    with transaction():
+        for a in Application.select():
+            if a.id == draft:
+                a.created_at, a.updated_at = datetime(2026, 11, 19, 17, 30), datetime(2026, 11, 20, 9, 40)
+            elif a.id in explicit:
+                sent, decided = explicit[a.id]
+                a.created_at, a.submitted_at = sent - timedelta(hours=2), sent
+                a.updated_at = decided or sent
+                if decided:
+                    a.decided_at = decided
+            elif a.decided_at is not None and a.status == "発行済":
+                sent = a.decided_at - timedelta(days=3)
+                a.created_at, a.submitted_at, a.updated_at = sent - timedelta(hours=2), sent, a.decided_at
+            else:
+                continue
+            a.save()
 
 
 def _apply(user: Session, raw: dict[str, str]) -> int:
@@ -177,9 +212,10 @@ def load(session: Session, rng: random.Random | None = None) -> None:
         start_date="20260901", end_date="20270129", award_date="20260825",
     ))
     issuing.refuse(branch, a, "財務内容の確認資料が不足しているため、今回はお引受けできません。")
+    refused = a
 
     # 11. Sent, waiting for review.
-    _apply(demo, _raw(
+    waiting = _apply(demo, _raw(
         kawasaki, kanagawa, work_name="多摩川河川敷運動施設整備工事", contract_amount="35,000,000",
         advance_amount="14,000,000", deposit_bank="〇〇銀行 ××支店", contract_date="20261101",
         start_date="20261104", end_date="20270326", award_date="20261020",
@@ -202,6 +238,7 @@ def load(session: Session, rng: random.Random | None = None) -> None:
         ))
         issuing.accept(branch2, a)
         issuing.issue(branch2, a, at=at, rng=rng)
+    _spread_dates(refused, waiting, draft)
 
 
 @requires(Role.SYSTEM)

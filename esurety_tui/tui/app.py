@@ -7,7 +7,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import Provider
@@ -120,6 +120,63 @@ class NetDeskApp(App[None]):
             return display.upper()
         return display
 
+    # keys typed ahead ----------------------------------------------------------
+    #
+    # Keys read in one burst (a paste, a slow SSH link) are all queued on the app before the first is
+    # handled, and Textual forwards each to the widget focused *at that moment*. What an earlier key
+    # started lands on the app's queue *behind* the burst: a key the widget does not use (Enter in an
+    # Input) bubbles back to run its binding, and Widget.focus() is a callback on the app's queue. So
+    # "demo⏎pw12" put "demopw12" in ログインID, and "Ctrl+F 河川⏎" typed into the table. Before a
+    # key from the terminal is routed: let the widgets finish what earlier keys started, and run what
+    # that put on the app's queue (everything but the burst's own input events), until nothing moves.
+    # The key then reaches the widget focused by then, as if it had been typed slowly.
+
+    KEY_BARRIER_LIMIT = 2.0  # seconds; a widget that keeps posting never holds the keyboard longer
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
+            await self._let_earlier_keys_land()
+        await super().on_event(event)
+
+    def _widgets_busy(self) -> bool:
+        try:
+            nodes = [*self.screen_stack, *self.screen.walk_children()]
+        except Exception:  # noqa: BLE001 - no screen yet / shutting down: nothing to wait for
+            return False
+        return not all(node._message_queue.empty() for node in nodes)  # noqa: SLF001 - no public probe
+
+    def _take_consequences(self) -> list:
+        """Messages on the app's queue that are not the terminal's own input (pinned Textual 8.2.8:
+        the queue is a deque ``values`` and a ``ready_event``)."""
+        from textual.message import Message
+        from textual.messages import CloseMessages, ExitApp
+
+        queue = self._message_queue
+        taken = []
+        for m in queue.values:
+            if m is None or isinstance(m, (CloseMessages, ExitApp)) or not isinstance(m, Message):
+                break  # closing: leave the rest to the normal loop
+            if not (isinstance(m, events.InputEvent) and not m.is_forwarded):
+                taken.append(m)
+        for message in taken:
+            queue.values.remove(message)
+        if taken and not queue.values:
+            queue.ready_event.clear()
+        return taken
+
+    async def _let_earlier_keys_land(self) -> None:
+        loop = asyncio.get_running_loop()
+        give_up = loop.time() + self.KEY_BARRIER_LIMIT
+        while loop.time() < give_up:
+            if self._widgets_busy():
+                await asyncio.sleep(0)
+                continue
+            taken = self._take_consequences()
+            if not taken:
+                return
+            for message in taken:
+                await self._dispatch_message(message)
+
     # start-up -----------------------------------------------------------------
     #
     # The screen stack is [ログイン, 全体トップ, …]. ログイン is the default screen, composed with the
@@ -144,6 +201,39 @@ class NetDeskApp(App[None]):
             await asyncio.sleep(0)
         if self.session is not None:
             self.push_screen(self.top_screen())
+        self.check_size()
+
+    # window size ----------------------------------------------------------------
+
+    # Below 80×24 a message covers the screens (they would cut amounts), until the window fits.
+    # It is always the top screen: a screen pushed meanwhile goes under it.
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.check_size(event.size)  # self.size follows a moment later
+
+    def _too_small_on_top(self) -> bool:
+        from .screens.too_small import TooSmallScreen
+
+        return bool(self._screen_stack) and isinstance(self.screen, TooSmallScreen)
+
+    def check_size(self, size=None) -> None:
+        from .screens.too_small import TooSmallScreen, too_small
+
+        small, showing = too_small(*(size or self.size)), self._too_small_on_top()
+        if small and not showing:
+            super().push_screen(TooSmallScreen())
+        elif not small and showing:
+            self.pop_screen()
+
+    def push_screen(self, screen, *args, **kwargs):  # type: ignore[override]
+        from .screens.too_small import TooSmallScreen
+
+        if isinstance(screen, TooSmallScreen) or not self._too_small_on_top():
+            return super().push_screen(screen, *args, **kwargs)
+        self.pop_screen()  # the new screen goes under the message
+        result = super().push_screen(screen, *args, **kwargs)
+        super().push_screen(TooSmallScreen())
+        return result
 
     def on_ready(self) -> None:
         """The first frame is going out: only now open the database (peewee, SQLite, migrations),
@@ -152,8 +242,8 @@ class NetDeskApp(App[None]):
             self.open_database()
 
     def _watch_hangup(self) -> None:
-        """A dropped SSH connection (SIGHUP) or a kill (SIGTERM) saves open drafts before exiting."""
-        import asyncio
+        """A dropped SSH connection (SIGHUP) or a kill (SIGTERM) saves open drafts before exiting;
+        so does a terminal that goes away without a signal (its pty closed under the app)."""
         import signal
 
         if self.is_headless:
@@ -164,20 +254,94 @@ class NetDeskApp(App[None]):
                 loop.add_signal_handler(sig, self._hang_up, sig)
         except (NotImplementedError, RuntimeError, AttributeError, ValueError):
             pass  # Windows, or not the main thread: nothing to watch
+        self._watch_terminal()
+
+    def _watch_terminal(self) -> None:
+        """Textual's input thread spins (100 % of a core, forever) once its terminal reads end of file
+        or fail: watch the input for a hang-up (POLLHUP/POLLERR) in a thread of our own, then save
+        and exit."""
+        import select
+
+        fd = getattr(self._driver, "fileno", None)
+        if not isinstance(fd, int) or not hasattr(select, "poll"):
+            return
+        loop = asyncio.get_running_loop()
+        gone = select.POLLHUP | select.POLLERR | select.POLLNVAL
+
+        def watch() -> None:
+            poller = select.poll()
+            poller.register(fd, gone)  # not POLLIN: typing does not wake this thread
+            while True:
+                try:
+                    ready = poller.poll(1000)
+                except InterruptedError:
+                    continue
+                except OSError:
+                    break
+                if any(mask & gone for _, mask in ready):
+                    break
+            loop.call_soon_threadsafe(self._terminal_lost)
+
+        threading.Thread(target=watch, name="terminal-watch", daemon=True).start()
+
+    def _terminal_lost(self) -> None:
+        import os
+        import signal
+
+        self.flush_drafts()
+        os._exit(128 + int(signal.SIGHUP))  # nothing to restore: the terminal is gone
 
     def _hang_up(self, sig: int) -> None:
         import os
 
         self.flush_drafts()
-        os._exit(128 + int(sig))  # the terminal is gone: nothing to restore
+        self._restore_terminal()
+        os._exit(128 + int(sig))
+
+    # What Textual's driver undoes on a normal exit: mouse reporting, bracketed paste, line wrap,
+    # resize reports, the kitty keyboard protocol, the alternate screen, the hidden cursor, focus reports.
+    RESTORE_SEQUENCE = (
+        "\x1b[?1000l\x1b[?1003l\x1b[?1015l\x1b[?1006l\x1b[?2004l\x1b[?7h\x1b[?2048l"
+        "\x1b[<u\x1b[?1049l\x1b[?25h\x1b[?1004l"
+    )
+
+    def _restore_terminal(self) -> None:
+        """Best effort, at once (a signal will not wait for the driver's threads): leave the terminal
+        as the shell had it. Fails silently when the terminal is already gone (SIGHUP)."""
+        import os
+        import sys
+
+        driver = self._driver
+        if driver is None or self.is_headless:
+            return
+        out = getattr(driver, "_file", None) or sys.__stderr__
+        try:
+            os.write(out.fileno(), self.RESTORE_SEQUENCE.encode())
+        except (OSError, ValueError, AttributeError):
+            pass
+        attrs, fd = getattr(driver, "attrs_before", None), getattr(driver, "fileno", None)
+        if attrs is not None and isinstance(fd, int):
+            try:
+                import termios
+
+                termios.tcsetattr(fd, termios.TCSANOW, attrs)
+            except (ImportError, OSError, termios.error):
+                pass
+
+    async def action_quit(self) -> None:
+        """Ctrl+Q: every open draft is saved, with what its focused field shows now."""
+        self.flush_drafts()
+        await super().action_quit()
 
     def flush_drafts(self) -> None:
-        """Save every open application form now (synchronously)."""
+        """Save every open application form now (synchronously), with what its focused field shows
+        now (that field's change message may still be on its way: quitting, a signal)."""
         from .screens.application import ApplicationScreen
 
         for screen in self.screen_stack:
             if isinstance(screen, ApplicationScreen):
                 try:
+                    screen.take_focused_value()
                     screen.flush_draft()
                 except Exception:  # noqa: BLE001 - keep saving the others
                     pass
@@ -245,6 +409,7 @@ class NetDeskApp(App[None]):
         top = self.top_screen()
         if type(self.screen) is not type(top):
             self.switch_screen(top)
+        self.check_size()
 
     def action_logout(self) -> None:
         """ログアウト."""
@@ -254,6 +419,7 @@ class NetDeskApp(App[None]):
         while len(self.screen_stack) > 1:  # back to ログイン (emptied when the session began)
             self.pop_screen()
         self.notify("ログアウトしました。")
+        self.check_size()
 
     def open_contract(self, ref: int | str) -> None:
         from ..services.session import Role

@@ -50,6 +50,7 @@ from ...domain.fields import (
 )
 from ...domain.money import format_yen, parse_amount
 from ...domain.rules import OrdererTerms, Validation, validate_application
+from ...domain.text import to_fullwidth
 from ...domain.wareki import parse_ymd, to_wareki
 from ...services import applications
 from ...services.applications import BranchChoice, OrdererChoice
@@ -108,6 +109,7 @@ COMPOSITES = {
 }
 ELECTRONIC_KEYS = ("advance_form", "contract_form")
 SAVE_DELAY = 0.3
+NEW_DRAFT = "新規（入力すると下書きを保存）"
 
 
 def _flag(text: str) -> bool:
@@ -120,6 +122,7 @@ def gates(raw: dict[str, str]) -> dict[str, bool]:
     enabled = {key: advance for key in ADVANCE_FIELDS}
     enabled |= {key: contract for key in CONTRACT_FIELDS}
     enabled["intermediate_amount"] = advance and _flag(raw.get("intermediate", ""))
+    enabled["intermediate_claim"] = enabled["intermediate_amount"]  # 請求予定 only with 中間前払金あり
     jv = raw.get("jv_kind") == "jv"
     enabled |= {"jv_name": jv, "jv_representative": jv}
     mail, counter = raw.get("receive_method") == "mail", raw.get("receive_method") == "counter"
@@ -153,6 +156,14 @@ def compact_footer(screen: NetDeskScreen) -> None:
 
 def orderer_label(o: OrdererChoice) -> str:
     return f"{o.name}（電子保証対応）" if o.accepts_electronic else f"{o.name}（電子保証非対応）"
+
+
+class TickBox(Checkbox):
+    """A checkbox whose unticked state is told apart by its glyph too (「X」 / blank), not by colour only."""
+
+    @property
+    def BUTTON_INNER(self) -> str:  # noqa: N802 - Textual's class attribute, read per render
+        return "X" if self.value else " "
 
 
 class FormScroll(VerticalScroll, can_focus=False):
@@ -200,7 +211,7 @@ class FieldHelpScreen(ModalScreen[None]):
 
 @dataclass(frozen=True)
 class _Loaded:
-    application_id: int
+    application_id: int | None  # None: 申込の作成(新規), stored once something is typed
     raw: dict[str, str]
     orderers: list[OrdererChoice]
     branches: list[BranchChoice]
@@ -318,6 +329,7 @@ class ApplicationScreen(NetDeskScreen):
         self._stored_seq = 0
         self._save_lock = threading.Lock()
         self._offering_paper = False
+        self._converted: set[str] = set()  # 全角 fields converted on leaving them (message until edited)
 
     # compose ------------------------------------------------------------------
 
@@ -372,7 +384,7 @@ class ApplicationScreen(NetDeskScreen):
                 widget.styles.width = INPUT_WIDTHS[f.kind] + 2
             return widget
         if f.kind is Kind.FLAG:
-            return Checkbox(CHECK_LABELS.get(f.key, f.label), id=wid, compact=True)
+            return TickBox(CHECK_LABELS.get(f.key, f.label), id=wid, compact=True)
         if f.kind is Kind.REF:
             return Select([], id=wid, prompt="選択してください", compact=True)
         if f.key in SELECT_KEYS:
@@ -461,12 +473,18 @@ class ApplicationScreen(NetDeskScreen):
     def _load(self) -> None:
         session = self._session
         try:
-            app_id = self.application_id if self.application_id is not None else applications.new_draft(session)
-            raw = applications.load_draft(session, app_id)
+            app_id = self.application_id
             orderers = applications.orderers(session)
             branches = applications.branches(session)
             terms = {str(o.id): applications.terms_for(session, o.id) for o in orderers}
-            number = applications.draft_number(session, app_id)
+            if app_id is None:  # no draft until something is typed (F4 then Esc leaves none behind)
+                raw = dict(DEFAULTS)
+                if branches:
+                    raw["branch_id"] = str(branches[0].id)
+                number = 0
+            else:
+                raw = applications.load_draft(session, app_id)
+                number = applications.draft_number(session, app_id)
         except ServiceError as err:
             self.post_message(self.LoadFailed(str(err)))
             return
@@ -495,7 +513,9 @@ class ApplicationScreen(NetDeskScreen):
             self._set_widget(key, value)
         self.loaded = True
         self.query_one("#app-tabs", TabbedContent).disabled = False
-        self.query_one("#draft-status", Static).update(f"下書き No.{data.number}")
+        self.query_one("#draft-status", Static).update(
+            f"下書き No.{data.number}" if data.application_id is not None else NEW_DRAFT
+        )
         self._refresh()
         self._focus_first("work")
 
@@ -538,6 +558,19 @@ class ApplicationScreen(NetDeskScreen):
         if (key := self._key_of(event.input)) is not None and event.value == event.input.value:
             self._user_set(key, event.value)
 
+    @on(Input.Blurred)
+    def _input_left(self, event: Input.Blurred) -> None:
+        """Leaving a 全角 field converts what it shows (半角 → 全角): the draft, the screen and the message agree."""
+        key = self._key_of(event.input)
+        if key is None or FIELD_BY_KEY[key].kind is not Kind.FULLWIDTH or not self.loaded:
+            return
+        converted = to_fullwidth(event.input.value.strip())  # as the rules read it
+        if converted != event.input.value:
+            self._set_widget(key, converted)
+            self._user_set(key, converted)
+            self._converted.add(key)  # _user_set forgot it: this change is the conversion itself
+            self._refresh_messages()
+
     @on(Checkbox.Changed)
     def _checkbox_changed(self, event: Checkbox.Changed) -> None:
         if (key := self._key_of(event.checkbox)) is not None and event.value == event.checkbox.value:
@@ -566,11 +599,32 @@ class ApplicationScreen(NetDeskScreen):
     def action_previous_field(self) -> None:
         self.focus_previous()
 
+    def widget_value(self, key: str) -> str:
+        """What the field's widget shows, as the draft holds it."""
+        widget = self.query_one(f"#f-{key}")
+        if isinstance(widget, Input):
+            return widget.value
+        if isinstance(widget, Checkbox):
+            return "1" if widget.value else ""
+        if isinstance(widget, RadioSet):
+            button = widget.pressed_button
+            return button.name if button is not None and button.name else self.raw.get(key, "")
+        if isinstance(widget, Select):
+            return "" if widget.value is Select.NULL else str(widget.value)
+        return self.raw.get(key, "")
+
+    def take_focused_value(self) -> None:
+        """Quitting: the focused field's change message may not have arrived yet; take its value now."""
+        key = self._key_of(self.focused)
+        if key is not None:
+            self._user_set(key, self.widget_value(key))
+
     def _user_set(self, key: str, value: str) -> None:
         if not self.loaded or self.raw.get(key, "") == value:
             return
         self.raw[key] = value
         self.touched.add(key)
+        self._converted.discard(key)
         self._refresh()
         self._schedule_save()
         if key in ("orderer_id", *ELECTRONIC_KEYS, "advance_apply", "contract_apply"):
@@ -593,6 +647,11 @@ class ApplicationScreen(NetDeskScreen):
             group = self._group_of(key)
             if group is not None and group.disabled == on_:
                 group.disabled = not on_
+                if key in CONDITIONALLY_REQUIRED:  # JV名 is 必須 under JV only, not under 単体
+                    group.query_one(".req", Static).update("必須" if on_ else "")
+            if not on_ and key == "intermediate_claim" and self.raw.get(key):
+                self.raw[key] = ""  # a 請求予定 without 中間前払金 is not sent
+                self._set_widget(key, "")
         for f in FIELDS:
             if f.kind in ECHO_KINDS:
                 self.query_one(f"#x-{f.key}", Static).update(echo_text(f, self.raw.get(f.key, "")))
@@ -609,6 +668,12 @@ class ApplicationScreen(NetDeskScreen):
             problem = v.problems.get(f.key)
             if problem and self._visible(f.key, problem):
                 text, kind = problem, "error"
+            elif f.key in v.notices and f.kind is Kind.FULLWIDTH:
+                converted = v.values.get(f.key)  # still half-width: converted when the field is left
+                text = f"全角に変換します（{converted}）。" if isinstance(converted, str) else ""
+                kind = "notice"
+            elif f.key in self._converted:
+                text, kind = "全角に変換しました。", "notice"
             elif f.key in v.notices:
                 converted = v.values.get(f.key)
                 text = v.notices[f.key] + (f"（送信時: {converted}）" if isinstance(converted, str) else "")
@@ -640,7 +705,9 @@ class ApplicationScreen(NetDeskScreen):
         widget = self.query_one(f"#f-{key}")
         if widget.focusable:
             self.set_focus(widget, scroll_visible=False)
-        self.call_after_refresh(widget.scroll_visible, animate=False)
+        # the whole field group: its row *and* the message under it (F9 refused: the reason is on screen)
+        group = self._group_of(key) or widget
+        self.call_after_refresh(group.scroll_visible, animate=False)
 
     def _focus_first(self, section: str) -> None:
         scroll = self.query_one(f"#scroll-{section}")
@@ -722,7 +789,7 @@ class ApplicationScreen(NetDeskScreen):
 
     def action_back(self) -> None:
         self.flush_draft()
-        if self.loaded and not self._finished:
+        if self.loaded and not self._finished and self.application_id is not None:
             self.notify("下書きは保存されています。申込一覧から続きを入力できます。", title="保証申込")
         if len(self.app.screen_stack) > 2:
             self.app.pop_screen()
@@ -766,12 +833,12 @@ class ApplicationScreen(NetDeskScreen):
 
     def _save_soon(self) -> None:
         self._save_timer = None
-        if self._dirty and not self._finished and self.application_id is not None:
+        if self._dirty and not self._finished:
             self._dirty = False
             self._save_worker(self.application_id, dict(self.raw), self._seq)
 
     @work(thread=True, exclusive=True, group="draft")
-    def _save_worker(self, application_id: int, raw: dict[str, str], seq: int) -> None:
+    def _save_worker(self, application_id: int | None, raw: dict[str, str], seq: int) -> None:
         try:
             self._store(application_id, raw, seq)
         except InvalidState as err:
@@ -782,11 +849,15 @@ class ApplicationScreen(NetDeskScreen):
             return
         self.post_message(self.Saved(now().strftime("%H:%M:%S")))
 
-    def _store(self, application_id: int, raw: dict[str, str], seq: int) -> None:
-        """One save at a time, never an older state over a newer one."""
+    def _store(self, application_id: int | None, raw: dict[str, str], seq: int) -> None:
+        """One save at a time, never an older state over a newer one. The first save of 申込の作成(新規)
+        creates the draft (under the lock: once, whichever thread saves first)."""
         with self._save_lock:
             if seq < self._stored_seq:
                 return
+            if self.application_id is None:
+                self.application_id = applications.new_draft(self._session)  # type: ignore[arg-type]
+            application_id = self.application_id
             applications.save_draft(self._session, application_id, raw)  # type: ignore[arg-type]
             self._stored_seq = seq
 
@@ -795,7 +866,7 @@ class ApplicationScreen(NetDeskScreen):
         if self._save_timer is not None:
             self._save_timer.stop()
             self._save_timer = None
-        if not self._dirty or self._finished or self.application_id is None or self._session is None:
+        if not self._dirty or self._finished or self._session is None:
             return
         self._dirty = False
         try:

@@ -13,9 +13,33 @@ from textual.widgets import Footer, Markdown, Static
 
 def help_text(name: str) -> str:
     try:
-        return (files("esurety_tui.tui") / "help" / f"{name}.md").read_text(encoding="utf-8")
+        text = (files("esurety_tui.tui") / "help" / f"{name}.md").read_text(encoding="utf-8")
     except (FileNotFoundError, OSError):
         return "このページのヘルプはありません。"
+    return key_tables_as_lists(text)
+
+
+def key_tables_as_lists(markdown: str) -> str:
+    """Markdown tables become lists: Textual cuts table cells at 80 columns (「Ent…」「Ctr…」) where a
+    list wraps. ``| キー | 操作 |`` rows read ``- **キー**　操作``; the header and rule rows go."""
+    out: list[str] = []
+    in_table = False
+    for line in markdown.splitlines():
+        if line.lstrip().startswith("|"):
+            cells = [c.strip() for c in line.strip().strip("|").split("|")]
+            if not in_table:  # the header row
+                in_table = True
+                continue
+            if all(set(c) <= set("-: ") for c in cells):
+                continue
+            key, rest = cells[0], "　".join(c for c in cells[1:] if c)
+            out.append(f"- **{key}**　{rest}" if rest else f"- **{key}**")
+            continue
+        if in_table and out and out[-1].startswith("- "):
+            out.append("")  # a list ends with a blank line
+        in_table = False
+        out.append(line)
+    return "\n".join(out) + ("\n" if markdown.endswith("\n") else "")
 
 
 class HelpScreen(ModalScreen[None]):

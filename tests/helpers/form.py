@@ -6,6 +6,9 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Static, TabbedContent
 
 from esurety_tui.domain.fields import DEFAULTS, FIELD_BY_KEY
+from esurety_tui.tui.pilot import screen_text, settle
+
+__all__ = ["screen_text", "settle"]  # re-exported for the form tests
 
 
 def make_app(session):
@@ -14,13 +17,6 @@ def make_app(session):
     app = NetDeskApp(database=None, session=session)
     app.animation_level = "none"
     return app
-
-
-async def settle(pilot: Pilot, delay: float | None = None) -> None:
-    """Let messages, workers and the resulting messages run."""
-    await pilot.pause(delay)
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 async def open_new_form(pilot: Pilot):
@@ -60,13 +56,7 @@ def message_at(screen, key: str) -> str:
 
 
 def notifications(app) -> list[str]:
-    return [n.message for n in app._notifications]  # noqa: SLF001 - test helper
-
-
-def screen_text(app) -> str:
-    """The visible screen as plain text, one line per row."""
-    strips = app.screen._compositor.render_strips()  # noqa: SLF001 - test helper
-    return "\n".join("".join(segment.text for segment in strip) for strip in strips)
+    return [n.message for n in app._notifications]
 
 
 def valid_raw(orderer_id: int, branch_id: int, **over: str) -> dict[str, str]:
@@ -103,6 +93,6 @@ async def burst(pilot: Pilot, *keys: str) -> None:
     for key in keys:
         event = events.Key(key, key if len(key) == 1 else chars.get(key))
         event.set_sender(pilot.app)
-        pilot.app._driver.send_message(event)  # noqa: SLF001 - test helper
+        pilot.app._driver.send_message(event)
     await pilot.pause()
     await pilot.pause()

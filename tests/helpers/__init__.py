@@ -1,0 +1,1 @@
+"""Test helpers: pilot driving (from the package), form steps, shared domain cases."""
