@@ -295,7 +295,7 @@ async def test_hostile_text_on_every_netdesk_screen(demo_session, text, shown):
     from esurety_tui.tui.screens.certificate import CertificateScreen
     from esurety_tui.tui.screens.detail import DetailScreen
     from esurety_tui.tui.screens.help import HelpScreen
-    from tests.helpers.pilot import settle
+    from tests.helpers.pilot import palette_shows, settle, until
 
     _plant(text)
     session = replace(demo_session, company_name=text[:200])
@@ -305,17 +305,14 @@ async def test_hostile_text_on_every_netdesk_screen(demo_session, text, shown):
         # 全体トップ and its search (pasted: the 10,000 characters too).
         await pilot.press("ctrl+f")
         app.screen.focused.post_message(events.Paste(text))
-        await pilot.pause(0.5)
-        await settle(pilot, app)
-        assert clean_input(text)[:100] == app.screen.query_one("#search").value
+        await until(pilot, lambda: clean_input(text)[:100] == app.screen.query_one("#search").value,
+                    what="the pasted search text")
         app.screen.query_one("#search").value = "35072-00000M"
-        await pilot.pause(0.5)
-        await settle(pilot, app)
-        assert shown[:6] in _seen(app)
+        await until(pilot, lambda: shown[:6] in _seen(app), what="the hostile work name listed")
         # The palette: the contract found by number shows the work name in its hits.
         await pilot.press("ctrl+p")
         await pilot.press(*"35072-00000M")
-        await pilot.pause(0.8)
+        await palette_shows(pilot, "35072-00000M")
         palette = _seen(app)
         assert shown[:8] in palette
         await pilot.press("escape")
@@ -335,8 +332,7 @@ async def test_hostile_text_on_every_netdesk_screen(demo_session, text, shown):
         assert shown[:8] in _seen(app)
         # A toast with a path holding markup (ESURETY_EXPORTS) and the text.
         app.notify(f"PDFを保存しました: /tmp/[/x]/{text}", title=text[:20])
-        await pilot.pause(0.3)
-        assert "/tmp/[/x]/" in re.sub(r"[ ▌│╰╯─▎▊]", "", _seen(app))
+        await until(pilot, lambda: "/tmp/[/x]/" in re.sub(r"[ ▌│╰╯─▎▊]", "", _seen(app)), what="the toast")
         assert app.is_running
 
 
@@ -398,13 +394,13 @@ async def test_hostile_text_at_login(demo_db, text):
 async def test_palette_offers_only_japanese_commands(demo_session):
     """Old code offered Textual's Keys, Maximize, Quit, Screenshot, Theme (in English)."""
     from esurety_tui.tui.app import NetDeskApp
-    from tests.helpers.pilot import settle
+    from tests.helpers.pilot import palette_shows, settle
 
     app = NetDeskApp(session=demo_session)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, app)
         await pilot.press("ctrl+p")
-        await pilot.pause(0.5)
+        await palette_shows(pilot, "終了")
         shown = _seen(app)
         for english in ("Keys", "Maximize", "Quit", "Screenshot", "Theme"):
             assert english not in shown

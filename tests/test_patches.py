@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from tests.helpers.pilot import screen_text, until
+
 import pytest
 from rich.cells import cell_len
 from textual._compositor import Compositor
@@ -30,7 +32,8 @@ class Columns(App):
 
 async def _toast_text(app: App) -> tuple[str, list[str]]:
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
-        await pilot.pause(0.3)
+        # Wait for the toast itself (it mounts a moment after on_mount), bounded.
+        await until(pilot, lambda: "".join(MESSAGE.split())[:4] in "".join(screen_text(app).split()), what="the toast")
         lines = [strip.text for strip in app.screen._compositor.render_strips()]
     return re.sub(r"[ ▌│╰╯─]", "", "".join(lines)), lines
 

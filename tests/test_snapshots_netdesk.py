@@ -5,7 +5,7 @@ Deterministic: frozen clock (conftest), fixed keys (demo data from a seeded RNG)
 from __future__ import annotations
 
 from esurety_tui.tui.app import NetDeskApp
-from tests.helpers.pilot import settle, type_text
+from tests.helpers.pilot import palette_shows, settle, type_text
 
 SIZE = (80, 24)
 
@@ -115,7 +115,7 @@ def test_palette(snap_compare, demo_session):
         await settle(pilot, pilot.app)
         await pilot.press("ctrl+p")
         await type_text(pilot, "35072")
-        await pilot.pause(0.8)
+        await palette_shows(pilot, "35072-00000M")
 
     assert snap_compare(_app(demo_session), terminal_size=SIZE, run_before=run_before)
 

@@ -14,7 +14,7 @@ from esurety_tui.tui.screens.detail import DetailScreen
 from esurety_tui.tui.screens.help import HelpScreen
 from esurety_tui.tui.screens.login import LoginScreen
 from esurety_tui.tui.screens.top import TopScreen
-from tests.helpers.pilot import screen_lines, screen_text, settle, type_text
+from tests.helpers.pilot import palette_shows, screen_lines, screen_text, settle, type_text, until
 
 SIZE = (80, 24)
 
@@ -58,8 +58,7 @@ async def test_search_narrows_list_and_hides_other_company(demo_session):
         before = app.screen.window.total
         await pilot.press("ctrl+f")
         await type_text(pilot, "河川")
-        await pilot.pause(0.3)
-        await settle(pilot, app)
+        await until(pilot, lambda: app.screen.window.total < before, what="the list narrowed to 河川")
         top = app.screen
         numbers = [r.number for r in top._rows]
         assert "35072-00000M" in numbers
@@ -220,7 +219,7 @@ async def test_command_palette_jumps_to_contract(demo_session):
         await settle(pilot, app)
         await pilot.press("ctrl+p")
         await type_text(pilot, "35072")
-        await pilot.pause(0.8)
+        await palette_shows(pilot, "35072-00000M")
         await pilot.press("enter")
         await settle(pilot, app)
         assert isinstance(app.screen, DetailScreen)
