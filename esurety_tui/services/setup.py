@@ -6,9 +6,14 @@ from .authz import public
 
 
 @public
-def open_database(setting: str) -> None:
+def open_database(setting: str, *, check: bool | None = None) -> list[str]:
     """Point the store at ``setting`` (a path or URL) and bring its schema up to date. Opening grants
-    nothing: every read and write still goes through a checked service function."""
+    nothing: every read and write still goes through a checked service function.
+
+    ``check``: run SQLite's quick_check (True always; None only after an unclean shutdown). Returns
+    warnings for the user: the database or config.toml reachable by other users."""
+    from ..locations import loose_modes
     from ..store.db import init_database
 
-    init_database(setting)
+    init_database(setting, check=check)
+    return [ja for _path, _mode, ja, _en in loose_modes(setting)]
