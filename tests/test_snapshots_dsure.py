@@ -1,0 +1,42 @@
+"""SVG snapshots (80×24) of D-Sure: the number + key page, a refusal, and the certificate."""
+
+from __future__ import annotations
+
+from esurety_tui.tui.app import NetDeskApp
+from tui_helpers import settle, type_text
+
+SIZE = (80, 24)
+
+
+async def _number_and_key(pilot, number: str, key: str) -> None:
+    await settle(pilot, pilot.app)
+    await pilot.press("f5")
+    await settle(pilot, pilot.app)
+    await type_text(pilot, number)
+    await pilot.press("enter")
+    await type_text(pilot, key)
+    await pilot.press("enter")
+    await settle(pilot, pilot.app)
+
+
+def test_dsure_login(snap_compare, demo_db):
+    async def run_before(pilot):
+        await settle(pilot, pilot.app)
+        await pilot.press("f5")
+        await settle(pilot, pilot.app)
+
+    assert snap_compare(NetDeskApp(), terminal_size=SIZE, run_before=run_before)
+
+
+def test_dsure_refused(snap_compare, demo_db):
+    async def run_before(pilot):
+        await _number_and_key(pilot, "35072-00000M", "Z28YUE4J3Bu2")
+
+    assert snap_compare(NetDeskApp(), terminal_size=SIZE, run_before=run_before)
+
+
+def test_dsure_certificate(snap_compare, demo_db):
+    async def run_before(pilot):
+        await _number_and_key(pilot, "35072-00000M", "Z28YUE4J3Bux")
+
+    assert snap_compare(NetDeskApp(), terminal_size=SIZE, run_before=run_before)

@@ -1,0 +1,63 @@
+"""D-Sure in the app: from ログイン (F5), number + key → the certificate; the lock-out; the download."""
+
+from __future__ import annotations
+
+from esurety_tui.tui.app import NetDeskApp
+from esurety_tui.tui.screens.dsure import DSureCertificateScreen, DSureLoginScreen
+from esurety_tui.store.models import DSureView
+from tui_helpers import screen_text, settle, type_text
+
+SEED, KEY = "35072-00000M", "Z28YUE4J3Bux"
+
+
+async def _open_dsure(pilot, app) -> None:
+    await settle(pilot, app)
+    await pilot.press("f5")
+    await settle(pilot, app)
+    assert isinstance(app.screen, DSureLoginScreen)
+
+
+async def _try(pilot, app, number: str, key: str) -> None:
+    field = app.screen.query_one("#dsure-number")
+    field.value = ""
+    field.focus()
+    await type_text(pilot, number)
+    await pilot.press("enter")
+    await type_text(pilot, key)
+    await pilot.press("enter")
+    await settle(pilot, app)
+
+
+async def test_login_f5_number_and_key_show_the_certificate(demo_db, tmp_path):
+    app = NetDeskApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_dsure(pilot, app)
+        text = screen_text(app)
+        assert "保証確認サービス(D・Sure)" in text and "ログアウト" not in text and "全体トップへ" not in text
+        await _try(pilot, app, SEED, KEY)
+        assert isinstance(app.screen, DSureCertificateScreen)
+        text = screen_text(app)
+        assert "前払金保証書（新規）" in text and SEED in text and "20,000,000円" in text
+        assert KEY not in text
+        assert DSureView.select().count() >= 1
+        await pilot.press("f5")
+        await settle(pilot, app)
+        assert app.last_export is not None and app.last_export.read_bytes().startswith(b"%PDF")
+        await pilot.press("escape")
+        await settle(pilot, app)
+        assert isinstance(app.screen, DSureLoginScreen)
+        assert app.screen.query_one("#dsure-key").value == ""
+
+
+async def test_five_wrong_keys_lock_the_number_in_the_app(demo_db):
+    app = NetDeskApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_dsure(pilot, app)
+        await _try(pilot, app, SEED, "Z28YUE4J3Bu2")
+        first = app.screen.query_one("#dsure-message").render()
+        for _ in range(4):
+            await _try(pilot, app, SEED, "Z28YUE4J3Bu2")
+        await _try(pilot, app, SEED, KEY)  # locked: the right key is refused with the same message
+        assert isinstance(app.screen, DSureLoginScreen)
+        assert str(app.screen.query_one("#dsure-message").render()) == str(first)
+        assert "しばらく確認できなくなります" in screen_text(app)
