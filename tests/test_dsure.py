@@ -130,3 +130,52 @@ def test_a_cancelled_guarantee_shows_its_cancellation(demo_db):
 def test_an_amendment_by_the_branch_is_seen_at_once(demo_db):
     issuing.amend(session_of("branch"), SEED, "変更", guarantee_amount=21_000_000)
     assert dsure.view(SEED, KEY).certificate.guarantee_amount == 21_000_000
+
+
+# --- 発注者へ提出 --------------------------------------------------------------------------------
+
+
+def test_submit_to_orderer_queues_a_mail_with_the_notice_attached(demo_db, tmp_path):
+    import email
+    import email.policy
+    import io
+
+    from esurety_tui.services import exports, submissions
+    from esurety_tui.store.models import Mail
+
+    demo = session_of("demo")
+    mail_id = submissions.submit_to_orderer(demo, SEED, "keiyaku@city.kawasaki.example.jp")
+    m = Mail.get_by_id(mail_id)
+    assert m.to == "keiyaku@city.kawasaki.example.jp" and m.attachment_name.endswith(".pdf")
+    assert bytes(m.attachment) == exports.notice_pdf(demo, SEED)[1]  # the same bytes 印刷 writes
+    assert KEY not in m.body and KEY not in m.subject
+    assert SEED in m.body and "河川維持（〇〇）工事" in m.body
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(bytes(m.attachment))).pages)
+    assert KEY in text
+    assert AuditLog.select().where(AuditLog.action == "guarantee.submit", AuditLog.target == SEED).exists()
+    # delivered to the outbox as an .eml carrying the PDF
+    eml = sorted((tmp_path / "home" / "outbox").glob("*.eml"))[-1]
+    msg = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
+    (part,) = list(msg.iter_attachments())
+    assert part.get_content_type() == "application/pdf" and part.get_content() == bytes(m.attachment)
+    assert KEY not in msg.get_body(("plain",)).get_content()
+
+
+def test_submit_refuses_a_bad_address_paper_cancelled_and_other_companies(demo_db):
+    from esurety_tui.services import submissions
+    from esurety_tui.services.errors import InvalidState
+    from esurety_tui.store.models import Mail
+
+    demo = session_of("demo")
+    before = Mail.select().count()
+    for to in ("", "no-at-sign", "a@b.example\r\nBcc: x@evil.example"):
+        with pytest.raises(InvalidState):
+            submissions.submit_to_orderer(demo, SEED, to)
+    paper = Guarantee.get(Guarantee.electronic == False, Guarantee.company == demo.company_id).number  # noqa: E712
+    cancelled = Guarantee.get(Guarantee.cancelled == True).number  # noqa: E712
+    for number in (paper, cancelled):
+        with pytest.raises(InvalidState):
+            submissions.submit_to_orderer(demo, number, "keiyaku@example.jp")
+    with pytest.raises(NotFound):
+        submissions.submit_to_orderer(session_of("demo2"), SEED, "keiyaku@example.jp")
+    assert Mail.select().count() == before
