@@ -40,3 +40,14 @@ def test_dsure_certificate(snap_compare, demo_db):
         await _number_and_key(pilot, "35072-00000M", "Z28YUE4J3Bux")
 
     assert snap_compare(NetDeskApp(), terminal_size=SIZE, run_before=run_before)
+
+
+def test_submit_to_orderer_dialog(snap_compare, demo_session):
+    async def run_before(pilot):
+        await settle(pilot, pilot.app)
+        pilot.app.open_contract("35072-00000M")
+        await settle(pilot, pilot.app)
+        await pilot.press("f7")
+        await settle(pilot, pilot.app)
+
+    assert snap_compare(NetDeskApp(session=demo_session), terminal_size=SIZE, run_before=run_before)
