@@ -51,3 +51,25 @@ def test_submit_to_orderer_dialog(snap_compare, demo_session):
         await settle(pilot, pilot.app)
 
     assert snap_compare(NetDeskApp(session=demo_session), terminal_size=SIZE, run_before=run_before)
+
+
+def _sent(work_name: str):
+    from esurety_tui.store.models import Application
+    from esurety_tui.tui.screens.sent import SentApplicationScreen
+
+    async def run_before(pilot):
+        await settle(pilot, pilot.app)
+        pilot.app.push_screen(SentApplicationScreen(Application.get(Application.work_name == work_name).id))
+        await settle(pilot, pilot.app)
+
+    return run_before
+
+
+def test_sent_application_refused(snap_compare, demo_session):
+    assert snap_compare(NetDeskApp(session=demo_session), terminal_size=SIZE,
+                        run_before=_sent("辻堂海浜公園トイレ改築工事"))
+
+
+def test_sent_application_issued(snap_compare, demo_session):
+    assert snap_compare(NetDeskApp(session=demo_session), terminal_size=SIZE,
+                        run_before=_sent("河川維持（〇〇）工事"))

@@ -128,8 +128,9 @@ class DraftsScreen(NetDeskScreen):
         if row.status == DRAFT:
             self.netdesk.open_application(row.id)
             return
-        no = f"（受付番号 {row.receipt_no}）" if row.receipt_no else ""
-        self.notify(f"この申込は{row.status}です{no}。{STATUS_NOTES.get(row.status, '')}", title="申込一覧")
+        from .sent import SentApplicationScreen
+
+        self.app.push_screen(SentApplicationScreen(row.id))
 
     def action_new(self) -> None:
         self.netdesk.new_application()
