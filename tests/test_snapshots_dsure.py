@@ -73,3 +73,14 @@ def test_sent_application_refused(snap_compare, demo_session):
 def test_sent_application_issued(snap_compare, demo_session):
     assert snap_compare(NetDeskApp(session=demo_session), terminal_size=SIZE,
                         run_before=_sent("河川維持（〇〇）工事"))
+
+
+def test_electronic_orderers(snap_compare, demo_session):
+    async def run_before(pilot):
+        await settle(pilot, pilot.app)
+        pilot.app.new_application()
+        await settle(pilot, pilot.app)
+        await pilot.press("f8")
+        await settle(pilot, pilot.app)
+
+    assert snap_compare(NetDeskApp(session=demo_session), terminal_size=SIZE, run_before=run_before)

@@ -76,3 +76,22 @@ def test_sent_detail_is_the_contractors_own_and_not_a_draft(demo_db):
         applications.sent_detail(demo, draft.id)
     seed = Application.get(Application.work_name == "河川維持（〇〇）工事")
     assert [g.number for g in applications.sent_detail(demo, seed.id).guarantees][0] == "35072-00000M"
+
+
+async def test_f8_on_the_form_lists_the_orderers_that_accept_electronic(demo_session):
+    from esurety_tui.tui.screens.orderers import ElectronicOrderersScreen
+
+    app = NetDeskApp(session=demo_session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        app.new_application()
+        await settle(pilot, app)
+        assert "F8 電子保証対応の発注者はこちら" in screen_text(app)
+        await pilot.press("f8")
+        await settle(pilot, app)
+        assert isinstance(app.screen, ElectronicOrderersScreen)
+        text = screen_text(app)
+        assert "川崎市長" in text and "横浜市長" in text and "相模原市長" not in text
+        await pilot.press("escape")
+        await settle(pilot, app)
+        assert type(app.screen).__name__ == "ApplicationScreen"

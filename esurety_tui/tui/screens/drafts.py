@@ -17,13 +17,6 @@ from .base import NetDeskScreen
 from .confirm import ConfirmScreen
 
 DRAFT = "作成中"
-STATUS_NOTES = {
-    "送信済": "支店での引受審査をお待ちください。",
-    "審査中": "支店で引受審査を行っています。",
-    "引受": "引受が決まりました。保証証書の発行をお待ちください。",
-    "発行済": "保証証書は発行済みです。全体トップの保証契約一覧でご確認ください。",
-    "謝絶": "この申込は謝絶されました。詳しくは申込送信先の営業部・支店にお問い合わせください。",
-}
 
 
 class DraftsScreen(NetDeskScreen):
