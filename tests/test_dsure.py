@@ -179,3 +179,16 @@ def test_submit_refuses_a_bad_address_paper_cancelled_and_other_companies(demo_d
     with pytest.raises(NotFound):
         submissions.submit_to_orderer(session_of("demo2"), SEED, "keiyaku@example.jp")
     assert Mail.select().count() == before
+
+
+def test_the_demo_has_the_whole_loop_in_progress(demo_db):
+    from esurety_tui.store.models import Application, Branch
+
+    def statuses(branch: str) -> set[str]:
+        return {a.status for a in Application.select().join(Branch).where(Branch.name == branch)}
+
+    assert {"送信済", "引受", "謝絶", "発行済"} <= statuses("神奈川支店")
+    assert "送信済" in statuses("東京支店")
+    assert issuing.queue(session_of("branch2")) and all(
+        r.receipt_no for r in issuing.queue(session_of("branch2")))
+    assert dsure.views(session_of("demo"), SEED)  # the orderer has viewed the seed's certificate

@@ -58,8 +58,12 @@ async def test_an_issued_application_leads_to_its_contracts(demo_session):
         await _open_row(pilot, app, "河川維持（〇〇）工事")
         text = screen_text(app)
         assert "35072-00000M" in text and "発行済" in text
+        assert app.screen.focused is app.screen.query_one("#sent-numbers")
         await pilot.press("enter")
-        await settle(pilot, app)
+        for _ in range(50):  # bounded: until 電子保証概要 has loaded
+            await settle(pilot, app)
+            if type(app.screen).__name__ == "DetailScreen" and "35072-00000M" in screen_text(app):
+                break
         assert type(app.screen).__name__ == "DetailScreen" and "35072-00000M" in screen_text(app)
 
 
