@@ -153,7 +153,11 @@ def test_submit_to_orderer_queues_a_mail_with_the_notice_attached(demo_db, tmp_p
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(bytes(m.attachment))).pages)
     assert KEY in text
     assert AuditLog.select().where(AuditLog.action == "guarantee.submit", AuditLog.target == SEED).exists()
-    # delivered to the outbox as an .eml carrying the PDF
+    # queued only; delivered (here to the outbox, as an .eml) by the outbox run, carrying the PDF
+    assert m.status == "queued"
+    from esurety_tui.services import mail
+
+    mail.deliver_pending()
     eml = sorted((tmp_path / "home" / "outbox").glob("*.eml"))[-1]
     msg = email.message_from_bytes(eml.read_bytes(), policy=email.policy.default)
     (part,) = list(msg.iter_attachments())

@@ -99,6 +99,12 @@ class SubmitScreen(ModalScreen[bool]):
             self.app.call_from_thread(self._failed, f"送信できませんでした: {e}")
             return
         self.app.call_from_thread(self._sent, to)
+        try:  # deliver now, off the UI thread; a failure leaves it queued for the next run
+            from ...services import mail
+
+            mail.deliver_in_worker()
+        except Exception:  # noqa: BLE001
+            pass
 
     def _sent(self, to: str) -> None:
         self.app.notify(f"発注者へ提出しました（{to}）。", title="発注者へ提出", timeout=10)
