@@ -44,7 +44,9 @@ class SentApplicationScreen(NetDeskScreen):
     HELP_TITLE = "申込内容のヘルプ"
     BINDINGS = [Binding("f5", "open_contract", "電子保証概要", id="open_contract")]
     DEFAULT_CSS = """
+    SentApplicationScreen #sent-head { height: auto; padding: 0 1; }
     SentApplicationScreen #sent-body { height: 1fr; padding: 0 1; scrollbar-size-vertical: 1; }
+    SentApplicationScreen #sent-body:focus { background-tint: transparent; }
     SentApplicationScreen #sent-progress { height: 1; }
     SentApplicationScreen #sent-meta { height: auto; color: $text-muted; }
     SentApplicationScreen #sent-reason { height: auto; color: $error; }
@@ -62,11 +64,13 @@ class SentApplicationScreen(NetDeskScreen):
         self.detail: SentDetail | None = None
 
     def compose_body(self) -> ComposeResult:
-        with VerticalScroll(id="sent-body"):
+        # 手続状況 and the numbers stay in view; the application's contents scroll below them.
+        with Vertical(id="sent-head"):
             yield Static("読み込み中…", id="sent-progress")
             yield Static("", id="sent-reason")
             yield Static("", id="sent-meta")
             yield DataTable(id="sent-numbers", cursor_type="row")
+        with VerticalScroll(id="sent-body"):
             yield Vertical(id="sent-sections")
 
     def on_mount(self) -> None:
