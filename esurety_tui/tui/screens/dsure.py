@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
 from ...domain.wareki import format_datetime
+from ..widgets.input import SafeInput
 
 if TYPE_CHECKING:
     from ...services.dsure import DSureResult
@@ -73,9 +74,9 @@ class DSureLoginScreen(DSureScreen):
                 yield Static("受注者から提出された「認証キーのお知らせ」の保証契約番号と認証キーを入力してください。",
                              classes="note", markup=False)
                 yield Label("保証契約番号")
-                yield Input(id="dsure-number", placeholder="例: 35072-00000M", max_length=20)
+                yield SafeInput(id="dsure-number", placeholder="例: 35072-00000M", max_length=20)
                 yield Label("認証キー")
-                yield Input(id="dsure-key", password=True, placeholder="12文字（英大文字・小文字・数字）", max_length=40)
+                yield SafeInput(id="dsure-key", password=True, placeholder="12文字（英大文字・小文字・数字）", max_length=40)
                 yield Static("確認（Enter）", id="dsure-submit", markup=False)
                 yield Static("", id="dsure-message", markup=False)
 

@@ -9,6 +9,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static
 
+from ..widgets.input import SafeInput
 from ..widgets.text import literal
 
 
@@ -33,7 +34,7 @@ class SubmitScreen(ModalScreen[bool]):
             yield Static("発注者へ提出", id="submit-title", markup=False)
             yield Static("", id="submit-summary")
             yield Label("提出先メールアドレス")
-            yield Input(id="submit-to", placeholder="発注者のメールアドレス", max_length=254)
+            yield SafeInput(id="submit-to", placeholder="発注者のメールアドレス", max_length=254)
             yield Static("「電子保証にかかる「認証キー」のお知らせ」(PDF)を添付して送信します。"
                          "認証キーはPDFにのみ記載され、本文には記載しません。", classes="note", markup=False)
             yield Static("Enter 送信  Esc キャンセル", id="submit-keys", markup=False)
