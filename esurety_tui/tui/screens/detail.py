@@ -90,14 +90,19 @@ class DetailScreen(NetDeskScreen):
         except (ServiceError, ValueError) as e:
             self.app.call_from_thread(self._missing, str(e))
             return
-        self.app.call_from_thread(self._show, detail, views)
+        self.app.call_from_thread(self._loaded, detail, views)
 
     def _missing(self, message: str) -> None:
         self.notify(message, severity="error")
         self.app.pop_screen()
 
-    def _show(self, d: ContractDetail, views: list) -> None:
-        self.detail, self.views = d, views
+    def _loaded(self, d: ContractDetail, views: list) -> None:
+        self.views = views
+        self._show(d)
+
+    def _show(self, d: ContractDetail) -> None:
+        self.detail = d
+        views = self.views
         electronic = bool(d.electronic and d.auth_key)
         page = "電子保証概要" if electronic else "保証契約概要"
         title = f"{page}({d.product_name}) ※最新の情報を表示しています。"
@@ -117,8 +122,11 @@ class DetailScreen(NetDeskScreen):
                     "認証キー ※取消済みの保証契約のため、認証キーのお知らせは印刷できません。")
         else:
             # 証書(紙): no key, nothing to print, copy or submit; the history is of the paper certificate.
-            for hidden in ("#key-note", "#key-row", "#views-title", "#views", "#history-note"):
+            for hidden in ("#key-note", "#key-actions", "#views-title", "#views", "#history-note"):
                 self.query_one(hidden).display = False
+            self.query_one("#key-label", Static).update("証書")
+            key.update("証書(紙)のため、認証キーはありません。")
+            key.add_class("no-key")
             self.query_one("#history-title", Static).update(
                 "保証証書情報(履歴情報) ※証書(紙)の保証契約です。訂正、変更取消された履歴は表示されません。")
         table = self.query_one("#history", DataTable)
