@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from pypdf import PdfReader
 
-from conftest import FROZEN, session_of
+from tests.conftest import FROZEN, session_of
 from esurety_tui import clock
 from esurety_tui.domain.contract_number import make_contract_number
 from esurety_tui.services import dsure, issuing

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from esurety_tui.tui.app import NetDeskApp
-from tui_helpers import settle, type_text
+from tests.helpers.pilot import settle, type_text
 
 SIZE = (80, 24)
 

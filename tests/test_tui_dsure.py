@@ -5,7 +5,7 @@ from __future__ import annotations
 from esurety_tui.tui.app import NetDeskApp
 from esurety_tui.tui.screens.dsure import DSureCertificateScreen, DSureLoginScreen
 from esurety_tui.store.models import DSureView
-from tui_helpers import screen_text, settle, type_text
+from tests.helpers.pilot import screen_text, settle, type_text
 
 SEED, KEY = "35072-00000M", "Z28YUE4J3Bux"
 

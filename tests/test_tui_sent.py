@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import session_of
+from tests.conftest import session_of
 from esurety_tui.services import applications
 from esurety_tui.services.errors import InvalidState, NotFound
 from esurety_tui.store.models import Application
 from esurety_tui.tui.app import NetDeskApp
 from esurety_tui.tui.screens.drafts import DraftsScreen
 from esurety_tui.tui.screens.sent import SentApplicationScreen
-from tui_helpers import screen_text, settle
+from tests.helpers.pilot import screen_text, settle
 
 
 async def _open_row(pilot, app, work_name: str) -> None:
