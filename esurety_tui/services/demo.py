@@ -77,12 +77,13 @@ def _raw(orderer: Orderer, branch: Branch, **over: str) -> dict[str, str]:
     return raw
 
 
-def _spread_dates(refused: int, waiting: int, draft: int) -> None:
+def _spread_dates(refused: int, waiting: int, draft: int, more: dict | None = None) -> None:
     """Dates as a real history has them (申込一覧's 更新日時), not the moment the demo was loaded:
     sent three days before the guarantee was issued; the refusal, the sent one and the draft recent."""
     explicit = {
         refused: (datetime(2026, 8, 26, 14, 5), datetime(2026, 8, 28, 11, 0)),
         waiting: (datetime(2026, 10, 21, 15, 20), None),
+        **(more or {}),
     }
     with transaction():
         for a in Application.select():
@@ -232,7 +233,7 @@ def load(session: Session, rng: random.Random | None = None) -> None:
     ))
 
     # 11b. Accepted (引受), waiting for 発行.
-    a = _apply(demo, _raw(
+    accepted = a = _apply(demo, _raw(
         yokohama, kanagawa, work_name="新横浜駅前歩道橋補修工事", contract_amount="28,000,000",
         advance_amount="11,200,000", deposit_bank="横浜信用金庫 新横浜支店", contract_date="20261201",
         start_date="20261203", end_date="20270331", award_date="20261120", work_place="横浜市港北区",
@@ -256,15 +257,18 @@ def load(session: Session, rng: random.Random | None = None) -> None:
         ))
         issuing.accept(branch2, a)
         issuing.issue(branch2, a, at=at, rng=rng)
-    _spread_dates(refused, waiting, draft)
 
     # 東京支店's own queue: sent by the second company, waiting for review.
-    _apply(demo2, _raw(
+    tokyo_waiting = _apply(demo2, _raw(
         pref, tokyo, work_name="県道町田厚木線道路改良工事", contract_amount="52,000,000",
         advance_amount="20,800,000", deposit_bank="△△銀行 本店", send_name="△△工業 株式会社",
         contract_date="20261201", start_date="20261202", end_date="20270930", award_date="20261118",
         work_place="神奈川県相模原市",
     ))
+    _spread_dates(refused, waiting, draft, {
+        accepted: (datetime(2026, 11, 2, 10, 10), datetime(2026, 11, 6, 16, 0)),
+        tokyo_waiting: (datetime(2026, 11, 16, 11, 45), None),
+    })
 
     # The orderer has viewed the seed's certificate on D-Sure (閲覧履歴).
     dsure.view("35072-00000M", SEED_KEY, who="川崎市長（契約課）")
