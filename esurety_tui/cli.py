@@ -201,6 +201,25 @@ def cmd_key(args) -> int:
     return 0
 
 
+def cmd_verify(args) -> int:
+    """D-Sure from the shell: exit 0 and one line when number + key open a certificate, 1 otherwise
+    (the same neutral message for a wrong key, an unknown number or a locked one)."""
+    from .domain.money import format_yen
+    from .domain.text import printable
+    from .services import dsure
+
+    key = sys.stdin.readline().strip() if args.key == "-" else args.key
+    _open(args)
+    try:
+        r = dsure.view(args.number, key, who="esurety verify")
+    except dsure.DSureRefused as e:
+        return _err(str(e), 1)
+    c = r.certificate
+    print("\t".join([r.number, r.product_name, printable(c.work_name), format_yen(c.guarantee_amount),
+                     f"第{c.version_no}版 {c.version_kind}"]))
+    return 0
+
+
 def cmd_contracts(args) -> int:
     from .domain.money import format_yen
     from .domain.text import printable
@@ -472,6 +491,11 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("key", help="print the 認証キー of a 保証契約番号")
     s.add_argument("number", help="保証契約番号, e.g. 35072-00000M")
     s.set_defaults(func=cmd_key)
+
+    s = sub.add_parser("verify", help="D-Sure: check a 保証契約番号 + 認証キー and print the certificate summary")
+    s.add_argument("number", help="保証契約番号, e.g. 35072-00000M")
+    s.add_argument("key", help="認証キー (or - to read it from stdin)")
+    s.set_defaults(func=cmd_verify)
 
     s = sub.add_parser("contracts", help="list contracts: number, kind, orderer, work name, amount")
     s.add_argument("--search", help="part of the number, orderer or work name")

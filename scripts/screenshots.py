@@ -91,6 +91,30 @@ def _scenes():
         await _settle(p)
         await p.press("f4")
 
+    async def dsure_login(p):
+        await p.press("f5")
+
+    async def dsure_certificate(p):
+        await p.press("f5")
+        await _settle(p)
+        await _type(p, "35072-00000M")
+        await p.press("enter")
+        await _type(p, "Z28YUE4J3Bux")
+        await p.press("enter")
+
+    async def submit(p):
+        p.app.open_contract("35072-00000M")
+        await _settle(p)
+        await p.press("f7")
+
+    async def sent_refused(p):
+        await p.press("f5")
+        await _settle(p)
+        table = p.app.screen.query_one("#drafts")
+        row = next(r for r in p.app.screen.listed.values() if r.status == "謝絶")
+        table.move_cursor(row=table.get_row_index(str(row.id)))
+        await p.press("enter")
+
     return [
         ("01_login", False, None),
         ("02_login_failed", False, login_failed),
@@ -108,6 +132,10 @@ def _scenes():
         ("13_review", True, filled_draft("f9")),
         ("14_done", True, filled_draft("f9", "f9")),
         ("15_drafts", True, drafts),
+        ("16_sent_refused", True, sent_refused),
+        ("17_submit_to_orderer", True, submit),
+        ("20_dsure_login", False, dsure_login),
+        ("21_dsure_certificate", False, dsure_certificate),
     ]
 
 

@@ -20,8 +20,8 @@ from esurety_tui.store import migrations, queries
 from esurety_tui.store.db import close_database, init_database
 from esurety_tui.store.models import Company, Guarantee, SchemaVersion, User
 
-COMMANDS = ("init", "demo", "key", "contracts", "locate", "check", "user", "orderer", "branch", "notice", "certificate",
-            "mail", "ssh", "ssh-session", "web")
+COMMANDS = ("init", "demo", "key", "verify", "contracts", "locate", "check", "user", "orderer", "branch", "notice",
+            "certificate", "mail", "ssh", "ssh-session", "web")
 SEED_NUMBER, SEED_KEY = "35072-00000M", "Z28YUE4J3Bux"
 
 
@@ -323,3 +323,27 @@ def test_demo_with_synthetic_contracts_prints_the_time(tmp_path):
     assert re.fullmatch(r"合成の保証契約を5件追加しました（\d+\.\d秒）。", more.stdout.splitlines()[1])
     init_database(str(home / "esurety.sqlite3"))
     assert Guarantee.select().count() == 13 + 2005
+
+
+# --- verify (D-Sure from the shell) --------------------------------------------------------------
+
+
+def test_verify_prints_one_line_and_exits_0(home_with_demo):
+    done = run(home_with_demo, "verify", SEED_NUMBER, SEED_KEY)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout == f"{SEED_NUMBER}\t前払金保証\t河川維持（〇〇）工事\t20,000,000円\t第1版 新規\n"
+    assert run(home_with_demo, "verify", SEED_NUMBER, "-", stdin=SEED_KEY + "\n").returncode == 0
+
+
+def test_verify_refuses_wrong_unknown_and_locked_alike(home_with_demo):
+    wrong = run(home_with_demo, "verify", SEED_NUMBER, "Z28YUE4J3Bu2")
+    unknown = run(home_with_demo, "verify", "35072-99999D", SEED_KEY)
+    malformed = run(home_with_demo, "verify", "nonsense", SEED_KEY)
+    assert wrong.returncode == unknown.returncode == malformed.returncode == 1
+    assert wrong.stdout == unknown.stdout == ""
+    assert wrong.stderr == unknown.stderr == malformed.stderr
+    assert wrong.stderr.startswith("esurety: ") and wrong.stderr.count("\n") == 1
+    for _ in range(4):
+        run(home_with_demo, "verify", SEED_NUMBER, "Z28YUE4J3Bu2")
+    locked = run(home_with_demo, "verify", SEED_NUMBER, SEED_KEY)
+    assert (locked.returncode, locked.stderr) == (1, wrong.stderr)

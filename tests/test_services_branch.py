@@ -24,23 +24,26 @@ def _waiting_id() -> int:
 
 def test_queue_tabs_are_branch_scoped_and_searchable(demo_db):
     kanagawa, tokyo = session_of("branch"), session_of("branch2")
-    assert review.queue_count(kanagawa, "open", "") == 1
-    (row,) = review.queue_page(kanagawa, "open", "", 0, 50)
+    assert review.queue_count(kanagawa, "open", "") == 2  # the demo's 送信済 and its 引受 waiting for 発行
+    rows = review.queue_page(kanagawa, "open", "", 0, 50)
+    assert {r.status for r in rows} == {"送信済", "引受"}
+    (row,) = [r for r in rows if r.work_name == WAITING]
     assert (row.work_name, row.status, row.company_name, row.orderer_name) == (WAITING, "送信済", "〇〇建設 株式会社", "川崎市長")
     assert row.contract_amount == 35_000_000 and row.receipt_no
     assert review.queue_count(kanagawa, "closed", "") == 10
     assert {r.status for r in review.queue_page(kanagawa, "closed", "", 0, 50)} == {"謝絶", "発行済"}
-    assert review.queue_count(tokyo, "open", "") == 0
+    assert review.queue_count(tokyo, "open", "") == 1  # demo2's own 送信済 to 東京支店
     assert review.queue_count(tokyo, "closed", "") == 2
     assert WAITING not in {r.work_name for r in review.queue_page(tokyo, "open", "", 0, 50)}
     # search: work name, company, orderer, 受付番号
-    for text in ("多摩川", "〇〇建設", "川崎市長", row.receipt_no[-4:]):
+    for text in ("多摩川", "川崎市長", row.receipt_no[-4:]):
         assert review.queue_count(kanagawa, "open", text) == 1, text
+    assert review.queue_count(kanagawa, "open", "〇〇建設") == 2  # both open ones are 〇〇建設's
     assert review.queue_count(kanagawa, "open", "存在しない") == 0
     # windows
     first, second = review.queue_page(kanagawa, "closed", "", 0, 4), review.queue_page(kanagawa, "closed", "", 4, 4)
     assert len(first) == 4 and not {r.id for r in first} & {r.id for r in second}
-    assert review.queue_count(SYSTEM_SESSION, "open", "") == 1
+    assert review.queue_count(SYSTEM_SESSION, "open", "") == 3  # both branches' open applications
 
 
 def test_application_detail_rechecks_the_rules_with_the_orderers_terms(demo_db):

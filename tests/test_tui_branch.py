@@ -38,7 +38,7 @@ async def _yes(pilot, app) -> None:
 
 async def _open_waiting(pilot, app) -> None:
     assert isinstance(app.screen, BranchTopScreen)
-    await pilot.press("enter")  # the only row of 受付中
+    await pilot.press("enter")  # the first (oldest) row of 受付中
     await settle(pilot, app)
     assert isinstance(app.screen, BranchApplicationScreen)
 
@@ -51,7 +51,7 @@ async def test_branch_login_lands_on_its_queue_and_accepts_then_issues(demo_db):
         text = screen_text(app)
         assert "受付一覧" in text and "神奈川支店" in text and "送信済" in text
         assert WAITING[:3] in text  # cut with an ellipsis at 80 columns
-        assert app.screen.window.total == 1
+        assert app.screen.window.total == 2  # the demo's 送信済 and its 引受 waiting for 発行
 
         await _open_waiting(pilot, app)
         text = screen_text(app)
@@ -84,7 +84,7 @@ async def test_branch_login_lands_on_its_queue_and_accepts_then_issues(demo_db):
         await pilot.press("escape")
         await settle(pilot, app)
         assert isinstance(app.screen, BranchTopScreen)
-        assert app.screen.window.total == 0  # no longer waiting
+        assert app.screen.window.total == 1  # no longer waiting (the demo's 引受 one still is)
         await pilot.press("f6")  # 処理済
         await settle(pilot, app)
         assert app.screen.window.tab == "closed"
@@ -127,7 +127,7 @@ async def test_another_branch_never_sees_the_queue(demo_db):
         await _login(pilot, app, "branch2")
         assert isinstance(app.screen, BranchTopScreen)
         assert "東京支店" in screen_text(app)
-        assert app.screen.window.total == 0
+        assert app.screen.window.total == 1  # only demo2's application sent to 東京支店
         assert "多摩川" not in screen_text(app)
         await pilot.press("ctrl+f")
         await type_text(pilot, "多摩川")

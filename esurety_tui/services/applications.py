@@ -51,6 +51,31 @@ class Receipt:
     branch_name: str
 
 
+@dataclass(frozen=True)
+class IssuedRow:
+    kind: str            # 前払金保証 / 契約保証
+    number: str          # 保証契約番号
+    electronic: bool
+    cancelled: bool
+
+
+@dataclass(frozen=True)
+class SentDetail:
+    """A sent application as the contractor sent it, with its 手続状況."""
+
+    id: int
+    number: int | None
+    receipt_no: str
+    status: str          # domain.status.AppStatus value
+    submitted_at: datetime | None
+    decided_at: datetime | None
+    refusal_reason: str  # the branch's reason for 謝絶
+    values: dict         # typed values of the form (what 申込確認 showed)
+    orderer_name: str
+    branch_name: str
+    guarantees: tuple[IssuedRow, ...]
+
+
 class ValidationFailed(ServiceError):
     def __init__(self, validation: Validation):
         self.validation = validation
@@ -144,6 +169,33 @@ def load_draft(session: Session, application_id: int) -> dict[str, str]:
     raw = dict(DEFAULTS)
     raw.update(json.loads(app.draft or "{}"))
     return raw
+
+
+@requires(Role.CONTRACTOR)
+def sent_detail(session: Session, application_id: int) -> SentDetail:
+    """申込内容 of a sent application of the caller's company (read-only), its 手続状況 and, once
+    issued, its 保証契約番号. A draft is not sent: open it in the form instead."""
+    from ..store.models import Guarantee
+
+    app = _own(session, application_id)
+    if app.status == AppStatus.DRAFT:
+        raise InvalidState("作成中の申込です。申込一覧から開いて入力を続けてください。")
+    raw = dict(DEFAULTS)
+    raw.update(json.loads(app.draft or "{}"))
+    values = _validate(raw).values
+    orderer = Orderer.get_or_none(Orderer.id == app.orderer_id) if app.orderer_id else None
+    branch = Branch.get_or_none(Branch.id == app.branch_id) if app.branch_id else None
+    rows = tuple(
+        IssuedRow(Guarantee.KINDS[g.kind], g.number, g.electronic, g.cancelled)
+        for g in Guarantee.select().where(Guarantee.application == app.id).order_by(Guarantee.id)
+    )
+    return SentDetail(
+        id=app.id, number=app.number, receipt_no=app.receipt_no or "", status=app.status,
+        submitted_at=app.submitted_at, decided_at=app.decided_at,
+        refusal_reason=app.refusal_reason if app.status == AppStatus.REFUSED else "",
+        values=values, orderer_name=orderer.name if orderer else "", branch_name=branch.name if branch else "",
+        guarantees=rows,
+    )
 
 
 @requires(Role.CONTRACTOR)

@@ -16,7 +16,7 @@ from ..domain.text import search_key
 from ..store import queries
 from ..store.db import database, transaction
 from ..store.models import Application, Branch, CertificateVersion, Company, Guarantee, Orderer, User
-from . import applications, auth, issuing
+from . import applications, auth, dsure, issuing
 from .authz import requires
 from .session import Role, Session
 
@@ -35,6 +35,13 @@ ORDERERS = (
     ("相模原市長", False, ""),
     ("藤沢市長", True, ""),
 )
+# Addresses for 発注者へ提出 (set where the 発注者 master has the column). Never a real domain.
+ORDERER_EMAILS = {
+    "川崎市長": "keiyaku@city.kawasaki.example.jp",
+    "横浜市長": "keiyaku@city.yokohama.example.jp",
+    "神奈川県知事": "keiyaku@pref.kanagawa.example.jp",
+    "藤沢市長": "keiyaku@city.fujisawa.example.jp",
+}
 BRANCHES = (
     ("神奈川支店", "350", "045-662-8203", "ka.mlal1@ejcs.co.jp"),
     ("東京支店", "310", "03-3000-0000", "tokyo@example.invalid"),
@@ -70,12 +77,13 @@ def _raw(orderer: Orderer, branch: Branch, **over: str) -> dict[str, str]:
     return raw
 
 
-def _spread_dates(refused: int, waiting: int, draft: int) -> None:
+def _spread_dates(refused: int, waiting: int, draft: int, more: dict | None = None) -> None:
     """Dates as a real history has them (申込一覧's 更新日時), not the moment the demo was loaded:
     sent three days before the guarantee was issued; the refusal, the sent one and the draft recent."""
     explicit = {
         refused: (datetime(2026, 8, 26, 14, 5), datetime(2026, 8, 28, 11, 0)),
         waiting: (datetime(2026, 10, 21, 15, 20), None),
+        **(more or {}),
     }
     with transaction():
         for a in Application.select():
@@ -111,6 +119,9 @@ def load(session: Session, rng: random.Random | None = None) -> None:
             name: Branch.create(name=name, code=code, phone=phone, email=email, hours="土日祝日・年末年始除く 9:00~17:00")
             for name, code, phone, email in BRANCHES
         }
+        if "email" in Orderer._meta.fields:  # the 発注者 master's address for submissions
+            for name, address in ORDERER_EMAILS.items():
+                Orderer.update(email=address).where(Orderer.name == name).execute()
         sessions = {}
         for login, password, owner in LOGINS:
             if owner in branches:
@@ -221,6 +232,14 @@ def load(session: Session, rng: random.Random | None = None) -> None:
         start_date="20261104", end_date="20270326", award_date="20261020",
     ))
 
+    # 11b. Accepted (引受), waiting for 発行.
+    accepted = a = _apply(demo, _raw(
+        yokohama, kanagawa, work_name="新横浜駅前歩道橋補修工事", contract_amount="28,000,000",
+        advance_amount="11,200,000", deposit_bank="横浜信用金庫 新横浜支店", contract_date="20261201",
+        start_date="20261203", end_date="20270331", award_date="20261120", work_place="横浜市港北区",
+    ))
+    issuing.accept(branch, a)
+
     # 12. A draft, half typed.
     draft = applications.new_draft(demo)
     applications.save_draft(demo, draft, {**DEFAULTS, "orderer_id": str(kawasaki.id),
@@ -238,7 +257,21 @@ def load(session: Session, rng: random.Random | None = None) -> None:
         ))
         issuing.accept(branch2, a)
         issuing.issue(branch2, a, at=at, rng=rng)
-    _spread_dates(refused, waiting, draft)
+
+    # 東京支店's own queue: sent by the second company, waiting for review.
+    tokyo_waiting = _apply(demo2, _raw(
+        pref, tokyo, work_name="県道町田厚木線道路改良工事", contract_amount="52,000,000",
+        advance_amount="20,800,000", deposit_bank="△△銀行 本店", send_name="△△工業 株式会社",
+        contract_date="20261201", start_date="20261202", end_date="20270930", award_date="20261118",
+        work_place="神奈川県相模原市",
+    ))
+    _spread_dates(refused, waiting, draft, {
+        accepted: (datetime(2026, 11, 2, 10, 10), datetime(2026, 11, 6, 16, 0)),
+        tokyo_waiting: (datetime(2026, 11, 16, 11, 45), None),
+    })
+
+    # The orderer has viewed the seed's certificate on D-Sure (閲覧履歴).
+    dsure.view("35072-00000M", SEED_KEY, who="川崎市長（契約課）")
 
 
 @requires(Role.SYSTEM)

@@ -43,9 +43,13 @@ def notice_pdf(session: Session, ref: int | str) -> tuple[str, bytes]:
 
 @requires(*STAFF)
 def certificate_pdf(session: Session, version_id: int) -> tuple[str, bytes]:
+    return _render_certificate(contracts.certificate(session, version_id))
+
+
+def _render_certificate(c: contracts.CertificateView) -> tuple[str, bytes]:
+    """(file name, PDF bytes) of a certificate view the caller was allowed to see (also D-Sure's)."""
     from ..documents import CertificateData, certificate_filename, render_certificate
 
-    c = contracts.certificate(session, version_id)
     data = CertificateData(
         kind=c.kind, contract_number=c.contract_number, guarantee_amount=c.guarantee_amount,
         contract_amount=c.contract_amount, work_name=c.work_name, work_place=c.work_place,

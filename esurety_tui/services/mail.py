@@ -205,6 +205,9 @@ def _build_message(mail: Mail, settings: MailSettings) -> EmailMessage:
     msg["Date"] = formatdate(now().timestamp(), localtime=True)
     msg["Message-ID"] = mail.message_id or make_msgid(domain=_domain(settings.sender))
     msg.set_content(_clean_body(mail.body))
+    if getattr(mail, "attachment", None):  # 発注者へ提出: the notice PDF
+        msg.add_attachment(bytes(mail.attachment), maintype="application", subtype="pdf",
+                           filename=_one_line(mail.attachment_name or "attachment.pdf"))
     return msg
 
 

@@ -10,6 +10,7 @@ History:
   5  mail outbox lease: mail.attempts, claimed_at, last_error, message_id; index (status, id)
   6  login_attempt: failed log-ins in a sliding window (user.failed_logins/locked_until unused)
   7  発注者 master: orderer.email, orderer.address; guarantee.key_reissued_at (認証キーの再発行)
+  8  D-Sure: dsure_view (閲覧履歴), dsure_lock (lock-out per number); mail attachments (発注者へ提出)
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from .models import MODELS, Guarantee, SchemaVersion
 if TYPE_CHECKING:
     from playhouse.migrate import SchemaMigrator
 
-LATEST = 7
+LATEST = 8
 
 
 def _migrator(db: Database) -> SchemaMigrator:
@@ -116,7 +117,23 @@ def _to_7(db: Database) -> None:
     )
 
 
-STEPS: dict[int, Callable[[Database], None]] = {2: _to_2, 3: _to_3, 4: _to_4, 5: _to_5, 6: _to_6, 7: _to_7}
+def _to_8(db: Database) -> None:
+    from peewee import BlobField
+    from playhouse.migrate import migrate as run
+
+    from .models import DSureLock, DSureView
+
+    db.create_tables([DSureView, DSureLock], safe=True)
+    m = _migrator(db)
+    run(
+        m.add_column("mail", "attachment_name", CharField(null=True)),
+        m.add_column("mail", "attachment", BlobField(null=True)),
+    )
+
+
+STEPS: dict[int, Callable[[Database], None]] = {
+    2: _to_2, 3: _to_3, 4: _to_4, 5: _to_5, 6: _to_6, 7: _to_7, 8: _to_8,
+}
 
 
 def current_version(db: Database) -> int:

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from peewee import (
     BigIntegerField,
+    BlobField,
     BooleanField,
     CharField,
     DateField,
@@ -242,9 +243,32 @@ class Mail(BaseModel):
     claimed_at = DateTimeField(null=True)  # while sending: a lease older than mail_lease_minutes expires
     last_error = CharField(default="")  # short, e.g. "550 mailbox unavailable"; never a secret
     message_id = CharField(default="")  # fixed at the first claim: a re-delivery keeps the same Message-ID
+    # 発注者へ提出: the notice PDF (the key is only inside it, never in the body).
+    attachment_name = CharField(null=True)
+    attachment = BlobField(null=True)
 
     class Meta:
         indexes = ((("status", "id"), False),)
+
+
+class DSureView(BaseModel):
+    """A successful D-Sure view of a certificate by number + key (閲覧履歴)."""
+
+    guarantee = ForeignKeyField(Guarantee, backref="dsure_views", on_delete="CASCADE")
+    at = DateTimeField(default=now)
+    viewer = CharField(default="")  # the orderer, where known (never the key)
+    version_seq = IntegerField(null=True)
+
+    class Meta:
+        indexes = ((("guarantee", "at"), False),)
+
+
+class DSureLock(BaseModel):
+    """D-Sure lock-out per 保証契約番号 (known or not): wrong keys in a row, and until when it is locked."""
+
+    number = CharField(primary_key=True)
+    failures = IntegerField(default=0)
+    locked_until = DateTimeField(null=True)
 
 
 class Counter(BaseModel):
@@ -256,5 +280,5 @@ class Counter(BaseModel):
 
 MODELS = (
     SchemaVersion, Company, Branch, Orderer, User, Application, Guarantee, CertificateVersion,
-    AuditLog, Mail, Counter, LoginAttempt,
+    AuditLog, Mail, Counter, LoginAttempt, DSureView, DSureLock,
 )

@@ -234,6 +234,9 @@ class ApplicationScreen(NetDeskScreen):
         Binding("f5", "tab(-1)", "前タブ", id="prev_tab", priority=True),
         Binding("f6", "tab(1)", "次タブ", id="next_tab", priority=True),
         Binding("f7", "clear_section", "クリア", id="clear_section", priority=True),
+        # 「電子保証対応の発注者はこちら」 (shown on the form's first tab; the footer is full at 80 columns)
+        Binding("f8", "electronic_orderers", "電子保証対応の発注者", id="electronic_orderers", show=False,
+                priority=True),
         Binding("tab", "next_field", "次の項目", id="next_field", show=False, priority=True),
         Binding("shift+tab", "previous_field", "前の項目", id="previous_field", show=False, priority=True),
         Binding("enter", "enter", "次の項目", id="enter_next_field", show=False, priority=True),
@@ -344,6 +347,9 @@ class ApplicationScreen(NetDeskScreen):
                         with Horizontal(classes="form-head"):
                             yield Static(clear.removesuffix("をクリア"), classes="form-head-title", markup=False)
                             yield Static(f"F7 {clear}", classes="form-head-clear", markup=False)
+                            if section == "work":
+                                yield Static("F8 電子保証対応の発注者はこちら", classes="form-head-clear",
+                                             id="electronic-orderers-link", markup=False)
                         yield from getattr(self, f"_compose_{section}")()
 
     def _compose_work(self) -> Iterable[Widget]:
@@ -737,6 +743,11 @@ class ApplicationScreen(NetDeskScreen):
 
     def show_field_help(self, key: str) -> None:
         self.app.push_screen(FieldHelpScreen(FIELD_BY_KEY[key]))
+
+    def action_electronic_orderers(self) -> None:
+        from .orderers import ElectronicOrderersScreen
+
+        self.app.push_screen(ElectronicOrderersScreen(list(self._orderers.values())))
 
     def action_clear_section(self) -> None:
         if not self.loaded:

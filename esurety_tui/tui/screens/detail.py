@@ -1,4 +1,5 @@
-"""電子保証概要 (詳細): the contract, its 認証キー (印刷 and copy), and 電子保証情報(履歴情報)."""
+"""電子保証概要 (詳細): the contract, its 認証キー (印刷, copy, 発注者へ提出), 電子保証情報(履歴情報) and
+閲覧履歴 (D-Sure views). A paper guarantee is 保証契約概要: no key, nothing to print or submit."""
 
 from __future__ import annotations
 
@@ -39,13 +40,15 @@ class DetailScreen(NetDeskScreen):
     HELP_TITLE = "保証契約一覧のヘルプ"
     BINDINGS = [
         Binding("f5", "print", "印刷", id="print"),
-        Binding("f6", "copy_key", "認証キーをコピー", id="copy"),
+        Binding("f6", "copy_key", "コピー", id="copy"),
+        Binding("f7", "submit", "発注者へ提出", id="submit"),
     ]
 
     def __init__(self, ref: int | str) -> None:
         super().__init__()
         self.ref = ref
         self.detail: ContractDetail | None = None
+        self.views: list = []
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="detail-body"):
@@ -57,10 +60,13 @@ class DetailScreen(NetDeskScreen):
                 yield Static("", id="auth-key", markup=False)
                 yield Static("F5 印刷\nF6 コピー", id="key-actions", markup=False)
             yield Static("電子保証情報(履歴情報) ※訂正、変更取消された履歴は表示されません。",
-                         classes="section", markup=False)
+                         id="history-title", classes="section", markup=False)
             yield Static("電子保証発行日時とは、発注者が保証証書を確認するシステム(プラットフォーム)に"
-                         "保証証書が到着した日時のことです。", classes="note", markup=False)
+                         "保証証書が到着した日時のことです。", id="history-note", classes="note", markup=False)
             yield DataTable(id="history", cursor_type="row")
+            yield Static("閲覧履歴 ※発注者が保証確認サービス(D・Sure)で保証証書を確認した日時です。",
+                         id="views-title", classes="section", markup=False)
+            yield Static("", id="views", markup=False)
 
     def on_mount(self) -> None:
         table = self.query_one("#history", DataTable)
@@ -76,35 +82,92 @@ class DetailScreen(NetDeskScreen):
         from ...services.errors import ServiceError
 
         session = self.netdesk.session
+        from ...services import dsure
+
         try:
             detail = contracts.detail(session, self.ref)
+            views = dsure.views(session, detail.number) if detail.electronic else []
         except (ServiceError, ValueError) as e:
             self.app.call_from_thread(self._missing, str(e))
             return
-        self.app.call_from_thread(self._show, detail)
+        self.app.call_from_thread(self._loaded, detail, views)
 
     def _missing(self, message: str) -> None:
         self.notify(message, severity="error")
         self.app.pop_screen()
 
+    def _loaded(self, d: ContractDetail, views: list) -> None:
+        self.views = views
+        self._show(d)
+
     def _show(self, d: ContractDetail) -> None:
         self.detail = d
-        title = f"電子保証概要({d.product_name}) ※最新の情報を表示しています。"
+        views = self.views
+        electronic = bool(d.electronic and d.auth_key)
+        page = "電子保証概要" if electronic else "保証契約概要"
+        title = f"{page}({d.product_name}) ※最新の情報を表示しています。"
         if d.cancelled:
             title += "  【取消】"
         self.query_one(".page-title", Static).update(title)
         self.query_one("#summary", Static).update(_summary(d))
         key = self.query_one("#auth-key", Static)
-        if d.electronic and d.auth_key:
+        if electronic:
             key.update(Text(d.auth_key, style="bold"))
+            actions = ["F6 コピー"] if d.cancelled else ["F5 印刷", "F6 コピー"]
+            if not d.cancelled and self._contractor():
+                actions.append("F7 発注者へ提出")
+            self.query_one("#key-actions", Static).update("\n".join(actions))
+            if d.cancelled:
+                self.query_one("#key-note", Static).update(
+                    "認証キー ※取消済みの保証契約のため、認証キーのお知らせは印刷できません。")
         else:
+            # 証書(紙): no key, nothing to print, copy or submit; the history is of the paper certificate.
+            for hidden in ("#key-note", "#key-actions", "#views-title", "#views", "#history-note"):
+                self.query_one(hidden).display = False
+            self.query_one("#key-label", Static).update("証書")
             key.update("証書(紙)のため、認証キーはありません。")
             key.add_class("no-key")
+            self.query_one("#history-title", Static).update(
+                "保証証書情報(履歴情報) ※証書(紙)の保証契約です。訂正、変更取消された履歴は表示されません。")
         table = self.query_one("#history", DataTable)
         table.clear()
+        if not electronic:
+            table.clear(columns=True)
+            table.add_column("No.", width=4)
+            table.add_column("発行日時", width=16)
+            table.add_column("対象", width=6)
+            table.add_column("証書", width=10)
+        medium = "電子保証" if electronic else "証書(紙)"
         for no, v in enumerate(d.versions, 1):
-            table.add_row(str(no), format_datetime(v.issued_at), v.target, "電子保証", key=str(v.id))
+            table.add_row(str(no), format_datetime(v.issued_at), v.target, medium, key=str(v.id))
+        if electronic:
+            lines = [
+                f"{format_datetime(v.at)}  第{v.version_no}版  {v.viewer or '発注者'}" if v.version_no
+                else f"{format_datetime(v.at)}  {v.viewer or '発注者'}"
+                for v in views
+            ]
+            self.query_one("#views", Static).update(
+                Text("\n").join(literal(line) for line in lines) if lines else literal("まだ閲覧されていません。"))
+        self.refresh_bindings()
         table.focus()
+
+    def _contractor(self) -> bool:
+        session = self.netdesk.session
+        from ...services.session import Role
+
+        return session is not None and session.role == Role.CONTRACTOR
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        d = self.detail
+        if action in ("print", "copy_key", "submit"):
+            if d is None or not (d.electronic and d.auth_key):
+                return False
+            if action == "print" and d.cancelled:
+                return False
+            if action == "submit":
+                return not d.cancelled and self._contractor()
+            return True
+        return super().check_action(action, parameters)
 
     @on(DataTable.RowSelected, "#history")
     def _open_version(self, event: DataTable.RowSelected) -> None:
@@ -126,6 +189,14 @@ class DetailScreen(NetDeskScreen):
             return
         self.notify("「電子保証にかかる「認証キー」のお知らせ」(PDF)を作成しています…", title="印刷")
         self.make_notice(d.id, d.number)
+
+    def action_submit(self) -> None:
+        d = self.detail
+        if d is None or not d.auth_key or d.cancelled:
+            return
+        from .submit import SubmitScreen
+
+        self.app.push_screen(SubmitScreen(d.number))
 
     @work(thread=True, exclusive=True, group="pdf")
     def make_notice(self, guarantee_id: int, number: str = "") -> None:

@@ -17,13 +17,6 @@ from .base import NetDeskScreen
 from .confirm import ConfirmScreen
 
 DRAFT = "作成中"
-STATUS_NOTES = {
-    "送信済": "支店での引受審査をお待ちください。",
-    "審査中": "支店で引受審査を行っています。",
-    "引受": "引受が決まりました。保証証書の発行をお待ちください。",
-    "発行済": "保証証書は発行済みです。全体トップの保証契約一覧でご確認ください。",
-    "謝絶": "この申込は謝絶されました。詳しくは申込送信先の営業部・支店にお問い合わせください。",
-}
 
 
 class DraftsScreen(NetDeskScreen):
@@ -128,8 +121,9 @@ class DraftsScreen(NetDeskScreen):
         if row.status == DRAFT:
             self.netdesk.open_application(row.id)
             return
-        no = f"（受付番号 {row.receipt_no}）" if row.receipt_no else ""
-        self.notify(f"この申込は{row.status}です{no}。{STATUS_NOTES.get(row.status, '')}", title="申込一覧")
+        from .sent import SentApplicationScreen
+
+        self.app.push_screen(SentApplicationScreen(row.id))
 
     def action_new(self) -> None:
         self.netdesk.new_application()

@@ -22,6 +22,7 @@ class LoginScreen(Screen):
     AUTO_FOCUS = "#login-id"  # focused when composed: keys typed ahead of the first paint land here
     BINDINGS = [
         Binding("f1", "help", "ヘルプ", id="help"),
+        Binding("f5", "dsure", "保証確認サービス(D・Sure)", id="dsure"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -48,6 +49,12 @@ class LoginScreen(Screen):
         from .help import HelpScreen
 
         self.app.push_screen(HelpScreen(self.HELP, "ログインのヘルプ"))
+
+    def action_dsure(self) -> None:
+        """The orderer's D-Sure: no account, number + key."""
+        from .dsure import DSureLoginScreen
+
+        self.app.push_screen(DSureLoginScreen())
 
     @on(Input.Submitted, "#login-id")
     def _next(self) -> None:
