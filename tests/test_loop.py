@@ -26,7 +26,7 @@ from esurety_tui.tui.screens.confirm import ConfirmScreen
 from esurety_tui.tui.screens.detail import DetailScreen
 from esurety_tui.tui.screens.done import DoneScreen
 from esurety_tui.tui.screens.drafts import DraftsScreen
-from esurety_tui.tui.screens.dsure import DSureCertificateScreen, DSureLoginScreen
+from esurety_tui.tui.screens.dsure import DSureLoginScreen
 from esurety_tui.tui.screens.login import LoginScreen
 from esurety_tui.tui.screens.review import ReviewScreen
 from esurety_tui.tui.screens.top import TopScreen

@@ -15,6 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
+from ...widgets.input import SafeInput
 from textual.widgets import Checkbox, Input, Static
 
 from ....domain.errors import DomainError
@@ -93,7 +94,7 @@ class ReasonScreen(_Form):
             yield Static("謝絶 — 理由を入力してください（申込者に表示されます）", id="form-title", markup=False)
             with Horizontal(classes="row"):
                 yield Static("謝絶の理由", classes="label", markup=False)
-                yield Input(id="reason", placeholder="例: 財務内容の確認資料が不足しているため")
+                yield SafeInput(id="reason", max_length=400, placeholder="例: 財務内容の確認資料が不足しているため")
             yield Static("", id="form-message", markup=False)
             yield Static(self.KEYS_TEXT, id="form-keys", markup=False)
 
@@ -177,11 +178,11 @@ class AmendScreen(_Form):
                 current = getattr(d, f.key)
                 with Horizontal(classes="row"):
                     yield Static(f.label, classes="label", markup=False)
-                    yield Input(_shown(f.kind, current), id=f"f-{f.key}")
+                    yield SafeInput(_shown(f.kind, current), id=f"f-{f.key}", max_length=100)
                     yield Static(_feedback(f, current), id=f"hint-{f.key}", classes="hint", markup=False)
             with Horizontal(classes="row"):
                 yield Static("備考" if self.kind != VersionKind.CANCEL else "取消の理由", classes="label", markup=False)
-                yield Input(id="f-note", placeholder="例: 請負契約の変更（増額）")
+                yield SafeInput(id="f-note", max_length=200, placeholder="例: 請負契約の変更（増額）")
                 yield Static("", id="hint-note", classes="hint", markup=False)
             yield Static("", id="form-message", markup=False)
             yield Static(self.KEYS_TEXT, id="form-keys", markup=False)
@@ -257,7 +258,7 @@ class OrdererFormScreen(_Form):
             for key, label, value, placeholder in rows:
                 with Horizontal(classes="row"):
                     yield Static(label, classes="label", markup=False)
-                    yield Input(value, id=f"f-{key}", placeholder=placeholder)
+                    yield SafeInput(value, id=f"f-{key}", placeholder=placeholder, max_length=254)
                     yield Static("", id=f"hint-{key}", classes="hint", markup=False)
                 if key == "name":
                     with Horizontal(classes="row"):

@@ -12,7 +12,8 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import DataTable, Input, Static, Tab, Tabs
+from ...widgets.input import SafeInput
+from textual.widgets import DataTable, Static, Tab, Tabs
 
 from ....clock import now
 from ....domain.money import format_number, format_yen
@@ -55,7 +56,7 @@ class BranchTopScreen(TopScreen):
         with Horizontal(id="search-bar"):
             yield Static("受付一覧", id="list-title", markup=False)
             yield Static("検索", id="search-label", markup=False)
-            yield Input(id="search", placeholder="会社名・工事名・発注者名・受付番号")
+            yield SafeInput(id="search", max_length=100, placeholder="会社名・工事名・発注者名・受付番号")
         yield Tabs(*(Tab(label, id=f"tab-{key}") for key, label in TABS), id="tabs")
         yield DataTable(id="contracts", cursor_type="row", zebra_stripes=True)
         yield Static("", id="list-status", markup=False)
