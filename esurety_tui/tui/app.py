@@ -56,6 +56,9 @@ class NetDeskApp(App[None]):
     TITLE = "インターネット保証サービス Net Desk"
     BINDINGS = [
         Binding("ctrl+q", "quit", "終了", id="quit", priority=True),
+        # Our own palette binding, so the footer says コマンド (Textual adds an English "palette" otherwise).
+        Binding("ctrl+p", "command_palette", "コマンド", id="command_palette", show=False, priority=True,
+                tooltip="コマンドパレットを開く"),
     ]
     # Callables: the palette's providers (and domain.text, jaconv) load when ctrl+p is first used.
     # Only the app's own commands, in Japanese: not Textual's system commands (Keys, Maximize, Quit,
