@@ -27,7 +27,7 @@ async def _settle(pilot) -> None:
 
 
 def _scenes():
-    """(file name, logged in?, steps) for every screen."""
+    """(file name, logged in? (True: demo, or a login), steps) for every screen."""
 
     async def login_failed(p):
         await _type(p, "demo")
@@ -58,9 +58,25 @@ def _scenes():
         await p.press("f1")
 
     async def palette(p):
+        from esurety_tui.tui.pilot import screen_text, until
+
         await p.press("ctrl+p")
         await _type(p, "35072")
-        await p.pause(0.8)
+        await until(p, lambda: "35072-00000M" in screen_text(p.app), what="the palette's hit")
+
+    async def branch_application(p):
+        await p.press("enter")
+
+    async def branch_contract(p):
+        p.app.open_contract("35072-00000M")
+
+    async def branch_amend(p):
+        p.app.open_contract("35072-00000M")
+        await _settle(p)
+        await p.press("f8")
+
+    async def orderers(p):
+        await p.press("f4")
 
     async def form(p):
         p.app.new_application()
@@ -136,15 +152,21 @@ def _scenes():
         ("17_submit_to_orderer", True, submit),
         ("20_dsure_login", False, dsure_login),
         ("21_dsure_certificate", False, dsure_certificate),
+        ("30_branch_queue", "branch", None),
+        ("31_branch_application", "branch", branch_application),
+        ("32_branch_contract", "branch", branch_contract),
+        ("33_branch_amend", "branch", branch_amend),
+        ("34_branch_orderers", "branch", orderers),
     ]
 
 
-async def _shoot(name: str, logged_in: bool, steps, out: Path) -> None:
+async def _shoot(name: str, logged_in: bool | str, steps, out: Path) -> None:
     from esurety_tui.services import auth
     from esurety_tui.store.models import User
     from esurety_tui.tui.app import NetDeskApp
 
-    session = auth.session_for(User.get(User.login == "demo")) if logged_in else None
+    login = logged_in if isinstance(logged_in, str) else "demo"
+    session = auth.session_for(User.get(User.login == login)) if logged_in else None
     app = NetDeskApp(session=session)
     async with app.run_test(size=SIZE) as pilot:
         await _settle(pilot)
