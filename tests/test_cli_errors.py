@@ -38,7 +38,13 @@ def _as_nobody() -> list[str]:
     setpriv = shutil.which("setpriv")
     if setpriv is None:
         pytest.skip("running as root without setpriv: cannot make a file read-only")
-    return [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"]
+    prefix = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"]
+    # nobody must be able to run this interpreter with its packages (a venv in a private folder is not)
+    probe = subprocess.run([*prefix, sys.executable, "-c", "import peewee"], capture_output=True, timeout=60,
+                           cwd="/")
+    if probe.returncode != 0:
+        pytest.skip(f"user nobody cannot import this environment's packages ({sys.prefix} is private)")
+    return prefix
 
 
 def run(home: Path, *args: str, prefix: list[str] | None = None, umask: int | None = None,
