@@ -109,3 +109,18 @@ def test_branch_orderer_form(snap_compare, demo_db):
         await settle(pilot, pilot.app)
 
     assert snap_compare(_app(), terminal_size=SIZE, run_before=run_before)
+
+
+def test_branch_mails(snap_compare, demo_db):
+    from esurety_tui.store.models import Guarantee, Mail
+
+    Mail.create(to="keiri@maru.example", subject="電子保証（認証キー）発行完了のお知らせ", body="本文",
+                guarantee=Guarantee.get(Guarantee.number == "35072-00000M"), status="failed", attempts=5,
+                last_error="550 mailbox unavailable")
+
+    async def run_before(pilot):
+        await settle(pilot, pilot.app)
+        await pilot.press("f9")
+        await settle(pilot, pilot.app)
+
+    assert snap_compare(_app(), terminal_size=SIZE, run_before=run_before)

@@ -341,3 +341,40 @@ async def test_issuing_in_the_app_delivers_the_notice_mail(demo_db):
         (g,) = Guarantee.select().where(Guarantee.work_name == WAITING)
         (m,) = Mail.select().where(Mail.guarantee == g)
         assert m.status != "queued" and g.auth_key not in m.body
+
+
+async def test_failed_mail_is_listed_with_its_reason_and_f5_sends_it_again(demo_db):
+    from esurety_tui.store.models import Mail
+    from esurety_tui.tui.screens.branch.mails import MailsScreen
+
+    g = Guarantee.get(Guarantee.number == SEED)
+    m = Mail.create(to="keiri@maru.example", subject="電子保証（認証キー）発行完了のお知らせ", body="本文",
+                    guarantee=g, status="failed", attempts=5, last_error="550 mailbox unavailable")
+    app = NetDeskApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await _login(pilot, app, "branch")
+        assert "送信できなかったメールが1件あります" in screen_text(app)
+        await pilot.press("f9")
+        await settle(pilot, app)
+        assert isinstance(app.screen, MailsScreen)
+        text = screen_text(app)
+        assert "送信失敗" in text and "550 mailbox unavailable" in text and SEED in text
+        await pilot.press("f5")
+        await settle(pilot, app)
+        assert Mail.get_by_id(m.id).status == "outbox"  # no SMTP configured: written to the outbox
+        assert "（送信失敗 0件）" in screen_text(app)
+
+
+async def test_another_branch_never_lists_this_branchs_mail(demo_db):
+    from esurety_tui.store.models import Mail
+    from esurety_tui.tui.screens.branch.mails import MailsScreen
+
+    Mail.create(to="keiri@maru.example", subject="件名", body="本文",
+                guarantee=Guarantee.get(Guarantee.number == SEED), status="failed", last_error="550")
+    app = NetDeskApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await _login(pilot, app, "branch2")
+        await pilot.press("f9")
+        await settle(pilot, app)
+        assert isinstance(app.screen, MailsScreen)
+        assert SEED not in screen_text(app) and "550" not in screen_text(app)

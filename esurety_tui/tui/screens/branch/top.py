@@ -46,6 +46,7 @@ class BranchTopScreen(TopScreen):
     BINDINGS = [
         Binding("f4", "orderers", "発注者", id="orderers"),
         Binding("f5", "refresh", "最新の情報", id="refresh"),
+        Binding("f9", "mails", "送信メール", id="mails"),
     ]
 
     def __init__(self) -> None:
@@ -116,7 +117,7 @@ class BranchTopScreen(TopScreen):
         """Notice mails the server refused for good: the branch tells the contractor another way."""
         alert = self.query_one("#mail-alert", Static)
         alert.display = failed > 0
-        alert.update(f"送信できなかったメールが{failed}件あります（esurety mail list --status failed）。" if failed else "")
+        alert.update(f"送信できなかったメールが{failed}件あります（F9 送信メール）。" if failed else "")
 
     def _show(self, tab: str, text: str, offset: int, total: int, rows: list) -> None:
         super()._show(tab, text, offset, total, rows)
@@ -165,6 +166,11 @@ class BranchTopScreen(TopScreen):
         from .orderers import OrderersScreen
 
         self.app.push_screen(OrderersScreen())
+
+    def action_mails(self) -> None:
+        from .mails import MailsScreen
+
+        self.app.push_screen(MailsScreen())
 
     def action_refresh(self) -> None:
         self.reload()

@@ -1,0 +1,119 @@
+"""送信メール: the branch's outgoing mail (notices, reissue notices, submissions), failed first;
+F5 再送 puts a failed mail back in the queue and delivers it off the UI thread."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Static
+
+from ...widgets.text import cell
+from ..base import NetDeskScreen
+
+STATUS_LABELS = {
+    "failed": "送信失敗",
+    "queued": "送信待ち",
+    "sending": "送信中",
+    "sent": "送信済",
+    "outbox": "送信済(ファイル)",
+}
+
+
+class MailsScreen(NetDeskScreen):
+    PAGE_TITLE = "送信メール"
+    HELP = "branch_mails"
+    HELP_TITLE = "送信メールのヘルプ"
+    BINDINGS = [
+        Binding("f5", "retry", "再送", id="retry"),
+    ]
+    DEFAULT_CSS = """
+    MailsScreen #mails { height: 1fr; }
+    MailsScreen #mails-error { height: 3; padding: 0 1; color: $error; }
+    MailsScreen #mails-status { height: 1; padding: 0 1; color: $text-muted; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list = []
+
+    def compose_body(self) -> ComposeResult:
+        yield DataTable(id="mails", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="mails-error", markup=False)
+        yield Static("", id="mails-status", markup=False)
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column("状態", width=10, key="status")
+        table.add_column("保証契約番号", width=12, key="number")
+        table.add_column("宛先", width=22, key="to")
+        table.add_column("件名", width=max(10, self.app.size.width - 60), key="subject")
+        table.add_column("試行", width=4, key="attempts")
+        table.focus()
+        self.load()
+
+    @work(thread=True, exclusive=True, group="mails")
+    def load(self) -> None:
+        from ....services import mail
+
+        rows = mail.listing(self.netdesk.session, limit=500)
+        rows.sort(key=lambda r: (r.status != "failed", r.status != "queued"))  # failed first, stable
+        self.app.call_from_thread(self._show, rows)
+
+    def _show(self, rows: list) -> None:
+        self.rows = rows
+        table = self.query_one(DataTable)
+        cursor = table.cursor_row
+        table.clear()
+        for r in rows:
+            label = STATUS_LABELS.get(r.status, r.status)
+            table.add_row(
+                Text(label, style="bold red" if r.status == "failed" else ""), cell(r.number), cell(r.to),
+                cell(r.subject), str(r.attempts), key=str(r.id),
+            )
+        if rows:
+            table.move_cursor(row=min(cursor, len(rows) - 1), animate=False)
+        failed = sum(1 for r in rows if r.status == "failed")
+        self.query_one("#mails-status", Static).update(
+            f"{len(rows)}件（送信失敗 {failed}件）  F5 再送" if rows else "送信メールはありません。"
+        )
+        self._show_error()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_error()
+
+    def _current(self):
+        if not self.rows:
+            return None
+        return self.rows[min(self.query_one(DataTable).cursor_row, len(self.rows) - 1)]
+
+    def _show_error(self) -> None:
+        row = self._current()
+        text = f"理由: {row.last_error}" if row is not None and row.last_error else ""
+        self.query_one("#mails-error", Static).update(text)
+
+    def action_retry(self) -> None:
+        row = self._current()
+        if row is None:
+            return
+        if row.status != "failed":
+            self.notify("再送できるのは送信に失敗したメールです。", severity="warning")
+            return
+        self.retry(row.id)
+
+    @work(thread=True, exclusive=True, group="mails")
+    def retry(self, mail_id: int) -> None:
+        from ....services import mail
+        from ....services.errors import ServiceError
+
+        try:
+            mail.retry(self.netdesk.session, mail_id)
+        except ServiceError as e:
+            self.app.call_from_thread(self.notify, str(e), severity="error")
+            return
+        self.app.call_from_thread(self.notify, "送信待ちに戻しました。送信します。", title="再送")
+        self.netdesk.send_mail()
+        rows = mail.listing(self.netdesk.session, limit=500)
+        rows.sort(key=lambda r: (r.status != "failed", r.status != "queued"))
+        self.app.call_from_thread(self._show, rows)
