@@ -19,7 +19,7 @@ SIZE = (80, 24)
 
 sys.path.insert(0, str(ROOT))  # run from a checkout: the package beside this script
 from esurety_tui.tui.pilot import settle, type_text as _type  # noqa: E402  (the same pilot steps as the tests)
-from seed_case import valid_raw as _valid_raw  # noqa: E402  (scripts/ is sys.path[0] when run as a script)
+from esurety_tui.domain.seed_case import valid_raw as _valid_raw  # noqa: E402
 
 
 async def _settle(pilot) -> None:

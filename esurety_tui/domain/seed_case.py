@@ -1,6 +1,5 @@
-"""The seed's complete application (川崎市, 河川維持工事) as the form holds it, for the screenshots.
-
-The tests keep their own copy in tests/helpers/cases.py: scripts never import from tests/."""
+"""The seed's complete application (川崎市, 河川維持工事) as the form holds it: one valid example that
+the tests, the property tests and scripts/screenshots.py all start from (pure data, no I/O)."""
 
 from __future__ import annotations
 
