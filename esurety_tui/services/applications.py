@@ -205,20 +205,48 @@ def draft_number(session: Session, application_id: int) -> int:
     return app.number or app.id
 
 
+@dataclass(frozen=True)
+class DraftSaved:
+    application_id: int  # where the text went: the draft, or its copy after a conflict
+    revision: int
+    copied_from: int | None = None  # the draft another session changed meanwhile
+    number: int | None = None  # 下書き No. of the copy
+
+
 @requires(Role.CONTRACTOR)
-def save_draft(session: Session, application_id: int, raw: dict[str, str]) -> None:
-    """Store the raw typed text (even invalid) of a draft. Cheap enough to call on every keystroke."""
+def draft_revision(session: Session, application_id: int) -> int:
+    """The draft's revision now: pass it back to ``save_draft`` to detect a save from an older state."""
+    return _own(session, application_id).revision or 0
+
+
+@requires(Role.CONTRACTOR)
+def save_draft(session: Session, application_id: int, raw: dict[str, str], *, revision: int | None = None) -> DraftSaved:
+    """Store the raw typed text (even invalid) of a draft. Cheap enough to call on every keystroke.
+
+    ``revision``: the revision this text was typed over. If another session saved the draft since
+    (the same draft open twice), neither text is lost: this one becomes a new draft (a copy), and
+    the result says so. None: no check (one writer, e.g. the demo loader)."""
     clean = {k: str(v) for k, v in raw.items() if k in FIELD_BY_KEY}
     for key, value in clean.items():
         if has_surrogates(value):  # cannot be stored as UTF-8: refuse, keep the stored draft as it was
             raise ServiceError(f"「{FIELD_BY_KEY[key].label}」に{NOT_UTF8}")
+    draft = json.dumps(clean, ensure_ascii=False)
     with transaction():
-        _own(session, application_id)  # another company's id: NotFound, not a misleading state error
+        app = _own(session, application_id)  # another company's id: NotFound, not a misleading state error
+        if app.status == AppStatus.DRAFT and revision is not None and (app.revision or 0) != revision:
+            number = queries.next_value(f"application:{session.company_id}")
+            copy = Application.create(
+                company=session.company_id, user=session.user_id, number=number, draft=draft, revision=1,
+                work_name=clean.get("work_name", "")[:255],
+            )
+            audit.record(session.login, "application.draft_conflict", str(app.number or app.id), f"copy {number}")
+            return DraftSaved(copy.id, 1, copied_from=application_id, number=number)
         n = (
             Application.update(
-                draft=json.dumps(clean, ensure_ascii=False),
+                draft=draft,
                 updated_at=now(),
                 work_name=clean.get("work_name", "")[:255],
+                revision=Application.revision + 1,
             )
             .where(
                 Application.id == application_id,
@@ -229,6 +257,7 @@ def save_draft(session: Session, application_id: int, raw: dict[str, str]) -> No
         )
     if n != 1:
         raise InvalidState("この申込は送信済みのため変更できません。")
+    return DraftSaved(application_id, (app.revision or 0) + 1)
 
 
 @requires(Role.CONTRACTOR)

@@ -11,6 +11,7 @@ History:
   6  login_attempt: failed log-ins in a sliding window (user.failed_logins/locked_until unused)
   7  発注者 master: orderer.email, orderer.address; guarantee.key_reissued_at (認証キーの再発行)
   8  D-Sure: dsure_view (閲覧履歴), dsure_lock (lock-out per number); mail attachments (発注者へ提出)
+  9  application.revision (a draft open in two sessions: the later save from an older state is kept as a copy)
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from .models import MODELS, Guarantee, SchemaVersion
 if TYPE_CHECKING:
     from playhouse.migrate import SchemaMigrator
 
-LATEST = 8
+LATEST = 9
 
 
 def _migrator(db: Database) -> SchemaMigrator:
@@ -131,8 +132,14 @@ def _to_8(db: Database) -> None:
     )
 
 
+def _to_9(db: Database) -> None:
+    from playhouse.migrate import migrate as run
+
+    run(_migrator(db).add_column("application", "revision", IntegerField(default=0)))
+
+
 STEPS: dict[int, Callable[[Database], None]] = {
-    2: _to_2, 3: _to_3, 4: _to_4, 5: _to_5, 6: _to_6, 7: _to_7, 8: _to_8,
+    2: _to_2, 3: _to_3, 4: _to_4, 5: _to_5, 6: _to_6, 7: _to_7, 8: _to_8, 9: _to_9,
 }
 
 

@@ -83,6 +83,7 @@ class Application(BaseModel):
     user = ForeignKeyField(User, null=True, backref="applications", on_delete="SET NULL")
     status = CharField(default=AppStatus.DRAFT.value, index=True)  # domain.status.AppStatus
     number = IntegerField(null=True)  # per company: 下書き No. / 受付番号 tell nothing of other companies
+    revision = IntegerField(default=0)  # +1 at every draft save: a save from an older state is a conflict
     draft = TextField(default="{}")
     receipt_no = CharField(null=True, unique=True)
     created_at = DateTimeField(default=now)

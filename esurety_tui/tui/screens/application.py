@@ -217,6 +217,7 @@ class _Loaded:
     branches: list[BranchChoice]
     terms: dict[str, OrdererTerms | None]
     number: int = 0  # 下書き No. within the company
+    revision: int = 0  # the draft's revision when loaded (a later save from it may be a conflict)
 
 
 class ApplicationScreen(NetDeskScreen):
@@ -306,6 +307,13 @@ class ApplicationScreen(NetDeskScreen):
             super().__init__()
             self.stamp = stamp
 
+    class Copied(Message):
+        """Another session saved this draft meanwhile: what was typed here went to a new draft."""
+
+        def __init__(self, number: int | None) -> None:
+            super().__init__()
+            self.number = number
+
     class SaveFailed(Message):
         def __init__(self, message: str, refused: bool) -> None:
             super().__init__()
@@ -315,6 +323,7 @@ class ApplicationScreen(NetDeskScreen):
     def __init__(self, application_id: int | None) -> None:
         super().__init__()
         self.application_id = application_id
+        self._revision = 0
         self.raw: dict[str, str] = {f.key: "" for f in FIELDS}
         self.touched: set[str] = set()
         self.show_all = False
@@ -487,17 +496,18 @@ class ApplicationScreen(NetDeskScreen):
                 raw = dict(DEFAULTS)
                 if branches:
                     raw["branch_id"] = str(branches[0].id)
-                number = 0
+                number = revision = 0
             else:
                 raw = applications.load_draft(session, app_id)
                 number = applications.draft_number(session, app_id)
+                revision = applications.draft_revision(session, app_id)
         except ServiceError as err:
             self.post_message(self.LoadFailed(str(err)))
             return
         except Exception as err:  # noqa: BLE001 - shown to the user; the app stays usable
             self.post_message(self.LoadFailed(f"申込を読み込めません: {err}"))
             return
-        self.post_message(self.Loaded(_Loaded(app_id, raw, orderers, branches, terms, number)))
+        self.post_message(self.Loaded(_Loaded(app_id, raw, orderers, branches, terms, number, revision)))
 
     def on_application_screen_load_failed(self, message: LoadFailed) -> None:
         self.query_one("#draft-status", Static).update("")
@@ -506,6 +516,7 @@ class ApplicationScreen(NetDeskScreen):
     def on_application_screen_loaded(self, message: Loaded) -> None:
         data = message.data
         self.application_id = data.application_id
+        self._revision = data.revision
         self._terms = data.terms
         self._orderers = {str(o.id): o for o in data.orderers}
         self._branches = {str(b.id): b for b in data.branches}
@@ -868,8 +879,15 @@ class ApplicationScreen(NetDeskScreen):
                 return
             if self.application_id is None:
                 self.application_id = applications.new_draft(self._session)  # type: ignore[arg-type]
+                self._revision = 0
             application_id = self.application_id
-            applications.save_draft(self._session, application_id, raw)  # type: ignore[arg-type]
+            saved = applications.save_draft(  # type: ignore[arg-type]
+                self._session, application_id, raw, revision=self._revision
+            )
+            self._revision = saved.revision
+            if saved.copied_from is not None:  # the same draft was saved from another session
+                self.application_id = saved.application_id
+                self.post_message(self.Copied(saved.number))
             self._stored_seq = seq
 
     def flush_draft(self) -> None:
@@ -896,6 +914,13 @@ class ApplicationScreen(NetDeskScreen):
             self._save_timer = None
         self._dirty = False
         self._finished = True
+
+    def on_application_screen_copied(self, message: Copied) -> None:
+        self.notify(
+            f"この下書きは別の画面で変更されていたため、ここで入力した内容を新しい下書き（No.{message.number}）として"
+            "保存しました。どちらの内容も失われていません（申込一覧で確認できます）。",
+            title="下書きの競合", severity="warning", timeout=20,
+        )
 
     def on_application_screen_saved(self, message: Saved) -> None:
         if not self._finished:
