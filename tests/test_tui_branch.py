@@ -14,7 +14,7 @@ from esurety_tui.tui.screens.branch.orderers import OrderersScreen
 from esurety_tui.tui.screens.branch.top import BranchTopScreen
 from esurety_tui.tui.screens.confirm import ConfirmScreen
 from esurety_tui.tui.screens.help import HelpScreen
-from tests.helpers.pilot import screen_text, settle, type_text
+from tests.helpers.pilot import screen_text, settle, type_text, until
 
 SIZE = (80, 24)
 WAITING = "多摩川河川敷運動施設整備工事"  # the demo's 送信済 application, sent to 神奈川支店
@@ -148,12 +148,7 @@ async def test_search_as_you_type_narrows_the_closed_tab(demo_db):
         assert app.screen.window.total == 10
         await pilot.press("ctrl+f")
         await type_text(pilot, "辻堂")
-        for _ in range(50):
-            await pilot.pause(0.05)
-            await app.workers.wait_for_complete()
-            if app.screen.window.total == 1:
-                break
-        assert app.screen.window.total == 1
+        await until(pilot, lambda: app.screen.window.total == 1, what="the list narrowed to 辻堂")
         assert "謝絶" in screen_text(app)
 
 
