@@ -43,7 +43,7 @@ def test_ctrl_q_in_the_same_burst_as_typing_keeps_the_typed_text(term):
     term.log_in()
     term.open_new_form()
     term.send(TAB + "終了テスト工事" + CTRL_Q)
-    assert term.proc.wait(timeout=15) == 0
+    assert term.wait_exit(30)[0] == 0
     assert "終了テスト工事" in term.drafts()
 
 
@@ -54,8 +54,8 @@ def test_hangup_saves_the_draft_and_restores_the_terminal(term, sig):
     term.send(TAB + "切断テスト工事")
     term.wait_for("切断テスト工事")  # on screen; signalled sooner than the form's debounced save
     term.proc.send_signal(sig)
-    assert term.proc.wait(timeout=10) == 128 + sig
-    after = term.read(1.0)
+    code, after = term.wait_exit(20)
+    assert code == 128 + sig
     # out of the alternate screen, mouse reporting and bracketed paste off, cursor shown
     for sequence in (b"\x1b[?1049l", b"\x1b[?1000l", b"\x1b[?1003l", b"\x1b[?2004l", b"\x1b[?25h"):
         assert sequence in after, sequence
@@ -69,5 +69,5 @@ def test_a_closed_terminal_saves_the_draft_and_exits(term):
     term.send(TAB + "閉じた端末工事")
     term.wait_for("閉じた端末工事")
     term.close_master()
-    assert term.proc.wait(timeout=5) == 128 + signal.SIGHUP  # gone within a few seconds
+    assert term.proc.wait(timeout=10) == 128 + signal.SIGHUP  # gone within a few seconds (10 s: a loaded CI box)
     assert "閉じた端末工事" in term.drafts()

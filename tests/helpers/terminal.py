@@ -57,6 +57,17 @@ class Terminal:
         self.seen += out
         return out
 
+    def wait_exit(self, seconds: float) -> tuple[int, bytes]:
+        """Wait for the app to exit while reading what it writes (an unread pty fills up and blocks the
+        app's last writes, so a plain wait could hang on a busy machine); returns (code, bytes read)."""
+        out = b""
+        end = time.monotonic() + seconds
+        while self.proc.poll() is None:
+            if time.monotonic() > end:
+                raise subprocess.TimeoutExpired(self.proc.args, seconds)
+            out += self.read(0.05)
+        return self.proc.returncode, out + self.read(0.5)
+
     def wait_for(self, text: str, seconds: float = 20) -> None:
         start = len(self.seen)
         end = time.monotonic() + seconds
