@@ -64,6 +64,11 @@ class NetDeskScreen(Screen):
             return len(self.app.screen_stack) > 2  # nothing to go back to on the first page
         return True
 
+    def _missing(self, message: str) -> None:
+        """What this page shows could not be loaded (gone, or not the caller's): say so, go back."""
+        self.notify(message, severity="error")
+        self.app.pop_screen()
+
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 2:
             self.app.pop_screen()

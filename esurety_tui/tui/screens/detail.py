@@ -92,10 +92,6 @@ class DetailScreen(NetDeskScreen):
             return
         self.app.call_from_thread(self._loaded, detail, views)
 
-    def _missing(self, message: str) -> None:
-        self.notify(message, severity="error")
-        self.app.pop_screen()
-
     def _loaded(self, d: ContractDetail, views: list) -> None:
         self.views = views
         self._show(d)

@@ -95,10 +95,6 @@ class SentApplicationScreen(NetDeskScreen):
             return
         self.app.call_from_thread(self._show, detail)
 
-    def _missing(self, message: str) -> None:
-        self.notify(message, severity="error")
-        self.app.pop_screen()
-
     def _show(self, d: SentDetail) -> None:
         self.detail = d
         self.query_one("#sent-progress", Static).update(progress_text(d.status))

@@ -75,10 +75,6 @@ class BranchApplicationScreen(NetDeskScreen):
             return
         self.app.call_from_thread(self._show, detail)
 
-    def _missing(self, message: str) -> None:
-        self.notify(message, severity="error")
-        self.app.pop_screen()
-
     def _show(self, d: ApplicationDetail) -> None:
         self.detail = d
         head = Text(no_wrap=True, overflow="ellipsis")
