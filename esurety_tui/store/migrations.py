@@ -182,6 +182,35 @@ def migrate(db: Database) -> int:
     _refuse_newer(version)
     if version == LATEST:
         return LATEST
+    with _patient(db):
+        return _upgrade(db)
+
+
+MIGRATION_WAIT_MS = 120_000
+
+
+class _patient:
+    """While migrating, wait for the write lock far longer than an everyday write does: every process
+    that opens an old file queues behind the one migrating (40 at once on a busy machine took longer
+    than the usual 10 s), and migrations are rare."""
+
+    def __init__(self, db: Database) -> None:
+        from peewee import SqliteDatabase
+
+        self.db = db if isinstance(db, SqliteDatabase) else None
+
+    def __enter__(self) -> None:
+        if self.db is not None:
+            self.db.execute_sql(f"PRAGMA busy_timeout = {MIGRATION_WAIT_MS}")
+
+    def __exit__(self, *exc: object) -> None:
+        if self.db is not None:
+            from .db import SQLITE_PRAGMAS
+
+            self.db.execute_sql(f"PRAGMA busy_timeout = {int(SQLITE_PRAGMAS['busy_timeout'])}")
+
+
+def _upgrade(db: Database) -> int:
     with db.atomic():
         version = current_version(db)
         _refuse_newer(version)

@@ -68,8 +68,9 @@ class Terminal:
             out += self.read(0.05)
         return self.proc.returncode, out + self.read(0.5)
 
-    def wait_for(self, text: str, seconds: float = 20) -> None:
-        start = len(self.seen)
+    def wait_for(self, text: str, seconds: float = 20, *, since: int | None = None) -> None:
+        """Until ``text`` was written after ``since`` (an offset in ``seen``; default: from now)."""
+        start = len(self.seen) if since is None else since
         end = time.monotonic() + seconds
         while time.monotonic() < end:
             self.read(0.1)
