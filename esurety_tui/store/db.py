@@ -257,6 +257,30 @@ def _left_behind_wal(path: Path | None) -> bool:
         return False
 
 
+def _connect_patiently(db: Database, seconds: float = 30.0) -> None:
+    """Connect, retrying while SQLite answers "database is locked" at once: switching a rollback-journal
+    file to WAL (a connection pragma) takes a lock without calling the busy handler, so many processes
+    opening such a file together fail instead of waiting. Bounded; other errors pass through."""
+    import random
+    import time
+
+    from peewee import OperationalError
+
+    if not isinstance(db, SqliteDatabase):
+        return
+    give_up = time.monotonic() + seconds
+    while True:
+        try:
+            db.connect(reuse_if_open=True)
+            return
+        except OperationalError as e:
+            if "locked" not in str(e) or time.monotonic() > give_up:
+                raise
+            if not db.is_closed():
+                db.close()
+            time.sleep(0.02 + random.random() * 0.08)
+
+
 def init_database(setting: str, *, readonly: bool = False, create: bool = True,
                   check: bool | None = None) -> Database:
     """Point the proxy at ``setting``, create or migrate the schema, and return the database.
@@ -275,6 +299,7 @@ def init_database(setting: str, *, readonly: bool = False, create: bool = True,
     database.initialize(db)
     where = str(path) if path else ""
     try:
+        _connect_patiently(db)
         if readonly and migrations.current_version(db) < migrations.LATEST:
             # An old schema: migrate through a writable connection, then read as usual.
             db.close()
