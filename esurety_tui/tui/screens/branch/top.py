@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -90,28 +90,22 @@ class BranchTopScreen(TopScreen):
 
     # loading ----------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="contract-list")
-    def load_window(self, tab: str, text: str, offset: int) -> None:
+    def _count(self, session, tab: str, text: str) -> int:
         from ....services import contracts, mail, review
 
-        self.app.db_ready.wait(30)
-        session = self.netdesk.session
-        if session is None:
-            return
-        if tab == "contracts":
-            total = contracts.count(session, "all", text)
-        else:
-            total = review.queue_count(session, tab, text)
-        offset = max(0, min(offset, ((total - 1) // PAGE) * PAGE if total else 0))
-        if not total:
-            rows = []
-        elif tab == "contracts":
-            rows = contracts.page(session, "all", text, offset, PAGE)
-        else:
-            rows = review.queue_page(session, tab, text, offset, PAGE)
+        # Counted with every fresh read (log-in, back from a page, F5, a new search), not per window.
         failed = mail.failed_count(session)
         self.app.call_from_thread(self._show_failed_mail, failed)
-        self.app.call_from_thread(self._show, tab, text, offset, total, rows)
+        if tab == "contracts":
+            return contracts.count(session, "all", text)
+        return review.queue_count(session, tab, text)
+
+    def _page(self, session, tab: str, text: str, offset: int) -> list:
+        from ....services import contracts, review
+
+        if tab == "contracts":
+            return contracts.page(session, "all", text, offset, PAGE)
+        return review.queue_page(session, tab, text, offset, PAGE)
 
     def _show_failed_mail(self, failed: int) -> None:
         """Notice mails the server refused for good: the branch tells the contractor another way."""
@@ -119,33 +113,24 @@ class BranchTopScreen(TopScreen):
         alert.display = failed > 0
         alert.update(f"送信できなかったメールが{failed}件あります（F9 送信メール）。" if failed else "")
 
-    def _show(self, tab: str, text: str, offset: int, total: int, rows: list) -> None:
-        super()._show(tab, text, offset, total, rows)
-        if total or tab == "contracts":
-            return
-        status = self.query_one("#list-status", Static)
-        if text:
-            status.update(f"「{text}」に一致する申込はありません。")
-        else:
-            status.update("受付中の申込はありません。" if tab == "open" else "処理済の申込はありません。")
+    def _status_text(self) -> str:
+        w = self.window
+        if self._rows or w.tab == "contracts":
+            return super()._status_text()
+        if w.text:
+            return f"「{w.text}」に一致する申込はありません。"
+        return "受付中の申込はありません。" if w.tab == "open" else "処理済の申込はありません。"
 
-    def _fill(self, rows: list) -> None:
+    def _cells(self, no: int, r) -> tuple:
         if self.window.tab == "contracts":
-            super()._fill(rows)
-            return
-        table = self.query_one(DataTable)
-        cursor = table.cursor_row
-        table.clear()
-        for r in rows:
-            at = r.submitted_at if self.window.tab == "open" else r.decided_at
-            amount = format_number(r.contract_amount) if r.contract_amount is not None else ""
-            table.add_row(
-                r.receipt_no, Text(r.status, style=STATUS_STYLE.get(r.status, "")), cell(r.company_name),
-                cell(r.work_name), cell(r.orderer_name), Text(amount, justify="right"), _when(at),
-                key=f"a{r.id}",
-            )
-        if rows:
-            table.move_cursor(row=min(cursor, len(rows) - 1), animate=False)
+            return super()._cells(no, r)  # the contractor's 保証契約一覧 columns
+        at = r.submitted_at if self.window.tab == "open" else r.decided_at
+        amount = format_number(r.contract_amount) if r.contract_amount is not None else ""
+        return (r.receipt_no, Text(r.status, style=STATUS_STYLE.get(r.status, "")), cell(r.company_name),
+                cell(r.work_name), cell(r.orderer_name), Text(amount, justify="right"), _when(at))
+
+    def _row_key(self, r) -> str:
+        return super()._row_key(r) if self.window.tab == "contracts" else f"a{r.id}"
 
     # actions ----------------------------------------------------------------
 
