@@ -17,3 +17,13 @@ def open_database(setting: str, *, check: bool | None = None) -> list[str]:
 
     init_database(setting, check=check)
     return [ja for _path, _mode, ja, _en in loose_modes(setting)]
+
+
+@public
+def release_connection() -> None:
+    """Close the calling thread's database connection, if it has one (the store keeps one per thread,
+    with its page cache: up to 16 MB after a scan). For a thread that is about to end or idle; opening
+    grants nothing, nor does closing."""
+    from ..store.db import close_database
+
+    close_database()

@@ -377,6 +377,11 @@ class NetDeskApp(App[None]):
             self.call_from_thread(self.notify, self.db_error, severity="error", timeout=30)
         finally:
             self.db_ready.set()
+            # This pool thread's connection read the whole file (quick_check): its page cache (16 MB)
+            # would stay with the thread for the app's life.
+            from ..services.setup import release_connection
+
+            release_connection()
 
     def _apply_keymap(self) -> None:
         from ..locations import load_config

@@ -6,7 +6,6 @@ contracts a DataTable holding every row would freeze the event loop for seconds.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -16,6 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Input, Static, Tab, Tabs
 
+from ..dbthread import DbThread
 from ..widgets.input import SafeInput
 
 from ...domain.money import format_yen
@@ -90,11 +90,10 @@ class TopScreen(NetDeskScreen):
         self.window = _Window()
         self._rows: list = []
         # Every request gets the next generation; a result is shown only if it is the newest request's
-        # (a key typed meanwhile made it stale). One query at a time: a request that became stale
-        # while waiting for the lock is never run.
+        # (a key typed meanwhile made it stale). Queries run one at a time on one thread.
         self._generation = 0
         self._pending: _Request | None = None
-        self._query_lock = threading.Lock()
+        self._queries = DbThread("esurety-list")
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="search-bar"):
@@ -154,14 +153,23 @@ class TopScreen(NetDeskScreen):
     @work(thread=True, exclusive=True, group="contract-list")
     def load_window(self, request: _Request) -> None:
         self.app.db_ready.wait(30)
-        with self._query_lock:
-            if request.generation != self._generation:
-                return  # a newer request came while this one waited: it will be shown instead
-            session = self.netdesk.session
-            if session is None:
-                return
-            result = self._read(session, request)
-        self.app.call_from_thread(self._show_result, result)
+        # The query itself runs on the screen's one list thread: one connection, its cache warm.
+        result = self._queries.run(self._query, request)
+        if result is not None:
+            self.app.call_from_thread(self._show_result, result)
+
+    def _query(self, request: _Request) -> _Result | None:
+        """On the list thread, one request at a time: a request made stale while it waited is dropped
+        unread (keys typed during a query cost one query after it, not one each)."""
+        if request.generation != self._generation:
+            return None
+        session = self.netdesk.session
+        if session is None:
+            return None
+        return self._read(session, request)
+
+    def on_unmount(self) -> None:
+        self._queries.close()
 
     def _count(self, session, tab: str, text: str) -> int:
         from ...services import contracts
