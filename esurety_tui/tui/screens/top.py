@@ -71,6 +71,7 @@ class _Result:
     cap: int
     end: int | None
     rows: list
+    failed_mail: int | None = None  # the branch's 受付一覧: refused notice mails (with every count)
 
 
 class TopScreen(NetDeskScreen):
@@ -85,9 +86,15 @@ class TopScreen(NetDeskScreen):
         Binding("f8", "page(1)", "次ページ", id="next_page", show=False),
     ]
 
-    def __init__(self) -> None:
+    FIRST_TAB = "all"
+
+    def __init__(self, first: _Result | None = None) -> None:
+        """``first``: the first window, read before the screen was made (``read_first``, at log-in):
+        it is in the screen's first frame."""
         super().__init__()
-        self.window = _Window()
+        self.window = _Window(tab=self.FIRST_TAB)
+        self._first = first
+        self._columns_width = 0  # the width the columns were made for
         self._rows: list = []
         # Every request gets the next generation; a result is shown only if it is the newest request's
         # (a key typed meanwhile made it stale). Queries run one at a time on one thread.
@@ -107,15 +114,27 @@ class TopScreen(NetDeskScreen):
     def on_mount(self) -> None:
         self._columns()
         self.query_one(DataTable).focus()
+        if self._first is not None:
+            self._show_result(self._first)
 
     def on_screen_resume(self) -> None:
         """Shown (pushed, or back from a page above): read the window, counting again (the data may
-        have changed meanwhile). The first load is this one too: on_mount does not load."""
+        have changed meanwhile). The first load is this one too (on_mount does not load), unless the
+        first window came with the screen."""
+        if self._first is not None:
+            self._first = None
+            return
         self.reload()
+
+    @classmethod
+    def read_first(cls, session) -> _Result:
+        """The first window, for a screen about to be made: call from a worker thread (log-in)."""
+        return cls._read(session, _Request(0, cls.FIRST_TAB, "", 0, cursor=0, top=0))
 
     # columns ----------------------------------------------------------------
 
     def _columns(self) -> None:
+        self._columns_width = self.app.size.width
         table = self.query_one(DataTable)
         table.clear(columns=True)
         wide = max(18, self.app.size.width - 53)
@@ -132,7 +151,9 @@ class TopScreen(NetDeskScreen):
             table.add_column("発注者名 工事名", width=wide, key="work")
             table.add_column(Text("請負金額", justify="right"), width=13, key="amount")
 
-    def on_resize(self) -> None:
+    def on_resize(self, event) -> None:
+        if event.size.width == self._columns_width:
+            return  # the screen's first Resize (mount), or a height change: the columns stay
         table = self.query_one(DataTable)
         cursor, top = table.cursor_row, round(table.scroll_y)
         self._columns()
@@ -171,32 +192,35 @@ class TopScreen(NetDeskScreen):
     def on_unmount(self) -> None:
         self._queries.close()
 
-    def _count(self, session, tab: str, text: str) -> int:
+    @classmethod
+    def _count(cls, session, tab: str, text: str) -> int:
         from ...services import contracts
 
         return contracts.count(session, tab, text)
 
-    def _page(self, session, tab: str, text: str, offset: int) -> list:
+    @classmethod
+    def _page(cls, session, tab: str, text: str, offset: int) -> list:
         from ...services import contracts
 
         return contracts.page(session, tab, text, offset, PAGE)
 
-    def _read(self, session, request: _Request) -> _Result:
-        """In the worker: the count (unless the request carries it) and the window."""
+    @classmethod
+    def _read(cls, session, request: _Request) -> _Result:
+        """In a thread: the count (unless the request carries it) and the window. No screen state."""
         from ...services.contracts import COUNT_CAP
 
         tab, text = request.tab, request.text
-        total = request.total if request.total is not None else self._count(session, tab, text)
+        total = request.total if request.total is not None else cls._count(session, tab, text)
         offset, end = max(0, request.offset), None
         if total <= COUNT_CAP:
             offset = min(offset, ((total - 1) // PAGE) * PAGE if total else 0)
         # No hits: no window to read (with a search term it would scan the whole table again).
-        rows = self._page(session, tab, text, offset) if total else []
+        rows = cls._page(session, tab, text, offset) if total else []
         if total > COUNT_CAP:  # not counted exactly: a short window tells where the list ends
             if not rows and offset > 0:  # past the end: show the last window there is
                 end = offset
                 offset = max(0, offset - PAGE)
-                rows = self._page(session, tab, text, offset)
+                rows = cls._page(session, tab, text, offset)
             if len(rows) < PAGE:
                 end = offset + len(rows)
         return _Result(request, offset, total, COUNT_CAP, end, rows)
@@ -208,6 +232,11 @@ class TopScreen(NetDeskScreen):
         self._pending = None
         self._show(request.tab, request.text, result.offset, result.total, result.rows,
                    cap=result.cap, end=result.end, cursor=request.cursor, top=request.top)
+        if result.failed_mail is not None:
+            self._show_failed_mail(result.failed_mail)
+
+    def _show_failed_mail(self, failed: int) -> None:
+        """The branch's 受付一覧 says so; 全体トップ has nothing to say."""
 
     def _show(self, tab: str, text: str, offset: int, total: int, rows: list, *, cap: int = 1000,
               end: int | None = None, cursor: int | None = None, top: int | None = None) -> None:

@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Static, Tab, Tabs
 from ....clock import now
 from ....domain.money import format_number, format_yen
 from ...widgets.text import cell
-from ..top import PAGE, TopScreen, _Window
+from ..top import PAGE, TopScreen
 
 TABS = (("open", "受付中"), ("closed", "処理済"), ("contracts", "保証契約一覧"))
 STATUS_STYLE = {"送信済": "bold", "審査中": "bold", "引受": "bold green", "謝絶": "red", "発行済": ""}
@@ -49,9 +49,7 @@ class BranchTopScreen(TopScreen):
         Binding("f9", "mails", "送信メール", id="mails"),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.window = _Window(tab="open")
+    FIRST_TAB = "open"
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="search-bar"):
@@ -74,6 +72,7 @@ class BranchTopScreen(TopScreen):
         if self.window.tab == "contracts":
             super()._columns()  # the contractor's 保証契約一覧 columns
             return
+        self._columns_width = self.app.size.width
         table = self.query_one(DataTable)
         table.clear(columns=True)
         # 80 columns: 7 columns × 2 cells of padding and the scrollbar (2) leave 64 cells; after the
@@ -90,17 +89,27 @@ class BranchTopScreen(TopScreen):
 
     # loading ----------------------------------------------------------------
 
-    def _count(self, session, tab: str, text: str) -> int:
-        from ....services import contracts, mail, review
+    @classmethod
+    def _read(cls, session, request):
+        from dataclasses import replace
 
-        # Counted with every fresh read (log-in, back from a page, F5, a new search), not per window.
-        failed = mail.failed_count(session)
-        self.app.call_from_thread(self._show_failed_mail, failed)
+        from ....services import mail
+
+        result = super()._read(session, request)
+        if request.total is None:  # a fresh read (log-in, back from a page, F5, a search), not a page
+            result = replace(result, failed_mail=mail.failed_count(session))
+        return result
+
+    @classmethod
+    def _count(cls, session, tab: str, text: str) -> int:
+        from ....services import contracts, review
+
         if tab == "contracts":
             return contracts.count(session, "all", text)
         return review.queue_count(session, tab, text)
 
-    def _page(self, session, tab: str, text: str, offset: int) -> list:
+    @classmethod
+    def _page(cls, session, tab: str, text: str, offset: int) -> list:
         from ....services import contracts, review
 
         if tab == "contracts":
