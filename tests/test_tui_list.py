@@ -349,3 +349,29 @@ async def test_branch_list_counts_once_and_pages(branch_session, monkeypatch, ta
         else:
             assert len(queue_counts) == 1 and counts == []
             assert "受付中" in screen_text(app)
+
+
+async def test_a_running_stale_query_is_interrupted(demo_session, monkeypatch):
+    """河's query is a scan that would run for a minute or more: typing 川 stops it (SQLite interrupt) at once."""
+    from esurety_tui.store.db import database
+
+    original = contracts.count
+    started = threading.Event()
+    long_scan = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 300000000) SELECT count(*) FROM c"
+
+    def endless_for_kawa(session, tab, text):
+        if text == "河":
+            started.set()
+            database.execute_sql(long_scan)
+        return original(session, tab, text)
+
+    monkeypatch.setattr(contracts, "count", endless_for_kawa)
+    app = NetDeskApp(session=demo_session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        top = app.screen
+        await pilot.press("ctrl+f", "河")
+        await poll(pilot, started.is_set, "河's scan running")
+        await pilot.press("川")
+        await until(pilot, lambda: top.window.text == "河川", what="河川's list", timeout=20)
+        assert top._rows and all("河川" in f"{r.orderer_name}{r.work_name}" for r in top._rows)

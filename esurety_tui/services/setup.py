@@ -27,3 +27,24 @@ def release_connection() -> None:
     from ..store.db import close_database
 
     close_database()
+
+
+@public
+def query_canceller():
+    """A function that stops the statement the calling thread's connection is running, callable from
+    any thread (SQLite's ``interrupt()``; a no-op when nothing runs, and on other databases). The
+    interrupted statement raises in the thread that ran it. For a thread that only reads for a screen
+    (a newer key made its query stale)."""
+    from ..store.db import database, is_sqlite
+
+    if not is_sqlite():
+        return lambda: None
+    interrupt = database.connection().interrupt
+
+    def cancel() -> None:
+        try:
+            interrupt()
+        except Exception:  # noqa: BLE001 - closed meanwhile: nothing runs on it
+            pass
+
+    return cancel

@@ -5,6 +5,9 @@ The store keeps a connection per thread, each with its own page cache (up to 16 
 scan): list queries spread over the pool's six threads held six of them (~100 MB). On one thread they
 share one connection whose cache stays warm between keys. The caller is still a Textual thread worker
 (it waits for the answer, so ``settle`` and exclusive groups see it); only the query runs here.
+
+A query can be cancelled while it runs (``cancel_if``): SQLite's ``interrupt()`` from the event loop's
+thread. A key typed during a search scan then costs the scan's remaining time no more.
 """
 
 from __future__ import annotations
@@ -21,15 +24,39 @@ class DbThread:
         self._name = name
         self._executor: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()
+        # What runs now (its tag, and how to stop it); set and cleared on the thread under _lock, so a
+        # cancel can only reach the statement it was meant for (a later one cannot start meanwhile).
+        self._running: tuple[object, Callable[[], None]] | None = None
 
-    def run(self, fn: Callable[..., T], *args: object) -> T:
+    def run(self, fn: Callable[..., T], *args: object, tag: object = None) -> T:
         """Run ``fn(*args)`` on the thread and return its result (or raise its exception). Call from
-        a worker thread, never from the event loop: it blocks until ``fn`` is done."""
+        a worker thread, never from the event loop: it blocks until ``fn`` is done. ``tag``: what
+        ``cancel_if`` is asked about while it runs."""
         with self._lock:
             if self._executor is None:
                 self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=self._name)
             executor = self._executor
-        return executor.submit(fn, *args).result()
+        return executor.submit(self._call, fn, args, tag).result()
+
+    def _call(self, fn: Callable[..., T], args: tuple, tag: object) -> T:
+        from ..services.setup import query_canceller
+
+        cancel = query_canceller() if tag is not None else None
+        with self._lock:
+            self._running = (tag, cancel) if cancel is not None else None
+        try:
+            return fn(*args)
+        finally:
+            with self._lock:
+                self._running = None
+
+    def cancel_if(self, stale: Callable[[object], bool]) -> bool:
+        """Stop the running query if ``stale(its tag)``; whether it was asked to stop."""
+        with self._lock:
+            if self._running is None or not stale(self._running[0]):
+                return False
+            self._running[1]()
+            return True
 
     def close(self) -> None:
         """Close the thread's connection and let the thread end (after what was already submitted)."""

@@ -169,25 +169,33 @@ class TopScreen(NetDeskScreen):
                  cursor: int | None = None, top: int | None = None) -> None:
         self._generation += 1
         self._pending = _Request(self._generation, tab, text, offset, total, cursor, top)
+        newest = self._generation
+        self._queries.cancel_if(lambda generation: generation != newest)  # a stale scan stops now
         self.load_window(self._pending)
 
     @work(thread=True, exclusive=True, group="contract-list")
     def load_window(self, request: _Request) -> None:
         self.app.db_ready.wait(30)
         # The query itself runs on the screen's one list thread: one connection, its cache warm.
-        result = self._queries.run(self._query, request)
+        result = self._queries.run(self._query, request, tag=request.generation)
         if result is not None:
             self.app.call_from_thread(self._show_result, result)
 
     def _query(self, request: _Request) -> _Result | None:
         """On the list thread, one request at a time: a request made stale while it waited is dropped
-        unread (keys typed during a query cost one query after it, not one each)."""
+        unread, and one made stale while it ran is interrupted (``_request``): keys typed during a
+        query cost neither the rest of it nor one query each."""
         if request.generation != self._generation:
             return None
         session = self.netdesk.session
         if session is None:
             return None
-        return self._read(session, request)
+        try:
+            return self._read(session, request)
+        except Exception:
+            if request.generation != self._generation:
+                return None  # interrupted (cancel_if): a newer request is on its way
+            raise
 
     def on_unmount(self) -> None:
         self._queries.close()
