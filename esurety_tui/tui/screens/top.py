@@ -296,11 +296,7 @@ class TopScreen(NetDeskScreen):
         if not table.row_count:
             return
         cursor = max(0, min(cursor, table.row_count - 1))
-        if table._require_update_dimensions:  # noqa: SLF001 - pinned Textual 8.2.8 (see _on_idle)
-            table._require_update_dimensions = False  # noqa: SLF001
-            new_rows = table._new_rows.copy()  # noqa: SLF001
-            table._new_rows.clear()  # noqa: SLF001
-            table._update_dimensions(new_rows)  # noqa: SLF001
+        _size_rows_now(table)
         height = _view_height(table)
         top = max(0, cursor - height + 1) if top is None else top
         top = max(0, cursor - height + 1, min(top, cursor))  # the cursor's row is on screen
@@ -467,3 +463,26 @@ def _view_height(table: DataTable) -> int:
     """Rows of the table on screen (below its header)."""
     header = table.header_height if table.show_header else 0
     return max(1, table.scrollable_content_region.height - header)
+
+
+def _size_rows_now(table: DataTable) -> None:
+    """What DataTable does for new rows when idle (pinned Textual 8.2.8, ``_on_idle``), now. With
+    every column of a fixed width, no row labels and rows of one line (these lists), only the virtual
+    size needs computing: DataTable would also measure every new cell (Rich renders each one, about
+    half the time of showing a window) for widths that fixed columns never use."""
+    if not table._require_update_dimensions:  # noqa: SLF001
+        return
+    table._require_update_dimensions = False  # noqa: SLF001
+    new_rows = table._new_rows.copy()  # noqa: SLF001
+    table._new_rows.clear()  # noqa: SLF001
+    columns = list(table.columns.values())
+    if any(c.auto_width for c in columns) or table._labelled_row_exists or any(  # noqa: SLF001
+        table.rows[k].auto_height or table.rows[k].height != 1 for k in new_rows if k in table.rows
+    ):
+        table._update_dimensions(new_rows)  # noqa: SLF001
+        return
+    from textual.geometry import Size
+
+    header = table.header_height if table.show_header else 0
+    width = sum(c.get_render_width(table) for c in columns) + table._row_label_column_width  # noqa: SLF001
+    table.virtual_size = Size(width, table._total_row_height + header)  # noqa: SLF001
