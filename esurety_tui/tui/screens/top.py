@@ -225,11 +225,11 @@ class TopScreen(NetDeskScreen):
         # No hits: no window to read (with a search term it would scan the whole table again).
         rows = cls._page(session, tab, text, offset) if total else []
         if total > COUNT_CAP:  # not counted exactly: a short window tells where the list ends
-            if not rows and offset > 0:  # past the end: show the last window there is
-                end = offset
-                offset = max(0, offset - PAGE)
+            stepped_back = False
+            while not rows and offset > 0:  # past the end (keys ran ahead): the last window there is
+                offset, stepped_back = max(0, offset - PAGE), True
                 rows = cls._page(session, tab, text, offset)
-            if len(rows) < PAGE:
+            if len(rows) < PAGE or stepped_back:  # full, and nothing right after it: ends there too
                 end = offset + len(rows)
         return _Result(request, offset, total, COUNT_CAP, end, rows)
 
