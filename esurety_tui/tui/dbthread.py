@@ -3,8 +3,8 @@ the worker pool's threads a Textual worker lands on.
 
 The store keeps a connection per thread, each with its own page cache (up to 16 MB after a search
 scan): list queries spread over the pool's six threads held six of them (~100 MB). On one thread they
-share one connection whose cache stays warm between keys. The caller is still a Textual thread worker
-(it waits for the answer, so ``settle`` and exclusive groups see it); only the query runs here.
+share one connection whose cache stays warm between keys. The caller is still a Textual worker (an
+async one awaiting the future, so ``settle`` and exclusive groups see it); only the query runs here.
 
 A query can be cancelled while it runs (``cancel_if``): SQLite's ``interrupt()`` from the event loop's
 thread. A key typed during a search scan then costs the scan's remaining time no more.
@@ -13,7 +13,7 @@ thread. A key typed during a search scan then costs the scan's remaining time no
 from __future__ import annotations
 
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Callable, TypeVar
 
 T = TypeVar("T")
@@ -28,15 +28,15 @@ class DbThread:
         # cancel can only reach the statement it was meant for (a later one cannot start meanwhile).
         self._running: tuple[object, Callable[[], None]] | None = None
 
-    def run(self, fn: Callable[..., T], *args: object, tag: object = None) -> T:
-        """Run ``fn(*args)`` on the thread and return its result (or raise its exception). Call from
-        a worker thread, never from the event loop: it blocks until ``fn`` is done. ``tag``: what
-        ``cancel_if`` is asked about while it runs."""
+    def submit(self, fn: Callable[..., T], *args: object, tag: object = None) -> Future[T]:
+        """Queue ``fn(*args)`` for the thread; its future (an async worker awaits it with
+        ``asyncio.wrap_future``: no thread waits for it). ``tag``: what ``cancel_if`` is asked about
+        while it runs."""
         with self._lock:
             if self._executor is None:
                 self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=self._name)
             executor = self._executor
-        return executor.submit(self._call, fn, args, tag).result()
+        return executor.submit(self._call, fn, args, tag)
 
     def _call(self, fn: Callable[..., T], args: tuple, tag: object) -> T:
         from ..services.setup import query_canceller

@@ -173,13 +173,20 @@ class TopScreen(NetDeskScreen):
         self._queries.cancel_if(lambda generation: generation != newest)  # a stale scan stops now
         self.load_window(self._pending)
 
-    @work(thread=True, exclusive=True, group="contract-list")
-    def load_window(self, request: _Request) -> None:
-        self.app.db_ready.wait(30)
-        # The query itself runs on the screen's one list thread: one connection, its cache warm.
-        result = self._queries.run(self._query, request, tag=request.generation)
+    @work(exclusive=True, group="contract-list")
+    async def load_window(self, request: _Request) -> None:
+        """The query runs on the screen's one list thread (one connection, its cache warm); this
+        worker awaits it on the event loop, so no pool thread sits waiting and the answer is shown
+        without another hop between threads."""
+        import asyncio
+
+        for _ in range(3000):  # the database opens after the first paint (app.on_ready): ≤ 30 s
+            if self.app.db_ready.is_set():
+                break
+            await asyncio.sleep(0.01)
+        result = await asyncio.wrap_future(self._queries.submit(self._query, request, tag=request.generation))
         if result is not None:
-            self.app.call_from_thread(self._show_result, result)
+            self._show_result(result)
 
     def _query(self, request: _Request) -> _Result | None:
         """On the list thread, one request at a time: a request made stale while it waited is dropped
