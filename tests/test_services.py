@@ -130,6 +130,31 @@ def test_passwords_are_stored_as_argon2id_hashes(demo_db):
     assert auth.hash_password("demo") != auth.hash_password("demo")
 
 
+def test_password_hashes_use_the_chosen_argon2id_cost(demo_db):
+    """19 MiB, 2 passes, 1 lane (README, security): the decision is in the stored hashes."""
+    from argon2 import extract_parameters
+
+    params = extract_parameters(User.get(User.login == "demo").password_hash)
+    assert (params.memory_cost, params.time_cost, params.parallelism) == (19 * 1024, 2, 1)
+    assert (auth.ARGON2_MEMORY_KIB, auth.ARGON2_TIME_COST, auth.ARGON2_PARALLELISM) == (19 * 1024, 2, 1)
+
+
+def test_a_hash_with_older_parameters_is_made_again_at_the_next_log_in(demo_db):
+    from argon2 import PasswordHasher, extract_parameters
+
+    old = PasswordHasher(time_cost=3, memory_cost=65536, parallelism=4).hash("demo")  # argon2-cffi's default
+    User.update(password_hash=old).where(User.login == "demo").execute()
+    with pytest.raises(auth.LoginFailed):
+        auth.login("demo", "wrong")
+    assert User.get(User.login == "demo").password_hash == old  # a failed log-in changes nothing
+    assert auth.login("demo", "demo").login == "demo"
+    new = User.get(User.login == "demo").password_hash
+    assert new != old and extract_parameters(new).memory_cost == auth.ARGON2_MEMORY_KIB
+    assert PasswordHasher().verify(new, "demo")
+    assert auth.login("demo", "demo").login == "demo"
+    assert User.get(User.login == "demo").password_hash == new  # current parameters: left as it is
+
+
 def test_add_user_rules(db):
     with pytest.raises(auth.ServiceError, match="どちらか一方"):
         auth.add_user(SYSTEM_SESSION, "x", "secret")

@@ -268,9 +268,11 @@ async def test_paging_moves_window_past_the_edge(demo_session):
         assert table.get_row_at(0)[0] == "51" and table.cursor_row == 0  # the window starts at No. 51
         assert f"{top.window.total:,}件中 51〜100件" in screen_text(app)
         assert any(line.lstrip().startswith("51 ") for line in screen_lines(app))  # and it is on screen
-        await pilot.press("up")
+        await pilot.press("up")  # across the edge: No. 50, on the view's top row, No. 51 under it
         await settle(pilot, app)
-        assert top.window.offset == 0
+        assert top.window.offset < 50 <= top.window.offset + len(top._rows) - 1
+        assert table.get_row_at(table.cursor_row)[0] == "50"
+        assert [line.split()[0] for line in screen_lines(app)[8:10]] == ["50", "51"]
 
 
 async def test_resize_keeps_list(demo_session):

@@ -13,6 +13,8 @@ from .errors import NotFound
 from .keys import NOT_FOUND
 from .session import Session
 
+COUNT_CAP = 1000  # counts above it may be cut to COUNT_CAP + 1; the lists then show 「1,000件以上」
+
 
 @dataclass(frozen=True)
 class ContractRow:

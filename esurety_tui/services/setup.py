@@ -17,3 +17,34 @@ def open_database(setting: str, *, check: bool | None = None) -> list[str]:
 
     init_database(setting, check=check)
     return [ja for _path, _mode, ja, _en in loose_modes(setting)]
+
+
+@public
+def release_connection() -> None:
+    """Close the calling thread's database connection, if it has one (the store keeps one per thread,
+    with its page cache: up to 16 MB after a scan). For a thread that is about to end or idle; opening
+    grants nothing, nor does closing."""
+    from ..store.db import close_database
+
+    close_database()
+
+
+@public
+def query_canceller():
+    """A function that stops the statement the calling thread's connection is running, callable from
+    any thread (SQLite's ``interrupt()``; a no-op when nothing runs, and on other databases). The
+    interrupted statement raises in the thread that ran it. For a thread that only reads for a screen
+    (a newer key made its query stale)."""
+    from ..store.db import database, is_sqlite
+
+    if not is_sqlite():
+        return lambda: None
+    interrupt = database.connection().interrupt
+
+    def cancel() -> None:
+        try:
+            interrupt()
+        except Exception:  # noqa: BLE001 - closed meanwhile: nothing runs on it
+            pass
+
+    return cancel

@@ -377,6 +377,11 @@ class NetDeskApp(App[None]):
             self.call_from_thread(self.notify, self.db_error, severity="error", timeout=30)
         finally:
             self.db_ready.set()
+            # This pool thread's connection read the whole file (quick_check): its page cache (16 MB)
+            # would stay with the thread for the app's life.
+            from ..services.setup import release_connection
+
+            release_connection()
 
     def _apply_keymap(self) -> None:
         from ..locations import load_config
@@ -387,21 +392,38 @@ class NetDeskApp(App[None]):
 
     # navigation ---------------------------------------------------------------
 
-    def top_screen(self) -> Screen:
-        """This role's top page: 受付一覧 for a branch, 全体トップ for a contractor."""
+    def _top_screen_class(self, session: Session | None) -> type:
         from ..services.session import Role
 
-        if self.session is not None and self.session.role == Role.BRANCH:
+        if session is not None and session.role == Role.BRANCH:
             from .screens.branch.top import BranchTopScreen
 
-            return BranchTopScreen()
+            return BranchTopScreen
         from .screens.top import TopScreen
 
-        return TopScreen()
+        return TopScreen
 
-    def logged_in(self, session: Session) -> None:
+    def top_screen(self, first: object = None) -> Screen:
+        """This role's top page: 受付一覧 for a branch, 全体トップ for a contractor (with its first
+        window when it was read ahead: ``read_top_window``)."""
+        return self._top_screen_class(self.session)(first)
+
+    def read_top_window(self, session: Session) -> object:
+        """From the log-in worker, right after the password was checked: the first window of this
+        role's top page, so that the page's first frame already shows it (one paint, no query racing
+        the page's composition). None if it could not be read: the page then reads it itself."""
+        from ..services.setup import release_connection
+
+        try:
+            return self._top_screen_class(session).read_first(session)
+        except Exception:  # noqa: BLE001 - the page tries again and reports what goes wrong
+            return None
+        finally:
+            release_connection()  # a pool thread: the count's page cache is not kept with it
+
+    def logged_in(self, session: Session, first: object = None) -> None:
         self.session = session
-        self.push_screen(self.top_screen())
+        self.push_screen(self.top_screen(first))
 
     def _pop_to_base(self) -> None:
         while len(self.screen_stack) > 2:

@@ -1,4 +1,9 @@
-"""A fix for Textual's compositor, applied when the UI is imported.
+"""Fixes for Textual, applied when the UI is imported (each only on the pinned Textual version).
+
+1. The compositor (below). 2. The input parser inside bracketed pastes (``paste_safe``).
+3. The Footer's leak of every FooterKey it ever composed (``_footer_compose``).
+
+The compositor:
 
 Textual 8.2.8 (Textualize/textual#6357, open): the compositor chops every screen line at the edges
 of *all* widgets, then fills each chop from the top-most widget. When an overlay (toast, pop-up,
@@ -157,9 +162,65 @@ def _feed(self, data: str):
     return _feed.__wrapped_original__(self, data)  # type: ignore[attr-defined]
 
 
+# A third fix, to the Footer (Textual 8.2.8): Footer.compose binds each FooterKey's ``compact`` to the
+# Footer's (``FooterKey(...).data_bind(compact=Footer.compact)``), which appends ``(key, setter)`` to the
+# Footer's ``__watchers["compact"]``. The Footer recomposes on every change of the screen's bindings
+# (every focus change), and Textual drops a closed watcher only when the watched value changes, which
+# ``compact`` never does after mount: every FooterKey ever composed stays reachable from the Footer,
+# ~30 KB each (2 per focus change on a typical page, without end). Reproduced in a bare app by
+# benchmarks/footer_leak.py; the upstream report is docs/upstream/textual-footer-leak.md. The fix:
+# before the Footer composes its new keys (the old ones are removed by then), drop the watchers of
+# keys that are no longer mounted. And a footer that would compose the same keys again (focus moved
+# between widgets with no keys of their own in the footer: the search box and the list) is left as
+# it is: no widgets removed and mounted, nothing to leak, no frame spent (~5–20 ms each).
+
+
+def drop_dead_watchers(node: object, attribute: str) -> None:
+    """Remove watchers of ``node.<attribute>`` whose watching node is closed or detached."""
+    watchers = getattr(node, "__watchers", {}).get(attribute)
+    if watchers:
+        watchers[:] = [
+            (reactable, callback) for reactable, callback in watchers
+            if not (getattr(reactable, "_closing", False) or getattr(reactable, "_closed", False)
+                    or not getattr(reactable, "is_attached", True))
+        ]
+
+
+def _footer_signature(footer, screen) -> tuple:
+    """What Footer.compose shows for ``screen``'s active bindings (each shown key: its key, how
+    it is displayed, description, action, enabled, tooltip and group; the palette key)."""
+    app = footer.app
+    shown = tuple(
+        (binding.key, app.get_key_display(binding), binding.description, binding.action, enabled, tooltip,
+         binding.group)
+        for _, binding, enabled, tooltip in screen.active_bindings.values()
+        if binding.show
+    )
+    palette = screen.active_bindings.get(app.COMMAND_PALETTE_BINDING) if footer.show_command_palette else None
+    if palette is not None:
+        _, binding, enabled, tooltip = palette
+        palette = (binding.key, binding.description, enabled, tooltip)
+    return shown, palette, footer.compact, footer.combine_groups
+
+
+def _footer_compose(self):
+    drop_dead_watchers(self, "compact")
+    if self._bindings_ready:
+        self._esurety_signature = _footer_signature(self, self.screen)
+    yield from _footer_compose.__wrapped_original__(self)  # type: ignore[attr-defined]
+
+
+def _footer_bindings_changed(self, screen) -> None:
+    if (self._bindings_ready and self.is_attached and screen is self.screen and self.children
+            and getattr(self, "_esurety_signature", None) == _footer_signature(self, screen)):
+        return  # the same keys: nothing to compose again
+    _footer_bindings_changed.__wrapped_original__(self, screen)  # type: ignore[attr-defined]
+
+
 def apply() -> bool:
     """Install the fixes; returns whether they were installed (only on the pinned Textual)."""
     from textual._xterm_parser import XTermParser
+    from textual.widgets import Footer
 
     if _textual_version() != PATCHED_VERSION or Compositor._render_chops is _render_chops:
         return False
@@ -167,6 +228,10 @@ def apply() -> bool:
     Compositor._render_chops = _render_chops  # type: ignore[method-assign]
     _feed.__wrapped_original__ = XTermParser.feed  # type: ignore[attr-defined]
     XTermParser.feed = _feed  # type: ignore[method-assign]
+    _footer_compose.__wrapped_original__ = Footer.compose  # type: ignore[attr-defined]
+    Footer.compose = _footer_compose  # type: ignore[method-assign]
+    _footer_bindings_changed.__wrapped_original__ = Footer.bindings_changed  # type: ignore[attr-defined]
+    Footer.bindings_changed = _footer_bindings_changed  # type: ignore[method-assign]
     return True
 
 

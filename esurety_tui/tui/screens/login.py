@@ -91,9 +91,10 @@ class LoginScreen(Screen):
         except Exception as e:  # noqa: BLE001 - e.g. the database could not be opened
             self.app.call_from_thread(self._failed, f"ログインできません: {e}")
             return
-        self.app.call_from_thread(self._succeeded, session)
+        first = self.app.read_top_window(session)  # type: ignore[attr-defined]
+        self.app.call_from_thread(self._succeeded, session, first)
 
-    def _succeeded(self, session) -> None:
+    def _succeeded(self, session, first=None) -> None:
         # This screen stays under 全体トップ while the session lasts (ログアウト pops back to it):
         # leave it empty, with no password kept, ready for the next log-in.
         self._busy = False
@@ -102,7 +103,7 @@ class LoginScreen(Screen):
         login_id.value = ""
         login_id.focus()
         self._show("", error=False)
-        self.app.logged_in(session)
+        self.app.logged_in(session, first)
 
     def _failed(self, message: str) -> None:
         self._busy = False

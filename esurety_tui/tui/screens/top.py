@@ -13,9 +13,9 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static, Tab, Tabs
 
+from ..dbthread import DbThread
 from ..widgets.input import SafeInput
 
 from ...domain.money import format_yen
@@ -29,10 +29,49 @@ TABS = (("all", "保証契約一覧"), ("electronic", "電子保証(認証キー
 
 @dataclass
 class _Window:
+    """What the list shows: a window of at most PAGE rows of one tab and search text."""
+
     tab: str = "all"
     text: str = ""
     offset: int = 0
-    total: int = 0
+    total: int = 0  # the service's count: exact up to cap, cap + 1 beyond it (then ``end`` may say more)
+    cap: int = 1000  # services.contracts.COUNT_CAP when counted
+    end: int | None = None  # the exact number of rows, learnt from a short window when the count was capped
+
+    @property
+    def capped(self) -> bool:
+        return self.total > self.cap and self.end is None
+
+    @property
+    def size(self) -> int | None:
+        """The number of rows when known exactly."""
+        return self.end if self.total > self.cap else self.total
+
+
+@dataclass(frozen=True)
+class _Request:
+    """One read of a window. ``total`` None: count again (new text, tab, or data that may have
+    changed); otherwise the count is reused, only the offset moves. ``cursor`` is the row of the new
+    window the cursor goes to and ``top`` the row at the top of the view (None: keep both as they are)."""
+
+    generation: int
+    tab: str
+    text: str
+    offset: int
+    total: int | None = None
+    cursor: int | None = None
+    top: int | None = None
+
+
+@dataclass(frozen=True)
+class _Result:
+    request: _Request
+    offset: int
+    total: int
+    cap: int
+    end: int | None
+    rows: list
+    failed_mail: int | None = None  # the branch's 受付一覧: refused notice mails (with every count)
 
 
 class TopScreen(NetDeskScreen):
@@ -47,11 +86,21 @@ class TopScreen(NetDeskScreen):
         Binding("f8", "page(1)", "次ページ", id="next_page", show=False),
     ]
 
-    def __init__(self) -> None:
+    FIRST_TAB = "all"
+
+    def __init__(self, first: _Result | None = None) -> None:
+        """``first``: the first window, read before the screen was made (``read_first``, at log-in):
+        it is in the screen's first frame."""
         super().__init__()
-        self.window = _Window()
-        self._debounce: Timer | None = None
+        self.window = _Window(tab=self.FIRST_TAB)
+        self._first = first
+        self._columns_width = 0  # the width the columns were made for
         self._rows: list = []
+        # Every request gets the next generation; a result is shown only if it is the newest request's
+        # (a key typed meanwhile made it stale). Queries run one at a time on one thread.
+        self._generation = 0
+        self._pending: _Request | None = None
+        self._queries = DbThread("esurety-list")
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="search-bar"):
@@ -65,14 +114,27 @@ class TopScreen(NetDeskScreen):
     def on_mount(self) -> None:
         self._columns()
         self.query_one(DataTable).focus()
-        self.reload()
+        if self._first is not None:
+            self._show_result(self._first)
 
     def on_screen_resume(self) -> None:
+        """Shown (pushed, or back from a page above): read the window, counting again (the data may
+        have changed meanwhile). The first load is this one too (on_mount does not load), unless the
+        first window came with the screen."""
+        if self._first is not None:
+            self._first = None
+            return
         self.reload()
+
+    @classmethod
+    def read_first(cls, session) -> _Result:
+        """The first window, for a screen about to be made: call from a worker thread (log-in)."""
+        return cls._read(session, _Request(0, cls.FIRST_TAB, "", 0, cursor=0, top=0))
 
     # columns ----------------------------------------------------------------
 
     def _columns(self) -> None:
+        self._columns_width = self.app.size.width
         table = self.query_one(DataTable)
         table.clear(columns=True)
         wide = max(18, self.app.size.width - 53)
@@ -89,80 +151,185 @@ class TopScreen(NetDeskScreen):
             table.add_column("発注者名 工事名", width=wide, key="work")
             table.add_column(Text("請負金額", justify="right"), width=13, key="amount")
 
-    def on_resize(self) -> None:
+    def on_resize(self, event) -> None:
+        if event.size.width == self._columns_width:
+            return  # the screen's first Resize (mount), or a height change: the columns stay
+        table = self.query_one(DataTable)
+        cursor, top = table.cursor_row, round(table.scroll_y)
         self._columns()
-        self._fill(self._rows)
+        self._fill(self._rows, cursor, top)
 
     # loading ----------------------------------------------------------------
 
     def reload(self) -> None:
-        self.load_window(self.window.tab, self.window.text, self.window.offset)
+        """Read the shown window again, counting again; the cursor stays where it is."""
+        self._request(self.window.tab, self.window.text, self.window.offset)
 
-    @work(thread=True, exclusive=True, group="contract-list")
-    def load_window(self, tab: str, text: str, offset: int) -> None:
-        from ...services import contracts
+    def _request(self, tab: str, text: str, offset: int, *, total: int | None = None,
+                 cursor: int | None = None, top: int | None = None) -> None:
+        self._generation += 1
+        self._pending = _Request(self._generation, tab, text, offset, total, cursor, top)
+        newest = self._generation
+        self._queries.cancel_if(lambda generation: generation != newest)  # a stale scan stops now
+        self.load_window(self._pending)
 
-        self.app.db_ready.wait(30)
+    @work(exclusive=True, group="contract-list")
+    async def load_window(self, request: _Request) -> None:
+        """The query runs on the screen's one list thread (one connection, its cache warm); this
+        worker awaits it on the event loop, so no pool thread sits waiting and the answer is shown
+        without another hop between threads."""
+        import asyncio
+
+        for _ in range(3000):  # the database opens after the first paint (app.on_ready): ≤ 30 s
+            if self.app.db_ready.is_set():
+                break
+            await asyncio.sleep(0.01)
+        result = await asyncio.wrap_future(self._queries.submit(self._query, request, tag=request.generation))
+        if result is not None:
+            self._show_result(result)
+
+    def _query(self, request: _Request) -> _Result | None:
+        """On the list thread, one request at a time: a request made stale while it waited is dropped
+        unread, and one made stale while it ran is interrupted (``_request``): keys typed during a
+        query cost neither the rest of it nor one query each."""
+        if request.generation != self._generation:
+            return None
         session = self.netdesk.session
         if session is None:
-            return
-        total = contracts.count(session, tab, text)
-        offset = max(0, min(offset, ((total - 1) // PAGE) * PAGE if total else 0))
+            return None
+        try:
+            return self._read(session, request)
+        except Exception:
+            if request.generation != self._generation:
+                return None  # interrupted (cancel_if): a newer request is on its way
+            raise
+
+    def on_unmount(self) -> None:
+        self._queries.close()
+
+    @classmethod
+    def _count(cls, session, tab: str, text: str) -> int:
+        from ...services import contracts
+
+        return contracts.count(session, tab, text)
+
+    @classmethod
+    def _page(cls, session, tab: str, text: str, offset: int) -> list:
+        from ...services import contracts
+
+        return contracts.page(session, tab, text, offset, PAGE)
+
+    @classmethod
+    def _read(cls, session, request: _Request) -> _Result:
+        """In a thread: the count (unless the request carries it) and the window. No screen state."""
+        from ...services.contracts import COUNT_CAP
+
+        tab, text = request.tab, request.text
+        total = request.total if request.total is not None else cls._count(session, tab, text)
+        offset, end = max(0, request.offset), None
+        if total <= COUNT_CAP:
+            offset = min(offset, ((total - 1) // PAGE) * PAGE if total else 0)
         # No hits: no window to read (with a search term it would scan the whole table again).
-        rows = contracts.page(session, tab, text, offset, PAGE) if total else []
-        self.app.call_from_thread(self._show, tab, text, offset, total, rows)
+        rows = cls._page(session, tab, text, offset) if total else []
+        if total > COUNT_CAP:  # not counted exactly: a short window tells where the list ends
+            stepped_back = False
+            while not rows and offset > 0:  # past the end (keys ran ahead): the last window there is
+                offset, stepped_back = max(0, offset - PAGE), True
+                rows = cls._page(session, tab, text, offset)
+            if len(rows) < PAGE or stepped_back:  # full, and nothing right after it: ends there too
+                end = offset + len(rows)
+        return _Result(request, offset, total, COUNT_CAP, end, rows)
 
-    def _show(self, tab: str, text: str, offset: int, total: int, rows: list) -> None:
-        if (tab, text) != (self.window.tab, self.window.text):
-            return  # a newer query is on its way
-        self.window.offset, self.window.total = offset, total
+    def _show_result(self, result: _Result) -> None:
+        request = result.request
+        if request.generation != self._generation:
+            return  # stale: a newer request is on its way (never shown over a newer result)
+        self._pending = None
+        self._show(request.tab, request.text, result.offset, result.total, result.rows,
+                   cap=result.cap, end=result.end, cursor=request.cursor, top=request.top)
+        if result.failed_mail is not None:
+            self._show_failed_mail(result.failed_mail)
+
+    def _show_failed_mail(self, failed: int) -> None:
+        """The branch's 受付一覧 says so; 全体トップ has nothing to say."""
+
+    def _show(self, tab: str, text: str, offset: int, total: int, rows: list, *, cap: int = 1000,
+              end: int | None = None, cursor: int | None = None, top: int | None = None) -> None:
+        same_list = (tab, text) == (self.window.tab, self.window.text)
+        if same_list and end is None and self.window.end is not None and total == self.window.total:
+            end = self.window.end  # still known from an earlier window (the count was reused)
+        self.window = _Window(tab, text, offset, total, cap, end)
         self._rows = rows
-        self._fill(rows)
-        status = self.query_one("#list-status", Static)
-        if total:
-            status.update(f"{total:,}件中 {offset + 1:,}〜{offset + len(rows):,}件  Enter 詳細  F7/F8 ページ")
-        elif text:
-            status.update(f"「{text}」に一致する保証契約はありません。")
-        else:
-            status.update("保証契約はありません。")
-
-    def _fill(self, rows: list) -> None:
         table = self.query_one(DataTable)
-        cursor = table.cursor_row
+        if cursor is None:  # the same window again (resume, refresh): the cursor and view stay
+            cursor, top = (table.cursor_row, round(table.scroll_y)) if same_list else (0, 0)
+        self._fill(rows, cursor, top)
+        self.query_one("#list-status", Static).update(self._status_text())
+
+    def _status_text(self) -> str:
+        w, shown = self.window, len(self._rows)
+        if shown:
+            first, last = w.offset + 1, w.offset + shown
+            if w.capped:
+                return f"{max(w.cap, last):,}件以上 {first:,}〜{last:,}件  Enter 詳細  F7/F8 ページ"
+            return f"{w.size:,}件中 {first:,}〜{last:,}件  Enter 詳細  F7/F8 ページ"
+        if w.text:
+            return f"「{w.text}」に一致する保証契約はありません。"
+        return "保証契約はありません。"
+
+    def _fill(self, rows: list, cursor: int = 0, top: int | None = None) -> None:
+        table = self.query_one(DataTable)
         table.clear()
         base = self.window.offset
         for i, r in enumerate(rows, base + 1):
-            if self.window.tab == "history":
-                table.add_row(
-                    str(i), format_datetime(r.issued_at), r.target, r.number, cell(r.work_name),
-                    key=f"v{r.version_id}:{r.guarantee_id}",
-                )
-            else:
-                kind = Text(r.kind_short + ("(取消)" if r.cancelled else ""), style="red" if r.cancelled else "")
-                table.add_row(
-                    str(i), kind, r.number, cell(f"{r.orderer_name} {r.work_name}"),
-                    Text(format_yen(r.contract_amount), justify="right"), key=f"g{r.id}",
-                )
-        if rows:
-            table.move_cursor(row=min(cursor, len(rows) - 1), animate=False)
+            table.add_row(*self._cells(i, r), key=self._row_key(r))
+        self._place(table, cursor, top)
+
+    def _cells(self, no: int, r) -> tuple:
+        if self.window.tab == "history":
+            return str(no), format_datetime(r.issued_at), r.target, r.number, cell(r.work_name)
+        kind = Text(r.kind_short + ("(取消)" if r.cancelled else ""), style="red" if r.cancelled else "")
+        return (str(no), kind, r.number, cell(f"{r.orderer_name} {r.work_name}"),
+                Text(format_yen(r.contract_amount), justify="right"))
+
+    def _row_key(self, r) -> str:
+        return f"v{r.version_id}:{r.guarantee_id}" if self.window.tab == "history" else f"g{r.id}"
+
+    @staticmethod
+    def _place(table: DataTable, cursor: int, top: int | None) -> None:
+        """Cursor on row ``cursor``, row ``top`` at the top of the view: in this frame. DataTable
+        measures new rows when idle and scrolls to its cursor after the next refresh, so a window
+        would first paint scrolled to its top and then jump; measure now, then scroll and move."""
+        if not table.row_count:
+            return
+        cursor = max(0, min(cursor, table.row_count - 1))
+        _size_rows_now(table)
+        height = _view_height(table)
+        top = max(0, cursor - height + 1) if top is None else top
+        top = max(0, cursor - height + 1, min(top, cursor))  # the cursor's row is on screen
+        table.scroll_to(y=top, animate=False, force=True, immediate=True)
+        table.move_cursor(row=cursor, animate=False, scroll=False)
 
     # search -----------------------------------------------------------------
 
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:
-        if self._debounce is not None:
-            self._debounce.stop()
-        self._debounce = self.set_timer(0.15, lambda: self._apply_search(event.value))
+        """Search on every key: the query runs in a worker; a newer key makes its result stale."""
+        self._apply_search(event.value)
+
+    def _wanted(self) -> tuple[str, str]:
+        """The (tab, text) the list shows or is about to show."""
+        if self._pending is not None:
+            return self._pending.tab, self._pending.text
+        return self.window.tab, self.window.text
 
     def _apply_search(self, text: str) -> None:
-        self.window.text = text
-        self.window.offset = 0
-        self.reload()
+        if (self.window.tab, text) == self._wanted():
+            return  # already shown, or on its way
+        self._request(self.window.tab, text, 0, cursor=0, top=0)
 
     @on(Input.Submitted, "#search")
     def _search_done(self) -> None:
-        if self._debounce is not None:
-            self._debounce.stop()
         self._apply_search(self.query_one("#search", Input).value)
         self.query_one(DataTable).focus()
 
@@ -174,35 +341,108 @@ class TopScreen(NetDeskScreen):
     @on(Tabs.TabActivated)
     def _tab_changed(self, event: Tabs.TabActivated) -> None:
         tab = (event.tab.id or "tab-all").removeprefix("tab-")
-        if tab == self.window.tab:
+        if tab == self._wanted()[0]:
             return
-        self.window.tab, self.window.offset = tab, 0
+        self.window = _Window(tab, self.window.text)
         self._rows = []
         self._columns()
-        self.reload()
+        self._request(tab, self.window.text, 0, cursor=0, top=0)
 
     def action_next_tab(self) -> None:
         self.query_one(Tabs).action_next_tab()
 
+    def _position(self) -> tuple[int, int] | None:
+        """(the cursor's row in the whole list, its row on screen); None while another list is on
+        its way (a search typed, a tab changed). A move on its way counts as done: keys held down
+        keep moving from where the previous one will land."""
+        table = self.query_one(DataTable)
+        pending = self._pending
+        if pending is not None:
+            if (pending.tab, pending.text) != (self.window.tab, self.window.text) or pending.cursor is None:
+                return None
+            return pending.offset + pending.cursor, pending.cursor - (pending.top or 0)
+        if not self._rows:
+            return None
+        return self.window.offset + table.cursor_row, table.cursor_row - round(table.scroll_y)
+
+    def _more_after(self, index: int) -> bool:
+        """Whether the list has a row after the one at ``index`` (0-based, in the whole list)."""
+        w = self.window
+        if w.size is not None:
+            return index + 1 < w.size
+        return True  # not counted exactly: the window read will tell (and come back to the end)
+
+    def _move_to(self, index: int, screen_row: int, forward: bool) -> None:
+        """Show row ``index`` of the whole list with the cursor on it, at ``screen_row`` of the view,
+        reading a new window around it (the count is reused)."""
+        w = self.window
+        height = _view_height(self.query_one(DataTable))
+        screen_row = max(0, min(screen_row, height - 1, index))
+        view_top = index - screen_row
+        offset = view_top if forward else max(0, view_top + height - PAGE)
+        self._request(w.tab, w.text, offset, total=w.total, cursor=index - offset, top=view_top - offset)
+
     def action_page(self, step: int) -> None:
-        new = self.window.offset + step * PAGE
-        if 0 <= new < max(self.window.total, 1):
-            self.window.offset = new
-            self.reload()
-            self.query_one(DataTable).move_cursor(row=0 if step > 0 else PAGE - 1, animate=False)
+        """F8 / F7: the next / previous window of PAGE rows, the cursor on its first row."""
+        if self._position() is None:
+            return
+        pending = self._pending
+        offset = pending.offset if pending is not None else self.window.offset
+        if step > 0:
+            if not self._more_after(offset + PAGE - 1):
+                return  # this window is the last
+            if pending is None and len(self._rows) < PAGE:
+                return  # a short window is the last one
+            new = offset + PAGE
+        else:
+            if offset == 0:
+                return
+            new = max(0, offset - PAGE)
+        self._request(self.window.tab, self.window.text, new, total=self.window.total, cursor=0, top=0)
 
     def on_key(self, event) -> None:
-        """Down on the last row / up on the first row moves to the next / previous window."""
+        """↓ on the window's last row, ↑ on its first, PageDown / PageUp past either edge: the next /
+        previous rows, read as a new window that shows them where the key would have put them."""
         table = self.query_one(DataTable)
-        if not table.has_focus or not self._rows:
+        if event.key not in ("down", "up", "pagedown", "pageup") or not table.has_focus:
             return
-        if event.key == "down" and table.cursor_row == len(self._rows) - 1:
-            if self.window.offset + PAGE < self.window.total:
+        position = self._position()
+        if position is None:
+            if self._pending is not None:
+                event.stop()  # another list is on its way: the key would move in the old one
+            return
+        index, screen_row = position
+        first, last = self.window.offset, self.window.offset + len(self._rows) - 1
+        height = _view_height(table)
+        pending = self._pending is not None
+        if event.key == "down":
+            if (pending or index == last) and self._more_after(index):
                 event.stop()
-                self.action_page(1)
-        elif event.key == "up" and table.cursor_row == 0 and self.window.offset > 0:
-            event.stop()
-            self.action_page(-1)
+                self._move_to(index + 1, screen_row + 1, forward=True)
+            elif pending:
+                event.stop()
+        elif event.key == "up":
+            if (pending or index == first) and index > 0:
+                event.stop()
+                self._move_to(index - 1, screen_row - 1, forward=False)
+            elif pending:
+                event.stop()
+        elif event.key == "pagedown":
+            target = index + height
+            if self.window.size is not None:
+                target = min(target, self.window.size - 1)
+            if (pending or target > last) and target > index:
+                event.stop()
+                self._move_to(target, screen_row, forward=True)
+            elif pending:
+                event.stop()
+        elif event.key == "pageup":
+            target = max(0, index - height)
+            if (pending or target < first) and target < index:
+                event.stop()
+                self._move_to(target, screen_row if target else 0, forward=False)
+            elif pending:
+                event.stop()
 
     # open -------------------------------------------------------------------
 
@@ -224,3 +464,32 @@ class TopScreen(NetDeskScreen):
         from .drafts import DraftsScreen
 
         self.app.push_screen(DraftsScreen())
+
+
+def _view_height(table: DataTable) -> int:
+    """Rows of the table on screen (below its header)."""
+    header = table.header_height if table.show_header else 0
+    return max(1, table.scrollable_content_region.height - header)
+
+
+def _size_rows_now(table: DataTable) -> None:
+    """What DataTable does for new rows when idle (pinned Textual 8.2.8, ``_on_idle``), now. With
+    every column of a fixed width, no row labels and rows of one line (these lists), only the virtual
+    size needs computing: DataTable would also measure every new cell (Rich renders each one, about
+    half the time of showing a window) for widths that fixed columns never use."""
+    if not table._require_update_dimensions:  # noqa: SLF001
+        return
+    table._require_update_dimensions = False  # noqa: SLF001
+    new_rows = table._new_rows.copy()  # noqa: SLF001
+    table._new_rows.clear()  # noqa: SLF001
+    columns = list(table.columns.values())
+    if any(c.auto_width for c in columns) or table._labelled_row_exists or any(  # noqa: SLF001
+        table.rows[k].auto_height or table.rows[k].height != 1 for k in new_rows if k in table.rows
+    ):
+        table._update_dimensions(new_rows)  # noqa: SLF001
+        return
+    from textual.geometry import Size
+
+    header = table.header_height if table.show_header else 0
+    width = sum(c.get_render_width(table) for c in columns) + table._row_label_column_width  # noqa: SLF001
+    table.virtual_size = Size(width, table._total_row_height + header)  # noqa: SLF001

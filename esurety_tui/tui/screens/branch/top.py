@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
@@ -18,7 +18,7 @@ from textual.widgets import DataTable, Static, Tab, Tabs
 from ....clock import now
 from ....domain.money import format_number, format_yen
 from ...widgets.text import cell
-from ..top import PAGE, TopScreen, _Window
+from ..top import PAGE, TopScreen
 
 TABS = (("open", "受付中"), ("closed", "処理済"), ("contracts", "保証契約一覧"))
 STATUS_STYLE = {"送信済": "bold", "審査中": "bold", "引受": "bold green", "謝絶": "red", "発行済": ""}
@@ -49,9 +49,7 @@ class BranchTopScreen(TopScreen):
         Binding("f9", "mails", "送信メール", id="mails"),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.window = _Window(tab="open")
+    FIRST_TAB = "open"
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="search-bar"):
@@ -74,6 +72,7 @@ class BranchTopScreen(TopScreen):
         if self.window.tab == "contracts":
             super()._columns()  # the contractor's 保証契約一覧 columns
             return
+        self._columns_width = self.app.size.width
         table = self.query_one(DataTable)
         table.clear(columns=True)
         # 80 columns: 7 columns × 2 cells of padding and the scrollbar (2) leave 64 cells; after the
@@ -90,28 +89,32 @@ class BranchTopScreen(TopScreen):
 
     # loading ----------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="contract-list")
-    def load_window(self, tab: str, text: str, offset: int) -> None:
-        from ....services import contracts, mail, review
+    @classmethod
+    def _read(cls, session, request):
+        from dataclasses import replace
 
-        self.app.db_ready.wait(30)
-        session = self.netdesk.session
-        if session is None:
-            return
+        from ....services import mail
+
+        result = super()._read(session, request)
+        if request.total is None:  # a fresh read (log-in, back from a page, F5, a search), not a page
+            result = replace(result, failed_mail=mail.failed_count(session))
+        return result
+
+    @classmethod
+    def _count(cls, session, tab: str, text: str) -> int:
+        from ....services import contracts, review
+
         if tab == "contracts":
-            total = contracts.count(session, "all", text)
-        else:
-            total = review.queue_count(session, tab, text)
-        offset = max(0, min(offset, ((total - 1) // PAGE) * PAGE if total else 0))
-        if not total:
-            rows = []
-        elif tab == "contracts":
-            rows = contracts.page(session, "all", text, offset, PAGE)
-        else:
-            rows = review.queue_page(session, tab, text, offset, PAGE)
-        failed = mail.failed_count(session)
-        self.app.call_from_thread(self._show_failed_mail, failed)
-        self.app.call_from_thread(self._show, tab, text, offset, total, rows)
+            return contracts.count(session, "all", text)
+        return review.queue_count(session, tab, text)
+
+    @classmethod
+    def _page(cls, session, tab: str, text: str, offset: int) -> list:
+        from ....services import contracts, review
+
+        if tab == "contracts":
+            return contracts.page(session, "all", text, offset, PAGE)
+        return review.queue_page(session, tab, text, offset, PAGE)
 
     def _show_failed_mail(self, failed: int) -> None:
         """Notice mails the server refused for good: the branch tells the contractor another way."""
@@ -119,33 +122,24 @@ class BranchTopScreen(TopScreen):
         alert.display = failed > 0
         alert.update(f"送信できなかったメールが{failed}件あります（F9 送信メール）。" if failed else "")
 
-    def _show(self, tab: str, text: str, offset: int, total: int, rows: list) -> None:
-        super()._show(tab, text, offset, total, rows)
-        if total or tab == "contracts":
-            return
-        status = self.query_one("#list-status", Static)
-        if text:
-            status.update(f"「{text}」に一致する申込はありません。")
-        else:
-            status.update("受付中の申込はありません。" if tab == "open" else "処理済の申込はありません。")
+    def _status_text(self) -> str:
+        w = self.window
+        if self._rows or w.tab == "contracts":
+            return super()._status_text()
+        if w.text:
+            return f"「{w.text}」に一致する申込はありません。"
+        return "受付中の申込はありません。" if w.tab == "open" else "処理済の申込はありません。"
 
-    def _fill(self, rows: list) -> None:
+    def _cells(self, no: int, r) -> tuple:
         if self.window.tab == "contracts":
-            super()._fill(rows)
-            return
-        table = self.query_one(DataTable)
-        cursor = table.cursor_row
-        table.clear()
-        for r in rows:
-            at = r.submitted_at if self.window.tab == "open" else r.decided_at
-            amount = format_number(r.contract_amount) if r.contract_amount is not None else ""
-            table.add_row(
-                r.receipt_no, Text(r.status, style=STATUS_STYLE.get(r.status, "")), cell(r.company_name),
-                cell(r.work_name), cell(r.orderer_name), Text(amount, justify="right"), _when(at),
-                key=f"a{r.id}",
-            )
-        if rows:
-            table.move_cursor(row=min(cursor, len(rows) - 1), animate=False)
+            return super()._cells(no, r)  # the contractor's 保証契約一覧 columns
+        at = r.submitted_at if self.window.tab == "open" else r.decided_at
+        amount = format_number(r.contract_amount) if r.contract_amount is not None else ""
+        return (r.receipt_no, Text(r.status, style=STATUS_STYLE.get(r.status, "")), cell(r.company_name),
+                cell(r.work_name), cell(r.orderer_name), Text(amount, justify="right"), _when(at))
+
+    def _row_key(self, r) -> str:
+        return super()._row_key(r) if self.window.tab == "contracts" else f"a{r.id}"
 
     # actions ----------------------------------------------------------------
 
