@@ -12,6 +12,8 @@ History:
   7  発注者 master: orderer.email, orderer.address; guarantee.key_reissued_at (認証キーの再発行)
   8  D-Sure: dsure_view (閲覧履歴), dsure_lock (lock-out per number); mail attachments (発注者へ提出)
   9  application.revision (a draft open in two sessions: the later save from an older state is kept as a copy)
+ 10  search index (store/search.py): SQLite FTS5 trigram + 1-/2-gram tables with triggers, PostgreSQL
+     pg_trgm GIN; company.search_name; index (branch, issued_at, id)
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from .models import MODELS, Guarantee, SchemaVersion
 if TYPE_CHECKING:
     from playhouse.migrate import SchemaMigrator
 
-LATEST = 9
+LATEST = 10
 
 
 def _migrator(db: Database) -> SchemaMigrator:
@@ -138,8 +140,22 @@ def _to_9(db: Database) -> None:
     run(_migrator(db).add_column("application", "revision", IntegerField(default=0)))
 
 
+def _to_10(db: Database) -> None:
+    from playhouse.migrate import migrate as run
+
+    from ..domain.text import search_key
+    from . import search
+    from .models import Company
+
+    run(_migrator(db).add_column("company", "search_name", CharField(default="")))
+    Guarantee._schema.create_indexes(safe=True)  # type: ignore[union-attr]  # (branch, issued_at, id)
+    for company_id, name in list(Company.select(Company.id, Company.name).tuples()):
+        Company.update(search_name=search_key(name)).where(Company.id == company_id).execute()
+    search.install(db)  # creates the indexes and fills them from the rows already there
+
+
 STEPS: dict[int, Callable[[Database], None]] = {
-    2: _to_2, 3: _to_3, 4: _to_4, 5: _to_5, 6: _to_6, 7: _to_7, 8: _to_8, 9: _to_9,
+    2: _to_2, 3: _to_3, 4: _to_4, 5: _to_5, 6: _to_6, 7: _to_7, 8: _to_8, 9: _to_9, 10: _to_10,
 }
 
 
@@ -165,8 +181,15 @@ def _refuse_newer(version: int) -> None:
 def create_latest(db: Database) -> None:
     """The whole schema at LATEST in one transaction (a new, empty database)."""
     with db.atomic():
-        db.create_tables(MODELS)
-        SchemaVersion.create(version=LATEST)
+        _create_all(db)
+
+
+def _create_all(db: Database) -> None:
+    from . import search
+
+    db.create_tables(MODELS)
+    search.install(db)
+    SchemaVersion.create(version=LATEST)
 
 
 def migrate(db: Database) -> int:
@@ -215,8 +238,7 @@ def _upgrade(db: Database) -> int:
         version = current_version(db)
         _refuse_newer(version)
         if version == 0:
-            db.create_tables(MODELS)
-            SchemaVersion.create(version=LATEST)
+            _create_all(db)
             return LATEST
         if not db.table_exists("schema_version"):
             db.create_tables([SchemaVersion])
