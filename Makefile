@@ -3,11 +3,12 @@ PY ?= python
 
 .PHONY: check lint test snapshots screens bench
 
-check: lint test            ## ruff, import contracts, then the whole suite
+check: lint test            ## ruff, import contracts, mypy, then the whole suite
 
 lint:
 	$(PY) -m ruff check esurety_tui tests scripts benchmarks
 	lint-imports
+	$(PY) -m mypy
 
 test:
 	$(PY) -m pytest

@@ -85,7 +85,7 @@ def login(login_id: str, password: str) -> Session:
     user = User.get_or_none(User.login == login_id)
     ok = _verify(user.password_hash if user else _dummy_hash(), password) and user is not None
     # Made with other parameters (older ones): hash again, here, outside the write transaction.
-    rehashed = hash_password(password) if ok and _ph().check_needs_rehash(user.password_hash) else None
+    rehashed = hash_password(password) if user and ok and _ph().check_needs_rehash(user.password_hash) else None
     t = now()
     since = t - WINDOW
     failed = False
@@ -99,12 +99,13 @@ def login(login_id: str, password: str) -> Session:
             if _failures(key, since) >= MAX_FAILURES:
                 audit.record(key, "login.locked", detail=f"{MAX_FAILURES}回失敗（{int(WINDOW.total_seconds() // 60)}分以内）")
         else:
+            assert user is not None  # ok implies a user
             LoginAttempt.delete().where(LoginAttempt.login == key).execute()
             if rehashed is not None:  # unless the password was changed meanwhile
                 User.update(password_hash=rehashed).where(
                     User.id == user.id, User.password_hash == user.password_hash).execute()
             audit.record(user.login, "login")
-    if failed:
+    if failed or user is None:
         raise LoginFailed(WRONG_LOGIN)
     return session_for(user)
 

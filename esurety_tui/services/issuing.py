@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from ..clock import now
@@ -90,8 +90,16 @@ def refuse(session: Session, application_id: int, reason: str) -> None:
         audit.record(session.login, "application.refuse", app.receipt_no or "")
 
 
+def _required(value: date | None) -> date:
+    if value is None:  # validate() refuses such an application before it is sent
+        raise InvalidState("契約日・工期がありません。")
+    return value
+
+
 def _new_guarantee(app: Application, kind: str, at: datetime, rng, number: str | None, key: str | None) -> Guarantee:
     branch = app.branch
+    if branch is None:
+        raise InvalidState("申込送信先がありません。")
     if number is None:
         prefix = f"{branch.code}{at.year % 100:02d}"
         number = make_contract_number(prefix, queries.next_serial(prefix))
@@ -106,7 +114,7 @@ def _new_guarantee(app: Application, kind: str, at: datetime, rng, number: str |
         work_name=app.work_name, work_place=app.work_place, contractor_name=contractor,
         jv_name=app.jv_name if app.jv_kind == "jv" else "", contract_amount=app.contract_amount,
         guarantee_amount=amount, deposit_bank=app.deposit_bank if kind == "advance" else "",
-        start_date=max(app.contract_date, app.start_date), end_date=app.end_date, issued_at=at,
+        start_date=max(_required(app.contract_date), _required(app.start_date)), end_date=app.end_date, issued_at=at,
     )
     queries.refresh_search_text(g)
     g.save()

@@ -37,6 +37,7 @@ from .errors import InvalidState, NotFound
 from .session import Role
 
 if TYPE_CHECKING:
+    import smtplib
     from email.message import EmailMessage
 
     from .session import Session
@@ -205,8 +206,9 @@ def _build_message(mail: Mail, settings: MailSettings) -> EmailMessage:
     msg["Date"] = formatdate(now().timestamp(), localtime=True)
     msg["Message-ID"] = mail.message_id or make_msgid(domain=_domain(settings.sender))
     msg.set_content(_clean_body(mail.body))
-    if getattr(mail, "attachment", None):  # 発注者へ提出: the notice PDF
-        msg.add_attachment(bytes(mail.attachment), maintype="application", subtype="pdf",
+    attachment = getattr(mail, "attachment", None)
+    if attachment:  # 発注者へ提出: the notice PDF
+        msg.add_attachment(bytes(attachment), maintype="application", subtype="pdf",
                            filename=_one_line(mail.attachment_name or "attachment.pdf"))
     return msg
 
@@ -225,15 +227,16 @@ def _short(err: BaseException | str) -> str:
     if isinstance(err, smtplib.SMTPRecipientsRefused):
         codes = list(err.recipients.values())
         if codes:
-            code, text = codes[0]
-            return _short(f"{code} {text.decode(errors='replace') if isinstance(text, bytes) else text}")
+            code, reply = codes[0]
+            return _short(f"{code} {reply.decode(errors='replace') if isinstance(reply, bytes) else reply}")
     if isinstance(err, smtplib.SMTPResponseException):
-        text = err.smtp_error.decode(errors="replace") if isinstance(err.smtp_error, bytes) else str(err.smtp_error)
-        return _short(f"{err.smtp_code} {text}")
+        said = err.smtp_error.decode(errors="replace") if isinstance(err.smtp_error, bytes) else str(err.smtp_error)
+        return _short(f"{err.smtp_code} {said}")
     if isinstance(err, BaseException):
         name = type(err).__name__
-        err = f"{name}: {err}" if str(err) else name
-    text = _one_line(err)
+        text = _one_line(f"{name}: {err}" if str(err) else name)
+    else:
+        text = _one_line(err)
     return text if len(text) <= ERROR_MAX else text[: ERROR_MAX - 1] + "…"
 
 
@@ -257,9 +260,9 @@ class _Smtp:
 
     def __init__(self, settings: MailSettings):
         self.settings = settings
-        self.conn = None
+        self.conn: smtplib.SMTP | None = None
 
-    def _open(self):
+    def _open(self) -> None:
         import smtplib
         import ssl
 
@@ -268,6 +271,7 @@ class _Smtp:
             raise _ServerTrouble("smtp_user without TLS: refusing to send the password in the clear")
         try:
             context = ssl.create_default_context(cafile=s.cafile)  # a missing cafile: FileNotFoundError
+            conn: smtplib.SMTP
             if s.tls:
                 conn = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=context)
             else:
@@ -289,6 +293,7 @@ class _Smtp:
     def send(self, msg: EmailMessage, sender: str, to: str) -> None:
         if self.conn is None:
             self._open()
+        assert self.conn is not None
         self.conn.send_message(msg, from_addr=sender, to_addrs=[to])
 
     def close(self) -> None:
@@ -348,7 +353,7 @@ def _claim(after: int, settings: MailSettings) -> Mail | None:
     while True:
         with transaction():
             query = Mail.select(Mail.id).where((Mail.status == "queued") & (Mail.id > after))
-            ids = [row[0] for row in query.order_by(Mail.id).limit(1).tuples()]  # read whole, then write
+            ids = [row[0] for row in query.order_by(Mail.id).limit(1).tuples()]  # type: ignore[index]  # read whole, then write
             if not ids:
                 return None
             after = ids[0]
@@ -519,7 +524,7 @@ def listing(session: Session, status: str | None = None, limit: int = 1000) -> l
     if status:
         query = query.where(Mail.status == status)
     rows = query.order_by(Mail.id.desc()).limit(limit).tuples()
-    return [MailRow(*r[:8], number=r[8] or "") for r in rows]
+    return [MailRow(*r[:8], number=r[8] or "") for r in rows]  # type: ignore[misc]  # rows are tuples
 
 
 @requires(Role.BRANCH, Role.SYSTEM)

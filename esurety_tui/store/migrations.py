@@ -64,7 +64,7 @@ def _to_3(db: Database) -> None:
 
     # CREATE INDEX IF NOT EXISTS for every index the models declare: standard SQL on both backends.
     for model in (Guarantee, CertificateVersion):
-        model._schema.create_indexes(safe=True)
+        model._schema.create_indexes(safe=True)  # type: ignore[union-attr]  # peewee sets _schema at class creation
 
 
 def _to_4(db: Database) -> None:
@@ -207,7 +207,7 @@ class _patient:
         if self.db is not None:
             from .db import SQLITE_PRAGMAS
 
-            self.db.execute_sql(f"PRAGMA busy_timeout = {int(SQLITE_PRAGMAS['busy_timeout'])}")
+            self.db.execute_sql(f"PRAGMA busy_timeout = {SQLITE_PRAGMAS['busy_timeout']:d}")
 
 
 def _upgrade(db: Database) -> int:
