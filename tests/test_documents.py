@@ -194,6 +194,19 @@ def test_hostile_work_name_is_literal(work_name):
     assert squash(work_name) in squash(text)
 
 
+@pytest.mark.parametrize("work_name", HOSTILE)
+def test_hostile_text_over_several_lines_is_literal(work_name):
+    """A value too long for one line is broken by Paragraph's rules, still drawn as characters."""
+    from esurety_tui.documents import _layout as L
+
+    long = "　".join([work_name] * 8)
+    cell = L.para(long, 11)
+    cell.wrap(200, 1000)
+    assert len(cell.lines) > 1
+    assert squash("".join(s for _, s in cell.lines)) == squash(clean_text(long))
+    assert squash(long) in squash(text_of(render_notice(replace(NOTICE, work_name=long))))
+
+
 def test_full_width_space_survives():
     text = text_of(render_notice(replace(NOTICE, work_name="〇〇　工事", addressee="〇〇建設　株式会社")))
     assert "〇〇\u3000工事" in text
