@@ -18,7 +18,6 @@ LOGIN_KEY_LENGTH = 64  # failures are counted by the id as typed, cut to this le
 # One message for every failure: wrong password, unknown id, locked id. Which ids exist, and which
 # are locked, cannot be told from the answer (nor from its timing: the hash check always runs).
 WRONG_LOGIN = "ログインIDまたはパスワードが正しくありません。"
-LOCKED = WRONG_LOGIN  # kept for callers; the lock-out is explained in the log-in help
 
 COMPANY_MAX_LENGTH = 60
 
