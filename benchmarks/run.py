@@ -89,6 +89,7 @@ class Report:
     def __init__(self, title: str) -> None:
         self.title = title
         self.rows: list[Row] = []
+        self.profiles: list[tuple[str, str]] = []
 
     def add(self, row: Row) -> None:
         self.rows.append(row)
@@ -347,6 +348,66 @@ def row_paint(rep: Report, ctx) -> None:
                 f"a Header+Static+Footer app {ms(med(floors))}", f"≤ 1.2× ({ratio:.2f}×)", ratio <= PAINT_FACTOR))
 
 
+# --- profiles of missed rows (--profile) ----------------------------------------------------------
+
+def _app_profile(ctx, drive) -> str:
+    import _profile
+
+    def spawn_profiled(path):
+        return spawn(ctx.setting, ctx.app_home, profile=path)
+
+    def full(app) -> None:
+        log_in(app, ctx.expect)
+        app.drain(0.3)
+        drive(app)
+    return _profile.app_under_cprofile(full, spawn_profiled)
+
+
+def _cycle(keys):
+    def drive(app) -> None:
+        for _ in range(5):
+            for key in keys:
+                app.send(key)
+                app.drain(0.3)
+    return drive
+
+
+def _profile_key(ctx) -> str:
+    import _profile
+
+    env = clean_env(ESURETY_HOME=str(ctx.app_home), ESURETY_DATABASE=ctx.setting)
+    return _profile.command(["key", ctx.built.sample_number], env)
+
+
+def _profile_pdf(ctx) -> str:
+    import _profile
+    from esurety_tui.documents import render_notice
+    from notice_bench import notice
+
+    return _profile.in_process(lambda: render_notice(notice(3)), 50)
+
+
+def _profile_paint(ctx) -> str:
+    import _profile
+
+    def drive(app) -> None:
+        app.wait(lambda: "ようこそ、ネットデスクへ" in app.text(), what="the log-in screen")
+
+    return _profile.app_under_cprofile(drive, lambda path: spawn(ctx.setting, ctx.app_home, profile=path))
+
+
+PROFILES = {
+    "type": lambda ctx: _app_profile(ctx, lambda app: type_keys(app, ctx.expect, 1, enter=False)),
+    "enter": lambda ctx: _app_profile(ctx, lambda app: type_keys(app, ctx.expect, 1, enter=True)),
+    "login": lambda ctx: _app_profile(ctx, lambda app: None),
+    "page": lambda ctx: _app_profile(ctx, _cycle(("f8", "f7"))),
+    "edge": lambda ctx: _app_profile(ctx, _cycle(("end", "down", "f7", "home"))),
+    "key": _profile_key,
+    "pdf": _profile_pdf,
+    "paint": _profile_paint,
+}
+
+
 # --- the run --------------------------------------------------------------------------------------
 
 @dataclass
@@ -377,6 +438,11 @@ def measure(ctx: Context, title: str, rows: list[str]) -> Report:
               "login": row_login, "page": row_page, "edge": row_edge, "rss": row_rss, "key": row_key,
               "pdf": row_pdf, "paint": row_paint}[name]
         fn(rep, ctx)
+        if ctx.args.profile and rep.rows[-1].passed is False and name in PROFILES:
+            print(f"    profile of the missed row ({name}):", flush=True)
+            text = PROFILES[name](ctx)
+            print(text, flush=True)
+            rep.profiles.append((rep.rows[-1].figure, text))
     from esurety_tui.store.db import close_database
 
     close_database()
@@ -438,6 +504,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--ops", type=int, default=1000, help="list operations for the memory row")
     ap.add_argument("--postgres", default=os.environ.get("ESURETY_BENCH_POSTGRES", ""),
                     help="also on this PostgreSQL database (empty; its tables are dropped at the end)")
+    ap.add_argument("--profile", action="store_true", help="after a missed goal, profile that row (cProfile)")
     ap.add_argument("--keep", metavar="DIR", help="build the SQLite database in DIR and keep it")
     args = ap.parse_args(argv)
     if args.quick:
@@ -482,6 +549,8 @@ def main(argv: list[str] | None = None) -> int:
     for rep in reports:
         print(rep.table())
         print()
+        for figure, text in rep.profiles:
+            print(f"profile, {figure}:\n{text}\n")
     print(f"(load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())})")
     return 0
 
