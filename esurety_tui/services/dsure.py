@@ -16,7 +16,7 @@ from ..clock import now
 from ..domain.contract_number import parse_contract_number
 from ..domain.text import printable
 from ..store import queries
-from ..store.db import transaction
+from ..store.db import serialize, transaction
 from ..store.models import DSureLock, DSureView, Guarantee
 from . import audit
 from .authz import STAFF, in_scope, public, requires
@@ -89,6 +89,8 @@ def _open(number: str, key: str, who: str) -> Guarantee:
     actor = _label(who) or ACTOR
     guarantee: Guarantee | None = None
     with transaction():
+        if canonical:  # PostgreSQL: tries at one number take turns, so none is left uncounted
+            serialize(f"dsure:{canonical}")
         lock = DSureLock.get_or_none(DSureLock.number == canonical) if canonical else None
         if lock is not None and lock.locked_until and lock.locked_until > t:
             audit.record(actor, "dsure.refused", canonical or "", "locked")
