@@ -353,12 +353,14 @@ class Expect:
         return check
 
 
-def spawn(db: Path | str, home: Path, tree: str | None = None) -> Terminal:
-    """The app on a new pty, with ``db`` as its database (never the calling shell's ESURETY_*)."""
+def spawn(db: Path | str, home: Path, tree: str | None = None, profile: Path | None = None) -> Terminal:
+    """The app on a new pty, with ``db`` as its database (never the calling shell's ESURETY_*);
+    ``profile``: under cProfile, which writes that file when the app exits."""
     env = clean_env(ESURETY_HOME=str(home), ESURETY_DATABASE=str(db))
     if tree:
         env["PYTHONPATH"] = tree
-    return Terminal([PYTHON, "-m", "esurety_tui"], env)
+    prefix = ["-m", "cProfile", "-o", str(profile)] if profile else []
+    return Terminal([PYTHON, *prefix, "-m", "esurety_tui"], env)
 
 
 def log_in(app: Terminal, expect: Expect, cpu: list[float] | None = None) -> float:
