@@ -19,8 +19,5 @@ snapshots:                  ## after reviewing snapshot_report.html
 screens:
 	$(PY) scripts/screenshots.py
 
-bench:
-	$(PY) benchmarks/startup.py
-	$(PY) benchmarks/key_lookup.py
-	$(PY) benchmarks/notice_bench.py
-	$(PY) benchmarks/contract_list.py
+bench:                      ## every figure of issue 11 at 1,000,000 contracts (pip install -e '.[bench]')
+	$(PY) benchmarks/run.py $(BENCH_ARGS)

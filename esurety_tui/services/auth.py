@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from ..clock import now
-from ..store.db import transaction
+from ..store.db import serialize, transaction
 from ..store.models import Branch, Company, LoginAttempt, User
 from . import audit
 from .authz import internal, public, requires
@@ -18,7 +18,6 @@ LOGIN_KEY_LENGTH = 64  # failures are counted by the id as typed, cut to this le
 # One message for every failure: wrong password, unknown id, locked id. Which ids exist, and which
 # are locked, cannot be told from the answer (nor from its timing: the hash check always runs).
 WRONG_LOGIN = "ログインIDまたはパスワードが正しくありません。"
-LOCKED = WRONG_LOGIN  # kept for callers; the lock-out is explained in the log-in help
 
 COMPANY_MAX_LENGTH = 60
 
@@ -91,6 +90,7 @@ def login(login_id: str, password: str) -> Session:
     since = t - WINDOW
     failed = False
     with transaction():  # count and record under the write lock: concurrent tries are all counted
+        serialize(f"login:{key}")  # PostgreSQL: tries of one id take turns (SQLite: the write lock)
         if _failures(key, since) >= MAX_FAILURES:
             failed = True
         elif not ok:
