@@ -55,13 +55,21 @@ def refresh_orderer_search_text(orderer_id: int) -> int:
 
 
 def _matches(word: str, by_company: bool):
-    """A word as a condition on Guarantee: in its search text, or (a branch's list) its company's name."""
+    """A word as a condition on Guarantee: in its search text, or (a branch's list) its company's name.
+    The companies are looked up first: a word in no company's name leaves a plain LIKE, which
+    PostgreSQL serves from its trigram index (an OR with a sub-select would make it scan)."""
+    from . import search
     from .models import Company
 
     condition = Guarantee.search_text.contains(word)
-    if by_company:
-        condition |= Guarantee.company.in_(Company.select(Company.id).where(Company.search_name.contains(word)))
-    return condition
+    if not by_company:
+        return condition
+    companies = search.company_matches(word)
+    if not companies:
+        return condition
+    if len(companies) > search.MAX_COMPANY_ALTERNATIVES:
+        return condition | Guarantee.company.in_(Company.select(Company.id).where(Company.search_name.contains(word)))
+    return condition | Guarantee.company.in_(companies)
 
 
 def _filtered(q, company_id: int | None, text: str, electronic_only: bool, branch_id: int | None = None):
