@@ -171,7 +171,9 @@ class Terminal:
         os.close(slave)
         self.frames = 0  # frames the app wrote so far
         self._partial = b""  # the start of a frame not yet complete
-        self.history: list[tuple[str, ...]] = []  # the table's rows after each chunk (for flashes)
+        self.history: list[tuple[str, ...]] = []  # the table's rows after each frame (for flashes)
+        self.frame_times: list[float] = []  # when each frame of ``history`` was read
+        self.frame_cursor: list[str | None] = []  # the highlighted row's No. in each frame
 
     def send(self, key: str | bytes) -> float:
         data = KEYS[key] if isinstance(key, str) and key in KEYS else (key if isinstance(key, bytes) else key.encode())
@@ -200,6 +202,8 @@ class Terminal:
             self.stream.feed(frame + SYNC_END)
             self.frames += 1
             self.history.append(tuple(self.rows()))
+            self.frame_times.append(t)
+            self.frame_cursor.append(self.cursor_no())
         if SYNC_BEGIN not in self._partial:  # output outside frames (before the first one)
             self.stream.feed(self._partial)
             self._partial = b""
@@ -353,12 +357,14 @@ class Expect:
         return check
 
 
-def spawn(db: Path | str, home: Path, tree: str | None = None) -> Terminal:
-    """The app on a new pty, with ``db`` as its database (never the calling shell's ESURETY_*)."""
+def spawn(db: Path | str, home: Path, tree: str | None = None, profile: Path | None = None) -> Terminal:
+    """The app on a new pty, with ``db`` as its database (never the calling shell's ESURETY_*);
+    ``profile``: under cProfile, which writes that file when the app exits."""
     env = clean_env(ESURETY_HOME=str(home), ESURETY_DATABASE=str(db))
     if tree:
         env["PYTHONPATH"] = tree
-    return Terminal([PYTHON, "-m", "esurety_tui"], env)
+    prefix = ["-m", "cProfile", "-o", str(profile)] if profile else []
+    return Terminal([PYTHON, *prefix, "-m", "esurety_tui"], env)
 
 
 def log_in(app: Terminal, expect: Expect, cpu: list[float] | None = None) -> float:

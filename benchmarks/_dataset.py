@@ -252,6 +252,12 @@ def build(setting: str, contracts: int, seed: int = 1, log=print) -> Built:
         out.search_helper = _rebuild_search(db)
         if out.search_helper:
             phase(f"rebuild the search index ({out.search_helper})")
+        if not sqlite:  # explicit ids: the serial must continue after them; statistics as autovacuum would
+            db.execute_sql("SELECT setval(pg_get_serial_sequence('guarantee', 'id'), (SELECT MAX(id) FROM guarantee))")
+    if not sqlite:
+        for table in tables:
+            db.execute_sql(f'ANALYZE "{table}"')
+        phase("ANALYZE")
     out.contracts = contracts
     out.versions = len(versions)
     out.demo_share = sum(1 for o in owners if o == demo_id)

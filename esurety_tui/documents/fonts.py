@@ -4,7 +4,7 @@ and the font of the 認証キー, which is always an embedded TrueType font when
 Resolution happens once per process (thread-safe) and is cached. Order of the Japanese font:
 
 1. ``ESURETY_PDF_FONT`` (environment), 2. the path given to :func:`configure_font`,
-3. ``pdf_font`` in the config file (``esurety_tui.locations.load_config``; a relative path is
+3. ``pdf_font`` in the config file (``esurety_tui.settings``; a relative path is
    taken from the config folder), 4. known system locations of IPAex/IPA Gothic — unless
    ``ESURETY_PDF_FONT_SEARCH=0`` or ``configure_font(..., search_system=False)``.
 
@@ -95,17 +95,9 @@ def system_candidates() -> list[Path]:
 def _config_font() -> tuple[Path | None, str | None]:
     """``pdf_font`` of the config file: (path, None), (None, why it is unusable) or (None, None)."""
     try:
-        from .. import locations  # no Textual, no store: cheap, and only when a font is resolved
+        from ..settings import current  # no Textual, no store: cheap, and only when a font is resolved
 
-        value = locations.load_config().get(CONFIG_KEY)
-        if value is None:
-            return None, None
-        if not isinstance(value, str) or not value.strip():
-            return None, f"{locations.config_file()}: {CONFIG_KEY} must be a path to a .ttf file"
-        path = Path(value.strip()).expanduser()
-        if not path.is_absolute():
-            path = locations.config_dir() / path
-        return path, None
+        return current().pdf_font, None
     except Exception as e:  # noqa: BLE001 - a broken config must not stop the PDF
         return None, f"config {CONFIG_KEY}: {e}"
 

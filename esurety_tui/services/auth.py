@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from ..clock import now
-from ..store.db import transaction
+from ..store.db import serialize, transaction
 from ..store.models import Branch, Company, LoginAttempt, User
 from . import audit
 from .authz import internal, public, requires
@@ -90,6 +90,7 @@ def login(login_id: str, password: str) -> Session:
     since = t - WINDOW
     failed = False
     with transaction():  # count and record under the write lock: concurrent tries are all counted
+        serialize(f"login:{key}")  # PostgreSQL: tries of one id take turns (SQLite: the write lock)
         if _failures(key, since) >= MAX_FAILURES:
             failed = True
         elif not ok:

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     import smtplib
     from email.message import EmailMessage
 
+    from ..settings import MailConfig, Settings
     from .session import Session
 
 SUBJECT = "電子保証（認証キー）発行完了のお知らせ"
@@ -100,12 +101,6 @@ def queue(g: Guarantee, to: str, company_name: str) -> Mail:
 # -- settings -----------------------------------------------------------------------------------
 
 
-def _flag(value: Any) -> bool:
-    if isinstance(value, str):
-        return value.strip().lower() in ("1", "true", "yes", "on")
-    return bool(value)
-
-
 @dataclass(frozen=True)
 class MailSettings:
     host: str = ""
@@ -123,37 +118,30 @@ class MailSettings:
     warnings: tuple[str, ...] = ()
 
     @classmethod
-    def from_config(cls, config: Mapping[str, Any] | None = None, env: Mapping[str, str] | None = None) -> MailSettings:
-        """From config.toml (``load_config()`` when None) and the environment."""
-        if config is None:
-            from ..locations import load_config
+    def from_settings(cls, settings: Settings | MailConfig) -> MailSettings:
+        """From the loaded settings (``esurety_tui.settings``): ports and TLS derived from the keys."""
+        from ..settings import Settings
 
-            config = load_config()
-        env = os.environ if env is None else env
+        c = settings.mail if isinstance(settings, Settings) else settings
         warnings: list[str] = []
-        host = str(config.get("smtp_host") or "").strip()
-        user = str(config.get("smtp_user") or "")
-        tls = _flag(config.get("smtp_tls", False))
-        port = int(config.get("smtp_port") or 0)
-        if port == 465:
-            tls = True
-        starttls = False if tls else _flag(config.get("smtp_starttls", bool(user)))
-        if not port:
-            port = 465 if tls else 587 if starttls else 25
-        password = env.get(PASSWORD_ENV, "")
-        if not password and config.get("smtp_password"):
-            password = str(config["smtp_password"])
+        tls = c.tls or c.port == 465
+        starttls = False if tls else (c.starttls if c.starttls is not None else bool(c.user))
+        port = c.port or (465 if tls else 587 if starttls else 25)
+        if c.password_in_file:
             warnings.append(f"smtp_password in the config file: prefer the environment variable {PASSWORD_ENV}")
         return cls(
-            host=host, port=port, tls=tls, starttls=starttls,
-            cafile=str(config["smtp_cafile"]) if config.get("smtp_cafile") else None,
-            user=user, password=password,
-            sender=_one_line(config.get("mail_from") or cls.sender),
-            timeout=float(config.get("smtp_timeout") or 10.0),
-            max_attempts=max(1, int(config.get("mail_max_attempts") or 5)),
-            lease=timedelta(minutes=float(config.get("mail_lease_minutes") or 5)),
-            warnings=tuple(warnings),
+            host=c.host, port=port, tls=tls, starttls=starttls, cafile=c.cafile, user=c.user,
+            password=c.password, sender=_one_line(c.sender or cls.sender), timeout=c.timeout,
+            max_attempts=c.max_attempts, lease=timedelta(minutes=c.lease_minutes), warnings=tuple(warnings),
         )
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any] | None = None, env: Mapping[str, str] | None = None) -> MailSettings:
+        """From config.toml's keys (``settings.current()`` when None) and the environment; ConfigError
+        for a key of the wrong type."""
+        from ..settings import current, parse
+
+        return cls.from_settings(current() if config is None else parse(config, env=env))
 
 
 @dataclass
@@ -396,11 +384,15 @@ def deliver_pending(limit: int | None = None, settings: MailSettings | None = No
 
     from peewee import DatabaseError
 
+    from ..settings import ConfigError
+
     try:
         settings = settings or MailSettings.from_config()
         _address(settings.sender)
-    except (ValueError, TypeError) as e:  # a config mistake must not fail every mail: nothing is claimed
-        return Delivery(errors=[f"mail settings: {_short(e)} (mail_from, smtp_port, smtp_timeout …)"])
+    except ConfigError as e:  # a config mistake must not fail every mail: nothing is claimed
+        return Delivery(errors=[f"mail settings: {_short(e.en)}"])
+    except (ValueError, TypeError) as e:
+        return Delivery(errors=[f"mail settings: {_short(e)} (mail_from …)"])
     result = Delivery(warnings=list(settings.warnings))
     smtp = _Smtp(settings) if settings.host else None
     after, tried = 0, 0
@@ -461,13 +453,13 @@ def deliver_pending(limit: int | None = None, settings: MailSettings | None = No
 
 
 @internal
-def deliver_in_worker(limit: int | None = 50) -> Delivery:
+def deliver_in_worker(limit: int | None = 50, settings: MailSettings | None = None) -> Delivery:
     """For a thread worker (Textual ``run_worker(..., thread=True)``): ``deliver_pending``, then close
     the database connection this thread opened (peewee keeps one per thread)."""
     from ..store.db import database
 
     try:
-        return deliver_pending(limit=limit)
+        return deliver_pending(limit=limit, settings=settings)
     finally:
         if not database.is_closed():
             database.close()

@@ -186,6 +186,7 @@ def migrate(db: Database) -> int:
 
 
 MIGRATION_WAIT_MS = 120_000
+MIGRATION_LOCK = "esurety:schema"
 
 
 class _patient:
@@ -210,7 +211,10 @@ class _patient:
 
 
 def _upgrade(db: Database) -> int:
+    from .db import serialize
+
     with db.atomic():
+        serialize(MIGRATION_LOCK, db)  # PostgreSQL: one migrator at a time (SQLite: BEGIN IMMEDIATE)
         version = current_version(db)
         _refuse_newer(version)
         if version == 0:
@@ -226,6 +230,7 @@ def _upgrade(db: Database) -> int:
         # versions would be CASCADE-deleted, mail/application links SET NULL. migration_context
         # turns foreign keys off (outside the transaction, where the pragma works) for the step.
         with _migrator(db).migration_context(atomic=False), db.atomic():
+            serialize(MIGRATION_LOCK, db)
             version = current_version(db)  # under the write lock: another process may have done it
             _refuse_newer(version)
             if version >= LATEST:
