@@ -273,9 +273,9 @@ def cmd_key(args) -> int:
     from .store.lookup import light
 
     parse_contract_number(args.number)  # a malformed number is refused before the database is opened
-    with light(database_setting(args.database)) as fast:
+    with light(database_setting(args.database, args.settings)) as fast:
         if fast:
-            _warn_loose_modes(args.database)
+            _warn_loose_modes(args)
         else:
             _open(args, readonly=True, check=False)
         print(lookup_key(SYSTEM_SESSION, args.number))

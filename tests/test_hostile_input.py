@@ -7,6 +7,7 @@ import io
 import re
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import date, datetime
 
 import pytest
@@ -297,7 +298,7 @@ async def test_hostile_text_on_every_netdesk_screen(demo_session, text, shown):
     from tests.helpers.pilot import palette_shows, settle, until
 
     _plant(text)
-    session = demo_session.replace(company_name=text[:200])
+    session = replace(demo_session, company_name=text[:200])
     app = NetDeskApp(session=session)
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await settle(pilot, app)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
 
@@ -12,57 +13,15 @@ class Role(StrEnum):
     SYSTEM = "system"          # the host's administrator (CLI set-up, demo loader)
 
 
+@dataclass(frozen=True)
 class Session:
-    """An immutable value (compared and hashed by its fields).
-
-    Written out rather than a frozen dataclass: `esurety key` imports this module, and dataclasses
-    (with inspect) is about a sixth of that command's imports. ``replace`` is dataclasses.replace.
-    """
-
-    __slots__ = ("user_id", "login", "role", "company_id", "company_name", "branch_id", "branch_name")
     user_id: int
     login: str
     role: Role
-    company_id: int | None
-    company_name: str
-    branch_id: int | None
-    branch_name: str
-
-    def __init__(self, user_id: int, login: str, role: Role, company_id: int | None = None,
-                 company_name: str = "", branch_id: int | None = None, branch_name: str = "") -> None:
-        for name, value in zip(self.__slots__, (user_id, login, role, company_id, company_name, branch_id,
-                                                branch_name)):
-            object.__setattr__(self, name, value)
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(f"Session is immutable: cannot assign to {name!r}")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"Session is immutable: cannot delete {name!r}")
-
-    def _values(self) -> tuple:
-        return tuple(getattr(self, name) for name in self.__slots__)
-
-    def __eq__(self, other: object) -> bool:
-        if type(other) is not Session:
-            return NotImplemented
-        return self._values() == other._values()
-
-    def __hash__(self) -> int:
-        return hash(self._values())
-
-    def __repr__(self) -> str:
-        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
-        return f"Session({fields})"
-
-    def replace(self, **changes: object) -> Session:
-        """A copy with some fields changed."""
-        values = {name: getattr(self, name) for name in self.__slots__}
-        unknown = set(changes) - set(values)
-        if unknown:
-            raise TypeError(f"Session has no field {sorted(unknown)[0]!r}")
-        values.update(changes)
-        return Session(**values)
+    company_id: int | None = None
+    company_name: str = ""
+    branch_id: int | None = None
+    branch_name: str = ""
 
     @property
     def display_name(self) -> str:
