@@ -16,7 +16,6 @@ from __future__ import annotations
 from typing import Callable
 
 from textual import on, work
-from textual.actions import SkipAction
 from textual.binding import Binding
 from textual.message import Message
 from textual.widget import Widget
@@ -129,7 +128,6 @@ class CompletionList(OptionList, can_focus=False):
     CompletionList {{
         overlay: screen;
         display: none;
-        width: 40;
         height: auto;
         max-height: {VISIBLE_ROWS};
         border: none;
@@ -233,14 +231,15 @@ class CompletingInput(SafeInput):
         dropdown = self.dropdown
         dropdown.clear_options()
         if not items:
-            dropdown.display = False
+            self._set_open(False)
             return
         dropdown.add_options(Option(literal(c.label)) for c in items)
         dropdown.highlighted = None  # nothing chosen until ↓: Enter keeps the typed text
         parent = dropdown.parent
-        if isinstance(parent, Widget):  # at the input's left edge (the row's label is before it)
+        if isinstance(parent, Widget) and self.region.width:  # under the input, as wide as it
             dropdown.styles.margin = (0, 0, 0, max(0, self.region.x - parent.content_region.x))
-        dropdown.display = True
+            dropdown.styles.width = self.region.width
+        self._set_open(True)
         self.call_after_refresh(self._keep_in_view)
 
     def _keep_in_view(self) -> None:
@@ -255,10 +254,22 @@ class CompletingInput(SafeInput):
                     ancestor.scroll_relative(y=over, animate=False, immediate=True)
                 return
 
+    def _set_open(self, open_: bool) -> None:
+        if bool(self.dropdown.display) != open_:
+            self.dropdown.display = open_
+            self.refresh_bindings()  # Esc closes the list while it is open, else goes back (the footer says so)
+
     def close(self) -> None:
         self.items = []
         self.dropdown.clear_options()
-        self.dropdown.display = False
+        self._set_open(False)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "completion_close":
+            return bool(self.dropdown.display)  # False: Esc goes on to the screen (戻る)
+        if action == "completion_move":
+            return bool(self.items)  # no candidates: ↓/↑ do what they do elsewhere
+        return super().check_action(action, parameters)
 
     def accept(self, index: int | None = None) -> bool:
         """Put the chosen (or ``index``) completion in the field; False when nothing is chosen."""
@@ -275,11 +286,9 @@ class CompletingInput(SafeInput):
         return True
 
     def action_completion_move(self, delta: int) -> None:
-        if not self.items:
-            raise SkipAction()
         dropdown = self.dropdown
         if not dropdown.display:
-            dropdown.display = True
+            self._set_open(True)
             dropdown.highlighted = 0
             self.call_after_refresh(self._keep_in_view)
             return
@@ -290,9 +299,7 @@ class CompletingInput(SafeInput):
             dropdown.highlighted = (current + delta) % len(self.items)
 
     def action_completion_close(self) -> None:
-        if not self.dropdown.display:
-            raise SkipAction()  # Esc goes on to the screen (戻る)
-        self.dropdown.display = False  # the candidates are kept: ↓ shows them again
+        self._set_open(False)  # the candidates are kept: ↓ shows them again
 
 
 class BankInput(CompletingInput):
