@@ -3,11 +3,12 @@ PY ?= python
 
 .PHONY: check lint test snapshots screens bench
 
-check: lint test            ## ruff, import contracts, then the whole suite
+check: lint test            ## ruff, import contracts, mypy, then the whole suite
 
 lint:
 	$(PY) -m ruff check esurety_tui tests scripts benchmarks
 	lint-imports
+	$(PY) -m mypy
 
 test:
 	$(PY) -m pytest
@@ -18,8 +19,5 @@ snapshots:                  ## after reviewing snapshot_report.html
 screens:
 	$(PY) scripts/screenshots.py
 
-bench:
-	$(PY) benchmarks/startup.py
-	$(PY) benchmarks/key_lookup.py
-	$(PY) benchmarks/notice_bench.py
-	$(PY) benchmarks/contract_list.py
+bench:                      ## every figure of issue 11 at 1,000,000 contracts (pip install -e '.[bench]')
+	$(PY) benchmarks/run.py $(BENCH_ARGS)

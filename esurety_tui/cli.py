@@ -4,7 +4,8 @@ neither Textual nor reportlab, so a look-up from the shell is quick.
 Failures: a command raises; ``main()`` alone turns the exception into one line
 ``esurety: <日本語> (<English>)`` on stderr and an exit code (see EXIT_CODES and README):
 0 ok, 1 not found, 2 usage or malformed input, 3 database unavailable, 4 cannot write the output,
-5 mail not delivered now (`mail send`), 70 an internal error (a bug; ESURETY_DEBUG=1 shows the
+5 mail not delivered now (`mail send`), 6 config.toml unusable (not TOML: its line and column; a
+known key of the wrong type: its name), 70 an internal error (a bug; ESURETY_DEBUG=1 shows the
 traceback). A new sub-command gets this by raising the services' and the store's exceptions; it
 needs no try/except of its own.
 """
@@ -17,7 +18,7 @@ import re
 import sys
 from pathlib import Path
 
-OK, NOT_FOUND, USAGE, DATABASE, OUTPUT, MAIL, INTERNAL = 0, 1, 2, 3, 4, 5, 70
+OK, NOT_FOUND, USAGE, DATABASE, OUTPUT, MAIL, CONFIG, INTERNAL = 0, 1, 2, 3, 4, 5, 6, 70
 EXIT_CODES = {
     OK: "ok",
     NOT_FOUND: "not found (no such contract, version or user)",
@@ -25,6 +26,7 @@ EXIT_CODES = {
     DATABASE: "database unavailable (locked, read-only, damaged, newer, bad URL, missing driver, disk full)",
     OUTPUT: "cannot write the output (file or folder)",
     MAIL: "mail not delivered now: server unreachable, TLS or log-in refused (the mail stays queued)",
+    CONFIG: "config.toml unusable (not TOML, or a known key of the wrong type)",
     INTERNAL: "internal error (a bug)",
 }
 _LONG = 120  # a run of more than _LONG + 80 characters echoed back is cut to _LONG
@@ -38,16 +40,16 @@ def _open(args, *, readonly: bool = False, check: bool | None = None) -> str:
     from .locations import database_setting
     from .store.db import init_database
 
-    setting = database_setting(args.database)
+    setting = database_setting(args.database, args.settings)
     init_database(setting, readonly=readonly, check=check)
-    _warn_loose_modes(args.database)
+    _warn_loose_modes(args)
     return setting
 
 
-def _warn_loose_modes(database: str | None) -> None:
+def _warn_loose_modes(args) -> None:
     from .locations import loose_modes
 
-    for _path, _mode, ja, en in loose_modes(database):
+    for _path, _mode, ja, en in loose_modes(args.database, args.settings):
         print(f"esurety: 警告: {_clean(ja)} (warning: {_clean(en)})", file=sys.stderr)
 
 
@@ -91,6 +93,9 @@ def failure(exc: BaseException) -> tuple[int, str, str] | None:
 
     if isinstance(exc, UsageError):
         return USAGE, str(exc), "usage error"
+    settings = sys.modules.get("esurety_tui.settings")
+    if settings is not None and isinstance(exc, settings.ConfigError):
+        return CONFIG, exc.ja, exc.en
     if isinstance(exc, DomainError):
         return USAGE, str(exc), "invalid input"
     out = sys.modules.get("esurety_tui.documents.output")
@@ -130,11 +135,11 @@ class _Parser(argparse.ArgumentParser):
 def cmd_run(args) -> int:
     from .locations import database_setting
 
-    setting = database_setting(args.database)
+    setting = database_setting(args.database, args.settings)
     # The app opens the database in a worker after the first paint (start-up is a feature).
     from .tui.app import NetDeskApp
 
-    NetDeskApp(database=setting, demo_if_empty=not args.no_demo).run()
+    NetDeskApp(database=setting, demo_if_empty=not args.no_demo, settings=args.settings).run()
     return 0
 
 
@@ -152,9 +157,9 @@ def cmd_check(args) -> int:
     from .locations import database_setting
     from .store.db import describe_setting, init_database, quick_check
 
-    setting = database_setting(args.database)
+    setting = database_setting(args.database, args.settings)
     init_database(setting, readonly=True, check=False)
-    _warn_loose_modes(args.database)
+    _warn_loose_modes(args)
     started = time.perf_counter()
     problems = quick_check(full=args.full)
     seconds = time.perf_counter() - started
@@ -211,7 +216,7 @@ def cmd_verify(args) -> int:
     key = sys.stdin.readline().strip() if args.key == "-" else args.key
     _open(args)
     try:
-        r = dsure.view(args.number, key, who="esurety verify")
+        r = dsure.view(args.number, key, who="esurety verify", lockout=args.settings.dsure)
     except dsure.DSureRefused as e:
         return _err(str(e), 1)
     c = r.certificate
@@ -237,7 +242,7 @@ def cmd_contracts(args) -> int:
 def cmd_locate(args) -> int:
     from .locations import describe
 
-    for name, where in describe(args.database):
+    for name, where in describe(args.database, args.settings):
         print(f"{name:9} {where}")
     return 0
 
@@ -366,7 +371,7 @@ def cmd_mail_send(args) -> int:
     from .services import mail
 
     _open(args)
-    done = mail.deliver_pending(limit=args.limit)
+    done = mail.deliver_pending(limit=args.limit, settings=mail.MailSettings.from_settings(args.settings))
     for w in done.warnings:
         print(f"esurety: 警告: {_clean(w)}", file=sys.stderr)
     print(done.summary())
@@ -409,10 +414,11 @@ def cmd_ssh_authorize(args) -> int:
     # The forced command reads the same data as this command: the folder and database in effect
     # now are written into it (sshd gives it a clean environment).
     where = {"home": os.environ.get("ESURETY_HOME") or None,
-             "database": database_setting(args.database) if (args.database or os.environ.get("ESURETY_DATABASE")) else None}
+             "database": database_setting(args.database, args.settings)
+             if (args.database or os.environ.get("ESURETY_DATABASE")) else None}
     if where["home"]:
         where["home"] = os.path.abspath(where["home"])
-    path = sshkeys.authorized_keys_path()
+    path = sshkeys.authorized_keys_path(args.settings)
     try:
         entry, changed = sshkeys.authorize(args.login, key, path, **where)
     except (sshkeys.KeyError_, OSError) as e:
@@ -449,12 +455,10 @@ def cmd_ssh_revoke(args) -> int:
 
 
 def cmd_ssh_session(args) -> int:
-    if args.home:
-        os.environ["ESURETY_HOME"] = args.home
     from .locations import database_setting
     from .sshsession import run
 
-    return run(args.login, args.fingerprint, database_setting(args.database))
+    return run(args.login, args.fingerprint, database_setting(args.database, args.settings))
 
 
 def cmd_web(args) -> int:
@@ -609,6 +613,13 @@ def main(argv: list[str] | None = None) -> int:
         return refused
     args = build_parser().parse_args(argv)
     try:
+        if getattr(args, "home", None):  # ssh-session: the ESURETY_HOME the key was authorised with
+            os.environ["ESURETY_HOME"] = args.home
+        from .settings import current
+
+        args.settings = current()  # config.toml read and checked once, before any command runs
+        for warning in args.settings.warnings:
+            print(f"esurety: 警告: {_clean(warning)}", file=sys.stderr)
         return args.func(args)
     except KeyboardInterrupt:
         return 130

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .settings import Settings
 
 APP_NAME = "esurety"
 
@@ -38,17 +42,16 @@ def default_database_path() -> Path:
     return data_dir() / "esurety.sqlite3"
 
 
-def database_setting(cli_value: str | None = None) -> str:
-    """The database to use: --database, then ESURETY_DATABASE, then the config file, then the default."""
+def database_setting(cli_value: str | None = None, settings: Settings | None = None) -> str:
+    """The database to use: --database, then ESURETY_DATABASE, then the config file, then the default
+    (``Settings.database`` holds the last three)."""
     if cli_value:
         return cli_value
-    env = os.environ.get("ESURETY_DATABASE")
-    if env:
-        return env
-    conf = load_config().get("database")
-    if isinstance(conf, str) and conf:
-        return conf
-    return str(default_database_path())
+    if settings is None:
+        from .settings import current
+
+        settings = current()
+    return settings.database
 
 
 def outbox_dir() -> Path:
@@ -62,23 +65,9 @@ def exports_dir() -> Path:
     return data_dir() / "exports"
 
 
-def load_config() -> dict:
-    """The optional TOML config (keys: database, pdf_font, smtp_host, smtp_port, smtp_user, smtp_password, mail_from, [keymap])."""
-    path = config_file()
-    if not path.is_file():
-        return {}
-    import tomllib
-
-    try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError):
-        return {}
-
-
-def describe(database: str | None = None) -> list[tuple[str, str]]:
+def describe(database: str | None = None, settings: Settings | None = None) -> list[tuple[str, str]]:
     """(name, where) for `esurety locate`: the database line names the file actually used."""
-    setting = database_setting(database)
+    setting = database_setting(database, settings)
     from .store.db import describe_setting
 
     return [
@@ -115,7 +104,7 @@ def _has_secret(config: Path) -> bool:
         return False
 
 
-def loose_modes(database: str | None = None) -> list[tuple[Path, int, str, str]]:
+def loose_modes(database: str | None = None, settings: Settings | None = None) -> list[tuple[Path, int, str, str]]:
     """Existing files and folders others can reach that should be private: (path, mode, ja, en).
 
     The database (authentication keys, password hashes) must not be readable by group or others;
@@ -137,7 +126,7 @@ def loose_modes(database: str | None = None) -> list[tuple[Path, int, str, str]]
 
     from .store.db import sqlite_path
 
-    db = sqlite_path(database_setting(database))
+    db = sqlite_path(database_setting(database, settings))
     if db is not None:
         check(db, 0o077, "データベース", "600")
     conf = config_file()

@@ -22,6 +22,10 @@ import sys
 import sysconfig
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .settings import Settings
 
 BEGIN = "# >>> esurety managed keys (edit with `esurety ssh`) >>>"
 END = "# <<< esurety managed keys <<<"
@@ -112,17 +116,14 @@ def check_login(login: str) -> str:
     return login
 
 
-def authorized_keys_path() -> Path:
-    """config ``ssh_authorized_keys``, then ESURETY_SSH_AUTHORIZED_KEYS, then ~/.ssh/authorized_keys."""
-    env = os.environ.get("ESURETY_SSH_AUTHORIZED_KEYS")
-    if env:
-        return Path(env).expanduser()
-    from .locations import load_config
+def authorized_keys_path(settings: Settings | None = None) -> Path:
+    """ESURETY_SSH_AUTHORIZED_KEYS, then config ``ssh_authorized_keys``, then ~/.ssh/authorized_keys
+    (``Settings.ssh.authorized_keys``; ``settings.current()`` when None)."""
+    if settings is None:
+        from .settings import current
 
-    conf = load_config().get("ssh_authorized_keys")
-    if isinstance(conf, str) and conf:
-        return Path(conf).expanduser()
-    return Path.home() / ".ssh" / "authorized_keys"
+        settings = current()
+    return settings.ssh.authorized_keys
 
 
 def _importable_without_path() -> bool:

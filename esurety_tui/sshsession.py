@@ -208,12 +208,13 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _tui(session) -> int:
-    from .locations import load_config
+    from .settings import current
     from .tui.app import NetDeskApp
 
-    ask = load_config().get("ssh_require_password") is True
+    settings = current()  # loaded (and checked) already by main(): the same object
     # The store is open already (database=None): no demo loading, no second open.
-    app = NetDeskApp(None, demo_if_empty=False, session=None if ask else session)
+    app = NetDeskApp(None, demo_if_empty=False, session=None if settings.ssh.require_password else session,
+                     settings=settings)
     app.run()
     return 0
 

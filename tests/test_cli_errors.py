@@ -134,7 +134,7 @@ def test_postgresql_without_its_driver_exits_3(tmp_path):
 
 
 def test_postgresql_server_not_reachable_exits_3(tmp_path):
-    pytest.importorskip("psycopg2")
+    pytest.importorskip("psycopg")
     done = run(tmp_path / "home", "--database", "postgresql://u:secret@127.0.0.1:1/x", "key", SEED_NUMBER)
     err = _one_line(done, 3, "接続できません", "cannot connect")
     assert "secret" not in err and "\\x0a" not in err

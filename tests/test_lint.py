@@ -1,6 +1,6 @@
 """The README's test command (pytest) also runs the linters, so CI runs them: ruff's bug rules over the
 tree and the import-linter contracts of pyproject.toml (layers; only tui imports Textual; tui never
-imports the store)."""
+imports the store) and mypy over domain and services."""
 
 from __future__ import annotations
 
@@ -27,3 +27,10 @@ def test_import_contracts_are_kept():
     done = _run(str(lint_imports), "--no-cache")
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
     assert "0 broken" in done.stdout
+
+
+def test_mypy_finds_no_type_errors_in_domain_and_services():
+    # [tool.mypy] in pyproject.toml names the packages; a throwaway cache keeps runs independent.
+    done = _run(sys.executable, "-m", "mypy", "--cache-dir", os.devnull)
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+    assert "Success: no issues found" in done.stdout

@@ -31,6 +31,9 @@ from esurety_tui.services.session import SYSTEM_SESSION, Role, Session
 from esurety_tui.store.db import database
 from esurety_tui.store.models import Guarantee, Mail
 
+# The storage and service tests run on SQLite and again on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.postgres
+
 ADMIN = SYSTEM_SESSION
 TO = "keiri@example.jp"
 
@@ -642,16 +645,10 @@ def test_kill_9_between_claim_and_send_is_delivered_again_after_the_lease(queue,
     assert Mail.get_by_id(m.id).sent_at == clock_later
 
 
-@pytest.mark.skipif(not os.environ.get("ESURETY_TEST_POSTGRES_URL"),
-                    reason="set ESURETY_TEST_POSTGRES_URL to a disposable PostgreSQL database (its tables are dropped)")
-def test_four_deliverers_on_postgresql_send_each_mail_exactly_once(smtp):
+def test_four_deliverers_on_postgresql_send_each_mail_exactly_once(smtp, pg_url):
     from esurety_tui.store.db import init_database
-    from esurety_tui.store.models import MODELS
 
-    url = os.environ["ESURETY_TEST_POSTGRES_URL"]
-    init_database(url)
-    database.drop_tables(MODELS, cascade=True)
-    init_database(url)
+    init_database(pg_url)
     mails = [Mail.create(to=TO, subject=mail.SUBJECT, body=f"本文 {i}") for i in range(40)]
     server, port = smtp()
     barrier, results = threading.Barrier(4), []

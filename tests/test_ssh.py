@@ -482,8 +482,9 @@ def test_the_tui_starts_logged_in_unless_the_config_asks_for_the_password(tmp_pa
     started = {}
 
     class FakeApp:
-        def __init__(self, database, *, demo_if_empty, session):
+        def __init__(self, database, *, demo_if_empty, session, settings):
             started.update(database=database, demo_if_empty=demo_if_empty, session=session)
+            started["require_password"] = settings.ssh.require_password
 
         def run(self):
             started["ran"] = True
@@ -491,7 +492,8 @@ def test_the_tui_starts_logged_in_unless_the_config_asks_for_the_password(tmp_pa
     monkeypatch.setattr(app_module, "NetDeskApp", FakeApp)
     demo = Session(1, "demo", Role.CONTRACTOR, company_id=1, company_name="C")
     assert sshsession._tui(demo) == 0
-    assert started == {"database": None, "demo_if_empty": False, "session": demo if logged_in else None, "ran": True}
+    assert started == {"database": None, "demo_if_empty": False, "session": demo if logged_in else None,
+                       "require_password": not logged_in, "ran": True}
 
 
 def test_a_database_failure_over_ssh_is_one_line(tmp_path, monkeypatch, capsys):

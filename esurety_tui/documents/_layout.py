@@ -60,14 +60,84 @@ def style(font: str, size: float, leading: float = 0, first_indent: float = 0,
     )
 
 
-def para(text: str, size: float, **kw: float) -> Paragraph:
-    """A wrapping paragraph of literal text (always escaped: no markup gets through)."""
-    return Paragraph(escape_para(text), style(fonts.font_name(), size, **kw))
+def para(text: str, size: float, **kw: float) -> Text:
+    """A wrapping paragraph of literal text (never markup)."""
+    return Text(text, size, **kw)
+
+
+class Text(Flowable):
+    """Literal text wrapped like a CJK Paragraph, drawn line by line with textOut.
+
+    The characters are drawn as they are: nothing is parsed as markup. Where the line breaks come
+    from: a text that fits on one line is one line (no Paragraph is built); a longer one is broken
+    by reportlab's own CJK rules (a Paragraph of the escaped text, laid out once). Both are cached
+    per (text, style, width), so the notice's constant paragraphs are laid out once per process.
+    """
+
+    def __init__(self, text: str, size: float, leading: float = 0, first_indent: float = 0,
+                 left_indent: float = 0) -> None:
+        super().__init__()
+        self.text, self.size = text, size
+        self.leading = leading or size * 1.5
+        self.first_indent, self.left_indent = first_indent, left_indent
+        self.hang_room = size  # see hang()
+        self.lines: tuple[tuple[float, str], ...] = ()
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        self.lines = _break(self.text, fonts.font_name(), self.size, self.leading, self.first_indent,
+                            self.left_indent, aw)
+        self.width, self.height = aw, len(self.lines) * self.leading
+        return self.width, self.height
+
+    def line_widths(self) -> list[float]:
+        """The drawn width of each line (Paragraph.getActualLineWidths0)."""
+        font = fonts.font_name()
+        return [stringWidth(s, font, self.size) for _, s in self.lines]
+
+    def draw(self) -> None:
+        if not self.lines:
+            return
+        font = fonts.font_name()
+        t = self.canv.beginText()
+        t.setFont(font, self.size, self.leading)
+        y = self.height - self.size  # the first baseline, as Paragraph places it
+        for i, (extra, s) in enumerate(self.lines):
+            t.setTextOrigin(self.left_indent + (self.first_indent if i == 0 else 0), y - i * self.leading)
+            spaces = s.count(" ")
+            if extra < -1e-8 and spaces:  # an overfull line: Paragraph squeezes its spaces
+                t.setWordSpace(extra / spaces)
+                t.textOut(s)
+                t.setWordSpace(0)
+            else:
+                t.textOut(s)
+        self.canv.drawText(t)
+
+
+@lru_cache(maxsize=512)
+def _break(text: str, font: str, size: float, leading: float, first_indent: float, left_indent: float,
+           width: float) -> tuple[tuple[float, str], ...]:
+    """(extra space, text) of each line of ``text`` wrapped at ``width``."""
+    s = clean_text(text)
+    if not s.strip(" "):
+        return ()
+    if "  " not in s and s[0] != " " and s[-1] != " ":
+        room = width - left_indent - first_indent - stringWidth(s, font, size)
+        if room >= 0:
+            return ((room, s),)
+    p = Paragraph(escape_para(s), style(font, size, leading, first_indent, left_indent))
+    p.wrap(width, PAGE_H)
+    bl = p.blPara
+    if bl.kind == 0:
+        return tuple((extra, " ".join(words)) for extra, words in bl.lines)
+    return tuple((line.extraSpace, "".join(f.text for f in line.words)) for line in bl.lines)
 
 
 def hang(f: Flowable) -> float:
     """Room to keep free at the right of a CJK paragraph: reportlab lets a character that may
     not start a line (、。っ ) hang one em past the wrap width."""
+    room = getattr(f, "hang_room", None)
+    if room is not None:
+        return float(room)
     st = getattr(f, "style", None)
     return float(st.fontSize) if st is not None else 0.0
 

@@ -6,7 +6,6 @@ import io
 
 from reportlab.lib.colors import Color
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph
 
 from ..domain.money import format_yen
 from ..domain.wareki import to_wareki, to_wareki_datetime
@@ -30,10 +29,10 @@ def version_label(data: CertificateData) -> str:
 
 def _rows(data: CertificateData, size: float, limit: int) -> list[L.Row]:
     """Table rows; ``size``/``limit`` apply to the free-length values (shrunk to fit)."""
-    def fixed(text: str, sz: float = 11.0) -> Paragraph:
+    def fixed(text: str, sz: float = 11.0) -> L.Text:
         return L.para(L.cap(text, 60), sz)
 
-    def free(text: str) -> Paragraph:
+    def free(text: str) -> L.Text:
         return L.para(L.cap(text, limit), size)
 
     rows = [

@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 KIND_TITLES = {"advance": "前払金保証書", "contract": "契約保証書"}
-VERSION_KINDS = ("新規", "訂正", "変更", "取消")
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus import Flowable
 
 from ..domain.wareki import to_wareki
 from . import _layout as L
@@ -99,7 +99,7 @@ def _draw(c: Canvas, data: NoticeData) -> None:
     addressee = L.para(L.cap(data.addressee, 60) + "　様", 12.5, leading=18)
     ah = L.wrap(addressee, w * 0.62)
     addressee.drawOn(c, x0, y - ah)
-    line_w = max(addressee.getActualLineWidths0())
+    line_w = max(addressee.line_widths(), default=0)
     c.setLineWidth(0.6)
     c.line(x0, y - ah - 2, x0 + line_w, y - ah - 2)
     y -= ah + 14
@@ -111,7 +111,7 @@ def _draw(c: Canvas, data: NoticeData) -> None:
     y -= 22
 
     # Body.
-    def flow(p: Paragraph, gap: float = 0) -> None:
+    def flow(p: L.Text, gap: float = 0) -> None:
         nonlocal y
         h = L.wrap(p, w)
         p.drawOn(c, x0, y - h)

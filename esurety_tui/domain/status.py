@@ -37,13 +37,6 @@ OPEN_STATUSES = (AppStatus.SENT, AppStatus.REVIEWING, AppStatus.ACCEPTED)
 CLOSED_STATUSES = (AppStatus.REFUSED, AppStatus.ISSUED)
 
 
-def can_move(current: str, target: AppStatus) -> bool:
-    try:
-        return target in TRANSITIONS[AppStatus(current)]
-    except ValueError:
-        return False
-
-
 def sources_of(target: AppStatus) -> tuple[AppStatus, ...]:
     """Every status an application may reach ``target`` from."""
     return tuple(s for s, nexts in TRANSITIONS.items() if target in nexts)
@@ -61,6 +54,3 @@ class VersionKind(StrEnum):
     def label(self) -> str:
         return self.value
 
-
-# What the branch may add to an issued guarantee (新規 is made only by issuing).
-AMENDMENTS = (VersionKind.CORRECTION, VersionKind.CHANGE, VersionKind.CANCEL)

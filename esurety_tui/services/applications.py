@@ -8,11 +8,11 @@ from datetime import datetime
 
 from ..clock import now
 from ..domain.fields import DEFAULTS, FIELD_BY_KEY
-from ..domain.rules import OrdererTerms, Validation, validate_application
+from ..domain.rules import OrdererTerms, Problem, Validation, validate_application
 from ..domain.status import AppStatus
 from ..domain.text import NOT_UTF8, has_surrogates
 from ..store import queries
-from ..store.db import transaction
+from ..store.db import locked, transaction
 from ..store.models import Application, Branch, Orderer
 from . import audit
 from .authz import STAFF, requires
@@ -120,13 +120,16 @@ def validate(session: Session, raw: dict[str, str]) -> Validation:
 def _validate(raw: dict[str, str]) -> Validation:
     v = validate_application(raw, _terms_for(raw.get("orderer_id")))
     branch = v.values.get("branch_id")
-    if branch is not None and "branch_id" not in v.problems and not Branch.get_or_none(Branch.id == branch):
-        v.problems["branch_id"] = "「申込送信先」は一覧から選んでください。"
+    if branch is not None and "branch_id" not in v.found and not Branch.get_or_none(Branch.id == branch):
+        v.add(Problem("branch_id", "choose_from_list", {"label": FIELD_BY_KEY["branch_id"].label}))
     return v
 
 
-def _own(session: Session, application_id: int) -> Application:
-    app = Application.get_or_none(Application.id == application_id)
+def _own(session: Session, application_id: int, *, lock: bool = False) -> Application:
+    """The caller's company's application; ``lock``: its row is locked until the transaction ends
+    (PostgreSQL: two sessions saving or sending one draft at once take turns, as on SQLite)."""
+    query = Application.select().where(Application.id == application_id)
+    app = (locked(query) if lock else query).first()
     if app is None or app.company_id != session.company_id:
         raise NotFound("申込が見つかりません。")
     return app
@@ -232,7 +235,7 @@ def save_draft(session: Session, application_id: int, raw: dict[str, str], *, re
             raise ServiceError(f"「{FIELD_BY_KEY[key].label}」に{NOT_UTF8}")
     draft = json.dumps(clean, ensure_ascii=False)
     with transaction():
-        app = _own(session, application_id)  # another company's id: NotFound, not a misleading state error
+        app = _own(session, application_id, lock=True)  # another company's id: NotFound, not a misleading state error
         if app.status == AppStatus.DRAFT and revision is not None and (app.revision or 0) != revision:
             number = queries.next_value(f"application:{session.company_id}")
             copy = Application.create(
@@ -263,7 +266,7 @@ def save_draft(session: Session, application_id: int, raw: dict[str, str], *, re
 @requires(Role.CONTRACTOR)
 def delete_draft(session: Session, application_id: int) -> None:
     with transaction():
-        app = _own(session, application_id)
+        app = _own(session, application_id, lock=True)
         if app.status != AppStatus.DRAFT:
             raise InvalidState("送信済みの申込は削除できません。")
         app.delete_instance()
@@ -276,7 +279,7 @@ def submit(session: Session, application_id: int, raw: dict[str, str]) -> Receip
     if not v.ok:
         raise ValidationFailed(v)
     with transaction():
-        app = _own(session, application_id)
+        app = _own(session, application_id, lock=True)
         if app.status != AppStatus.DRAFT:
             raise InvalidState("この申込は既に送信されています。")
         t = now()

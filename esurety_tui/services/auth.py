@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from ..clock import now
-from ..store.db import transaction
+from ..store.db import serialize, transaction
 from ..store.models import Branch, Company, LoginAttempt, User
 from . import audit
 from .authz import internal, public, requires
@@ -18,7 +18,6 @@ LOGIN_KEY_LENGTH = 64  # failures are counted by the id as typed, cut to this le
 # One message for every failure: wrong password, unknown id, locked id. Which ids exist, and which
 # are locked, cannot be told from the answer (nor from its timing: the hash check always runs).
 WRONG_LOGIN = "ログインIDまたはパスワードが正しくありません。"
-LOCKED = WRONG_LOGIN  # kept for callers; the lock-out is explained in the log-in help
 
 COMPANY_MAX_LENGTH = 60
 
@@ -86,11 +85,12 @@ def login(login_id: str, password: str) -> Session:
     user = User.get_or_none(User.login == login_id)
     ok = _verify(user.password_hash if user else _dummy_hash(), password) and user is not None
     # Made with other parameters (older ones): hash again, here, outside the write transaction.
-    rehashed = hash_password(password) if ok and _ph().check_needs_rehash(user.password_hash) else None
+    rehashed = hash_password(password) if user and ok and _ph().check_needs_rehash(user.password_hash) else None
     t = now()
     since = t - WINDOW
     failed = False
     with transaction():  # count and record under the write lock: concurrent tries are all counted
+        serialize(f"login:{key}")  # PostgreSQL: tries of one id take turns (SQLite: the write lock)
         if _failures(key, since) >= MAX_FAILURES:
             failed = True
         elif not ok:
@@ -100,12 +100,13 @@ def login(login_id: str, password: str) -> Session:
             if _failures(key, since) >= MAX_FAILURES:
                 audit.record(key, "login.locked", detail=f"{MAX_FAILURES}回失敗（{int(WINDOW.total_seconds() // 60)}分以内）")
         else:
+            assert user is not None  # ok implies a user
             LoginAttempt.delete().where(LoginAttempt.login == key).execute()
             if rehashed is not None:  # unless the password was changed meanwhile
                 User.update(password_hash=rehashed).where(
                     User.id == user.id, User.password_hash == user.password_hash).execute()
             audit.record(user.login, "login")
-    if failed:
+    if failed or user is None:
         raise LoginFailed(WRONG_LOGIN)
     return session_for(user)
 

@@ -167,7 +167,7 @@ def certificate(session: Session, version_id: int) -> CertificateView:
     same answer."""
     v = CertificateVersion.get_or_none(CertificateVersion.id == version_id)
     g = Guarantee.get_or_none(Guarantee.id == v.guarantee_id) if v is not None else None
-    if g is None or not in_scope(session, company_id=g.company_id, branch_id=g.branch_id):
+    if v is None or g is None or not in_scope(session, company_id=g.company_id, branch_id=g.branch_id):
         raise NotFound(CERTIFICATE_NOT_FOUND)
     return _certificate_view(v, g)
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from ..clock import now
 from ..domain.contract_number import parse_contract_number
 from ..domain.text import printable
 from ..store import queries
-from ..store.db import transaction
+from ..store.db import serialize, transaction
 from ..store.models import DSureLock, DSureView, Guarantee
 from . import audit
 from .authz import STAFF, in_scope, public, requires
@@ -25,12 +26,13 @@ from .errors import NotFound, ServiceError
 from .keys import NOT_FOUND, verify_key
 from .session import Session
 
+if TYPE_CHECKING:
+    from ..settings import DSureConfig
+
 REFUSED = (
     "保証契約番号または認証キーが正しくないか、現在確認できない保証契約番号です。"
     "入力内容をご確認ください（続けて誤りがあった番号は、しばらく確認できなくなります）。"
 )
-MAX_FAILURES = 5
-LOCK_MINUTES = 15
 ACTOR = "D-Sure"
 
 
@@ -57,23 +59,20 @@ class ViewRow:
     version_no: int | None
 
 
-def _setting(name: str, default: int) -> int:
-    from ..locations import load_config
+def _limits(lockout: DSureConfig | None) -> tuple[int, int]:
+    """(wrong keys in a row before a lock, minutes locked): the caller's settings, else config.toml's."""
+    if lockout is None:
+        from ..settings import current
 
-    value = load_config().get(name, default)
-    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else default
-
-
-def _limits() -> tuple[int, int]:
-    """(wrong keys in a row before a lock, minutes locked), from config.toml."""
-    return _setting("dsure_max_failures", MAX_FAILURES), _setting("dsure_lock_minutes", LOCK_MINUTES)
+        lockout = current().dsure
+    return lockout.max_failures, lockout.lock_minutes
 
 
 def _label(text: str, limit: int = 60) -> str:
     return printable(str(text or "").strip())[:limit]
 
 
-def _open(number: str, key: str, who: str) -> Guarantee:
+def _open(number: str, key: str, who: str, lockout: DSureConfig | None = None) -> Guarantee:
     """The guarantee ``number`` + ``key`` opens, under the lock-out; DSureRefused otherwise.
 
     The failure count is committed before the refusal is raised (a raise inside the transaction
@@ -84,11 +83,13 @@ def _open(number: str, key: str, who: str) -> Guarantee:
         canonical = None
     key = str(key or "")
     ok = verify_key(canonical or "", key) if canonical else False
-    max_failures, minutes = _limits()
+    max_failures, minutes = _limits(lockout)
     t = now()
     actor = _label(who) or ACTOR
     guarantee: Guarantee | None = None
     with transaction():
+        if canonical:  # PostgreSQL: tries at one number take turns, so none is left uncounted
+            serialize(f"dsure:{canonical}")
         lock = DSureLock.get_or_none(DSureLock.number == canonical) if canonical else None
         if lock is not None and lock.locked_until and lock.locked_until > t:
             audit.record(actor, "dsure.refused", canonical or "", "locked")
@@ -126,10 +127,11 @@ def _version(g: Guarantee, version_id: int | None):
 
 
 @public
-def view(number: str, key: str, *, who: str = "", version_id: int | None = None) -> DSureResult:
+def view(number: str, key: str, *, who: str = "", version_id: int | None = None,
+         lockout: DSureConfig | None = None) -> DSureResult:
     """The certificate ``number`` + ``key`` opens (the latest visible version, or ``version_id`` of its
     history) with its visible history; the view is recorded."""
-    g = _open(number, key, who)
+    g = _open(number, key, who, lockout)
     visible, chosen = _version(g, version_id)
     with transaction():
         DSureView.create(guarantee=g, at=now(), viewer=_label(who), version_seq=chosen.seq)
@@ -142,11 +144,12 @@ def view(number: str, key: str, *, who: str = "", version_id: int | None = None)
 
 
 @public
-def certificate_pdf(number: str, key: str, version_id: int | None = None, *, who: str = "") -> tuple[str, bytes]:
+def certificate_pdf(number: str, key: str, version_id: int | None = None, *, who: str = "",
+                    lockout: DSureConfig | None = None) -> tuple[str, bytes]:
     """(file name, PDF bytes) of the certificate, the key checked again under the lock-out."""
     from .exports import _render_certificate
 
-    g = _open(number, key, who)
+    g = _open(number, key, who, lockout)
     _, chosen = _version(g, version_id)
     audit.record(_label(who) or ACTOR, "dsure.download", g.number, f"第{chosen.seq}版")
     return _render_certificate(_certificate_view(chosen, g))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from ..clock import now
@@ -12,7 +12,7 @@ from ..domain.contract_number import make_contract_number
 from ..domain.status import OPEN_STATUSES, AppStatus, VersionKind, sources_of
 from ..domain.text import to_fullwidth
 from ..store import queries
-from ..store.db import transaction
+from ..store.db import locked, retry_on_conflict, transaction
 from ..store.models import Application, CertificateVersion, Company, Guarantee, Mail, Orderer
 from . import audit, mail
 from .authz import in_scope, requires
@@ -42,8 +42,10 @@ def queue(session: Session) -> list[QueueRow]:
 
 
 def _app(session: Session, application_id: int, target: AppStatus | None = None) -> Application:
-    """The application, if it was sent to the caller's branch; ``target``: the status it may move to."""
-    app = Application.get_or_none(Application.id == application_id)
+    """The application, if it was sent to the caller's branch; ``target``: the status it may move to.
+    Called inside the write transaction: the row stays locked until it ends, so two sessions deciding
+    on one application (two 発行 at once) take turns and the second finds the status moved on."""
+    app = locked(Application.select().where(Application.id == application_id)).first()
     if (
         app is None
         or app.status == AppStatus.DRAFT  # a draft is the contractor's alone
@@ -90,8 +92,16 @@ def refuse(session: Session, application_id: int, reason: str) -> None:
         audit.record(session.login, "application.refuse", app.receipt_no or "")
 
 
+def _required(value: date | None) -> date:
+    if value is None:  # validate() refuses such an application before it is sent
+        raise InvalidState("契約日・工期がありません。")
+    return value
+
+
 def _new_guarantee(app: Application, kind: str, at: datetime, rng, number: str | None, key: str | None) -> Guarantee:
     branch = app.branch
+    if branch is None:
+        raise InvalidState("申込送信先がありません。")
     if number is None:
         prefix = f"{branch.code}{at.year % 100:02d}"
         number = make_contract_number(prefix, queries.next_serial(prefix))
@@ -106,7 +116,7 @@ def _new_guarantee(app: Application, kind: str, at: datetime, rng, number: str |
         work_name=app.work_name, work_place=app.work_place, contractor_name=contractor,
         jv_name=app.jv_name if app.jv_kind == "jv" else "", contract_amount=app.contract_amount,
         guarantee_amount=amount, deposit_bank=app.deposit_bank if kind == "advance" else "",
-        start_date=max(app.contract_date, app.start_date), end_date=app.end_date, issued_at=at,
+        start_date=max(_required(app.contract_date), _required(app.start_date)), end_date=app.end_date, issued_at=at,
     )
     queries.refresh_search_text(g)
     g.save()
@@ -123,8 +133,16 @@ AUDIT_ACTIONS = {
 }
 
 
+def _locked_guarantee(number: str) -> Guarantee | None:
+    """The guarantee, its row locked until the transaction ends: versions, 取消 and key changes of one
+    guarantee take turns (SQLite's write lock does this for every transaction)."""
+    return locked(Guarantee.select().where(Guarantee.number == number)).first()
+
+
 def _version(g: Guarantee, kind: str, at: datetime, note: str = "") -> CertificateVersion:
-    seq = (CertificateVersion.select().where(CertificateVersion.guarantee == g).count()) + 1
+    """The next version of ``g``, whose row the caller has locked (or just created): no other
+    transaction can take the same seq; the unique (guarantee, seq) index is the last guard."""
+    seq = queries.last_version_seq(g.id) + 1
     return CertificateVersion.create(
         guarantee=g, seq=seq, kind=kind, issued_at=at, note=note, **{f: getattr(g, f) for f in VERSIONED}
     )
@@ -147,19 +165,26 @@ def issue(
     """
     at = at or now()
     numbers, keys = numbers or {}, keys or {}
-    with transaction():
-        app = _app(session, application_id, AppStatus.ISSUED)
-        made = []
-        for kind, applied in (("advance", app.advance_apply), ("contract", app.contract_apply)):
-            if applied:
-                made.append(_new_guarantee(app, kind, at, rng, numbers.get(kind), keys.get(kind)))
-        app.status, app.decided_at = AppStatus.ISSUED, at
-        app.save()
-        company = Company.get_by_id(app.company_id)
-        for g in made:
-            audit.record(session.login, "guarantee.issue", g.number)
-            if g.electronic and app.notify == "yes" and app.email:
-                mail.queue(g, app.email, company.name)
+
+    def once() -> list[Guarantee]:
+        with transaction():
+            app = _app(session, application_id, AppStatus.ISSUED)
+            made = []
+            for kind, applied in (("advance", app.advance_apply), ("contract", app.contract_apply)):
+                if applied:
+                    made.append(_new_guarantee(app, kind, at, rng, numbers.get(kind), keys.get(kind)))
+            app.status, app.decided_at = AppStatus.ISSUED, at
+            app.save()
+            company = Company.get_by_id(app.company_id)
+            for g in made:
+                audit.record(session.login, "guarantee.issue", g.number)
+                if g.electronic and app.notify == "yes" and app.email:
+                    mail.queue(g, app.email, company.name)
+        return made
+
+    # A number taken by a concurrent transaction (the counter prevents it; the unique index is the
+    # last guard): the whole issue runs again and takes the next one.
+    made = retry_on_conflict(once)
     # Only queued: delivery (mail.deliver_pending) runs later, off the UI thread and in `esurety mail
     # send`, so a slow or failing mail server never blocks or fails an issue.
     return [g.number for g in made]
@@ -183,39 +208,45 @@ def amend(session: Session, number: str, kind: str, *, at: datetime | None = Non
         # 預託金融機関 is 全角, as on the form: a correction typed half-width is converted, not stored as is.
         changes["deposit_bank"] = to_fullwidth(changes["deposit_bank"].strip())
     at = at or now()
-    with transaction():
-        g = Guarantee.get_or_none(Guarantee.number == number)
-        if g is None or not in_scope(session, company_id=g.company_id, branch_id=g.branch_id):
-            raise NotFound(f"保証契約番号「{number}」の保証契約は見つかりません。")
-        if g.cancelled:
-            raise InvalidState("取消済みの保証契約です。")
-        visible = queries.visible_versions(g.id)
-        if kind == VersionKind.CORRECTION:
-            CertificateVersion.update(superseded=True).where(CertificateVersion.id == visible[-1].id).execute()
-        if kind == VersionKind.CANCEL and withdraw_seq is not None:
-            # Withdrawing a 変更: the change row disappears and the contents go back.
-            target = next((v for v in visible if v.seq == withdraw_seq and v.kind == VersionKind.CHANGE), None)
-            if target is None:
-                raise InvalidState("取り消す変更が見つかりません。")
-            CertificateVersion.update(superseded=True).where(CertificateVersion.id == target.id).execute()
-            previous = [v for v in visible if v.seq < withdraw_seq][-1]
-            for field in VERSIONED:
-                setattr(g, field, getattr(previous, field))
+
+    def once() -> int:
+        with transaction():
+            g = _locked_guarantee(number)
+            if g is None or not in_scope(session, company_id=g.company_id, branch_id=g.branch_id):
+                raise NotFound(f"保証契約番号「{number}」の保証契約は見つかりません。")
+            if g.cancelled:
+                raise InvalidState("取消済みの保証契約です。")
+            visible = queries.visible_versions(g.id)
+            if kind == VersionKind.CORRECTION:
+                CertificateVersion.update(superseded=True).where(CertificateVersion.id == visible[-1].id).execute()
+            if kind == VersionKind.CANCEL and withdraw_seq is not None:
+                # Withdrawing a 変更: the change row disappears and the contents go back.
+                target = next((v for v in visible if v.seq == withdraw_seq and v.kind == VersionKind.CHANGE), None)
+                if target is None:
+                    raise InvalidState("取り消す変更が見つかりません。")
+                CertificateVersion.update(superseded=True).where(CertificateVersion.id == target.id).execute()
+                previous = [v for v in visible if v.seq < withdraw_seq][-1]
+                for field in VERSIONED:
+                    setattr(g, field, getattr(previous, field))
+                g.issued_at = at
+                queries.refresh_search_text(g)
+                g.save()
+                audit.record(session.login, "guarantee.withdraw_change", g.number)
+                return g.id
+            for field, value in changes.items():
+                setattr(g, field, value)
+            if kind == VersionKind.CANCEL:
+                g.cancelled = True
             g.issued_at = at
             queries.refresh_search_text(g)
             g.save()
-            audit.record(session.login, "guarantee.withdraw_change", g.number)
-            return g.id
-        for field, value in changes.items():
-            setattr(g, field, value)
-        if kind == VersionKind.CANCEL:
-            g.cancelled = True
-        g.issued_at = at
-        queries.refresh_search_text(g)
-        g.save()
-        _version(g, kind, at, note)
-        audit.record(session.login, AUDIT_ACTIONS[kind], g.number)
-    return g.id
+            _version(g, kind, at, note)
+            audit.record(session.login, AUDIT_ACTIONS[kind], g.number)
+        return g.id
+
+    # Versions of one guarantee take turns (its row is locked); a seq taken anyway (the unique index)
+    # runs the amendment again on the state as it is then.
+    return retry_on_conflict(once)
 
 
 REISSUE_SUBJECT = "電子保証（認証キー）再発行のお知らせ"
@@ -237,7 +268,7 @@ def reissue_key(session: Session, number: str, *, rng=None) -> str:
         canonical = number
     at = now()
     with transaction():
-        g = Guarantee.get_or_none(Guarantee.number == canonical)
+        g = _locked_guarantee(canonical)
         if g is None or not in_scope(session, company_id=g.company_id, branch_id=g.branch_id):
             raise NotFound(f"保証契約番号「{number}」の保証契約は見つかりません。")
         if not g.electronic:

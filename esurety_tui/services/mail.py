@@ -37,8 +37,10 @@ from .errors import InvalidState, NotFound
 from .session import Role
 
 if TYPE_CHECKING:
+    import smtplib
     from email.message import EmailMessage
 
+    from ..settings import MailConfig, Settings
     from .session import Session
 
 SUBJECT = "電子保証（認証キー）発行完了のお知らせ"
@@ -99,12 +101,6 @@ def queue(g: Guarantee, to: str, company_name: str) -> Mail:
 # -- settings -----------------------------------------------------------------------------------
 
 
-def _flag(value: Any) -> bool:
-    if isinstance(value, str):
-        return value.strip().lower() in ("1", "true", "yes", "on")
-    return bool(value)
-
-
 @dataclass(frozen=True)
 class MailSettings:
     host: str = ""
@@ -122,37 +118,30 @@ class MailSettings:
     warnings: tuple[str, ...] = ()
 
     @classmethod
-    def from_config(cls, config: Mapping[str, Any] | None = None, env: Mapping[str, str] | None = None) -> MailSettings:
-        """From config.toml (``load_config()`` when None) and the environment."""
-        if config is None:
-            from ..locations import load_config
+    def from_settings(cls, settings: Settings | MailConfig) -> MailSettings:
+        """From the loaded settings (``esurety_tui.settings``): ports and TLS derived from the keys."""
+        from ..settings import Settings
 
-            config = load_config()
-        env = os.environ if env is None else env
+        c = settings.mail if isinstance(settings, Settings) else settings
         warnings: list[str] = []
-        host = str(config.get("smtp_host") or "").strip()
-        user = str(config.get("smtp_user") or "")
-        tls = _flag(config.get("smtp_tls", False))
-        port = int(config.get("smtp_port") or 0)
-        if port == 465:
-            tls = True
-        starttls = False if tls else _flag(config.get("smtp_starttls", bool(user)))
-        if not port:
-            port = 465 if tls else 587 if starttls else 25
-        password = env.get(PASSWORD_ENV, "")
-        if not password and config.get("smtp_password"):
-            password = str(config["smtp_password"])
+        tls = c.tls or c.port == 465
+        starttls = False if tls else (c.starttls if c.starttls is not None else bool(c.user))
+        port = c.port or (465 if tls else 587 if starttls else 25)
+        if c.password_in_file:
             warnings.append(f"smtp_password in the config file: prefer the environment variable {PASSWORD_ENV}")
         return cls(
-            host=host, port=port, tls=tls, starttls=starttls,
-            cafile=str(config["smtp_cafile"]) if config.get("smtp_cafile") else None,
-            user=user, password=password,
-            sender=_one_line(config.get("mail_from") or cls.sender),
-            timeout=float(config.get("smtp_timeout") or 10.0),
-            max_attempts=max(1, int(config.get("mail_max_attempts") or 5)),
-            lease=timedelta(minutes=float(config.get("mail_lease_minutes") or 5)),
-            warnings=tuple(warnings),
+            host=c.host, port=port, tls=tls, starttls=starttls, cafile=c.cafile, user=c.user,
+            password=c.password, sender=_one_line(c.sender or cls.sender), timeout=c.timeout,
+            max_attempts=c.max_attempts, lease=timedelta(minutes=c.lease_minutes), warnings=tuple(warnings),
         )
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any] | None = None, env: Mapping[str, str] | None = None) -> MailSettings:
+        """From config.toml's keys (``settings.current()`` when None) and the environment; ConfigError
+        for a key of the wrong type."""
+        from ..settings import current, parse
+
+        return cls.from_settings(current() if config is None else parse(config, env=env))
 
 
 @dataclass
@@ -205,8 +194,9 @@ def _build_message(mail: Mail, settings: MailSettings) -> EmailMessage:
     msg["Date"] = formatdate(now().timestamp(), localtime=True)
     msg["Message-ID"] = mail.message_id or make_msgid(domain=_domain(settings.sender))
     msg.set_content(_clean_body(mail.body))
-    if getattr(mail, "attachment", None):  # 発注者へ提出: the notice PDF
-        msg.add_attachment(bytes(mail.attachment), maintype="application", subtype="pdf",
+    attachment = getattr(mail, "attachment", None)
+    if attachment:  # 発注者へ提出: the notice PDF
+        msg.add_attachment(bytes(attachment), maintype="application", subtype="pdf",
                            filename=_one_line(mail.attachment_name or "attachment.pdf"))
     return msg
 
@@ -225,15 +215,16 @@ def _short(err: BaseException | str) -> str:
     if isinstance(err, smtplib.SMTPRecipientsRefused):
         codes = list(err.recipients.values())
         if codes:
-            code, text = codes[0]
-            return _short(f"{code} {text.decode(errors='replace') if isinstance(text, bytes) else text}")
+            code, reply = codes[0]
+            return _short(f"{code} {reply.decode(errors='replace') if isinstance(reply, bytes) else reply}")
     if isinstance(err, smtplib.SMTPResponseException):
-        text = err.smtp_error.decode(errors="replace") if isinstance(err.smtp_error, bytes) else str(err.smtp_error)
-        return _short(f"{err.smtp_code} {text}")
+        said = err.smtp_error.decode(errors="replace") if isinstance(err.smtp_error, bytes) else str(err.smtp_error)
+        return _short(f"{err.smtp_code} {said}")
     if isinstance(err, BaseException):
         name = type(err).__name__
-        err = f"{name}: {err}" if str(err) else name
-    text = _one_line(err)
+        text = _one_line(f"{name}: {err}" if str(err) else name)
+    else:
+        text = _one_line(err)
     return text if len(text) <= ERROR_MAX else text[: ERROR_MAX - 1] + "…"
 
 
@@ -257,9 +248,9 @@ class _Smtp:
 
     def __init__(self, settings: MailSettings):
         self.settings = settings
-        self.conn = None
+        self.conn: smtplib.SMTP | None = None
 
-    def _open(self):
+    def _open(self) -> None:
         import smtplib
         import ssl
 
@@ -268,6 +259,7 @@ class _Smtp:
             raise _ServerTrouble("smtp_user without TLS: refusing to send the password in the clear")
         try:
             context = ssl.create_default_context(cafile=s.cafile)  # a missing cafile: FileNotFoundError
+            conn: smtplib.SMTP
             if s.tls:
                 conn = smtplib.SMTP_SSL(s.host, s.port, timeout=s.timeout, context=context)
             else:
@@ -289,6 +281,7 @@ class _Smtp:
     def send(self, msg: EmailMessage, sender: str, to: str) -> None:
         if self.conn is None:
             self._open()
+        assert self.conn is not None
         self.conn.send_message(msg, from_addr=sender, to_addrs=[to])
 
     def close(self) -> None:
@@ -348,7 +341,7 @@ def _claim(after: int, settings: MailSettings) -> Mail | None:
     while True:
         with transaction():
             query = Mail.select(Mail.id).where((Mail.status == "queued") & (Mail.id > after))
-            ids = [row[0] for row in query.order_by(Mail.id).limit(1).tuples()]  # read whole, then write
+            ids = [row[0] for row in query.order_by(Mail.id).limit(1).tuples()]  # type: ignore[index]  # read whole, then write
             if not ids:
                 return None
             after = ids[0]
@@ -391,11 +384,15 @@ def deliver_pending(limit: int | None = None, settings: MailSettings | None = No
 
     from peewee import DatabaseError
 
+    from ..settings import ConfigError
+
     try:
         settings = settings or MailSettings.from_config()
         _address(settings.sender)
-    except (ValueError, TypeError) as e:  # a config mistake must not fail every mail: nothing is claimed
-        return Delivery(errors=[f"mail settings: {_short(e)} (mail_from, smtp_port, smtp_timeout …)"])
+    except ConfigError as e:  # a config mistake must not fail every mail: nothing is claimed
+        return Delivery(errors=[f"mail settings: {_short(e.en)}"])
+    except (ValueError, TypeError) as e:
+        return Delivery(errors=[f"mail settings: {_short(e)} (mail_from …)"])
     result = Delivery(warnings=list(settings.warnings))
     smtp = _Smtp(settings) if settings.host else None
     after, tried = 0, 0
@@ -456,13 +453,13 @@ def deliver_pending(limit: int | None = None, settings: MailSettings | None = No
 
 
 @internal
-def deliver_in_worker(limit: int | None = 50) -> Delivery:
+def deliver_in_worker(limit: int | None = 50, settings: MailSettings | None = None) -> Delivery:
     """For a thread worker (Textual ``run_worker(..., thread=True)``): ``deliver_pending``, then close
     the database connection this thread opened (peewee keeps one per thread)."""
     from ..store.db import database
 
     try:
-        return deliver_pending(limit=limit)
+        return deliver_pending(limit=limit, settings=settings)
     finally:
         if not database.is_closed():
             database.close()
@@ -519,7 +516,7 @@ def listing(session: Session, status: str | None = None, limit: int = 1000) -> l
     if status:
         query = query.where(Mail.status == status)
     rows = query.order_by(Mail.id.desc()).limit(limit).tuples()
-    return [MailRow(*r[:8], number=r[8] or "") for r in rows]
+    return [MailRow(*r[:8], number=r[8] or "") for r in rows]  # type: ignore[misc]  # rows are tuples
 
 
 @requires(Role.BRANCH, Role.SYSTEM)

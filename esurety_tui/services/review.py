@@ -4,6 +4,7 @@ rules of SPEC §5 re-checked against the orderer's current terms."""
 from __future__ import annotations
 
 import json
+from typing import cast
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -155,8 +156,9 @@ def _findings(values: dict[str, object], problems: dict[str, str], orderer: Orde
                 minimum <= guarantee <= amount,
                 f"契約保証金額 {format_yen(guarantee)}（{_percent(guarantee, amount)}） 下限 {ratio} = {format_yen(minimum)}",
             ))
-    days = {k: values.get(k) for k in ("award_date", "contract_date", "start_date", "end_date")}
-    if all(isinstance(d, date) for d in days.values()):
+    found_days = {k: values.get(k) for k in ("award_date", "contract_date", "start_date", "end_date")}
+    if all(isinstance(d, date) for d in found_days.values()):
+        days = cast(dict[str, date], found_days)
         in_order = days["award_date"] <= days["contract_date"] <= days["start_date"] <= days["end_date"]
         found.append(Finding(
             in_order,

@@ -5,6 +5,11 @@ IMMEDIATE so concurrent read-then-write transactions queue instead of failing wi
 locked". Opening takes no lock unless the schema must be migrated; look-ups open read-only.
 Nothing SQLite-specific lives outside this package.
 
+PostgreSQL (``postgresql://…``, the ``postgres`` extra): psycopg 3, READ COMMITTED. What SQLite's
+single writer gives for free is asked for explicitly: ``serialize(name)`` (a transaction-scoped
+advisory lock) and ``locked(query)`` (SELECT … FOR UPDATE) before a read-then-write, and
+``retry_on_conflict`` runs a whole transaction again when a unique constraint (the last guard) fires.
+
 Settings: a plain path (relative to the working directory, ``~`` expanded), ``sqlite:///rel/path``
 (three slashes: relative, as in SQLAlchemy and peewee's db_url), ``sqlite:////abs/path`` (four:
 absolute), or a server URL (``postgresql://…``).
@@ -16,7 +21,7 @@ import os
 from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from peewee import Database, DatabaseProxy, SqliteDatabase
+from peewee import Database, DatabaseProxy, PostgresqlDatabase, Psycopg3Adapter, SqliteDatabase
 
 from .errors import (
     BadDatabaseSetting,
@@ -41,8 +46,18 @@ READONLY_PRAGMAS = {"foreign_keys": 1, "busy_timeout": 10000, "cache_size": -160
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 MEMORY = ":memory:"
-SERVER_SCHEMES = ("postgres", "postgresql", "postgresext", "postgresqlext", "psql", "mysql", "mysql+pool",
+POSTGRES_SCHEMES = ("postgres", "postgresql")
+SERVER_SCHEMES = (*POSTGRES_SCHEMES, "postgresext", "postgresqlext", "psql", "mysql", "mysql+pool",
                   "postgres+pool", "postgresql+pool", "cockroachdb")
+
+
+class EsuretyPostgresqlDatabase(PostgresqlDatabase):
+    """PostgreSQL through psycopg 3 only (the ``postgres`` extra): peewee would fall back to psycopg2
+    when it finds it, with other type adaptations; without psycopg 3 connecting raises peewee's
+    ImproperlyConfigured ("psycopg postgres driver not found"), which ``errors.translate`` turns into
+    the one-line "driver not installed" failure."""
+
+    psycopg2_adapter = Psycopg3Adapter
 
 
 class EsuretySqliteDatabase(SqliteDatabase):
@@ -169,6 +184,8 @@ def make_database(setting: str, *, readonly: bool = False, create: bool = True) 
         from playhouse.db_url import connect
 
         try:
+            if scheme in POSTGRES_SCHEMES:
+                return _postgres(setting)
             return connect(setting)
         except Exception as e:  # noqa: BLE001 - a malformed URL or a missing driver
             raise translate(e) or BadDatabaseSetting(f"データベースの指定が正しくありません: {e}",
@@ -184,6 +201,15 @@ def make_database(setting: str, *, readonly: bool = False, create: bool = True) 
         raise translate(e, str(path)) or DatabaseUnavailable(
             f"データベース「{path}」を開けません: {e.strerror or e}", f"cannot open the database {path}: {e.strerror or e}",
         ) from None
+
+
+def _postgres(url: str) -> PostgresqlDatabase:
+    from urllib.parse import urlparse
+
+    from playhouse.db_url import parseresult_to_dict
+
+    params = parseresult_to_dict(urlparse(url), unquote_password=True, unquote_user=True)
+    return EsuretyPostgresqlDatabase(params.pop("database"), prefer_psycopg3=True, **params)
 
 
 def _make_file_database(path: Path, *, readonly: bool, create: bool) -> Database:
@@ -334,6 +360,51 @@ def is_sqlite() -> bool:
     return isinstance(database.obj, SqliteDatabase)
 
 
+def is_postgresql() -> bool:
+    return isinstance(database.obj, PostgresqlDatabase)
+
+
 def transaction():
     """The one way to write: a transaction that rolls back whole on error (IMMEDIATE on SQLite)."""
     return database.atomic()
+
+
+def serialize(name: str, db: Database | None = None) -> None:
+    """Inside a write transaction: take, until it ends, the lock named ``name`` (e.g. ``login:x``),
+    waiting for the transaction holding it. Read-then-write sequences on one thing (a lock-out
+    count, a guarantee's versions) then run one at a time.
+
+    SQLite: nothing to do, every write transaction already holds the whole database (BEGIN
+    IMMEDIATE). PostgreSQL: ``pg_advisory_xact_lock`` on a 64-bit hash of the name (a collision
+    only makes two names wait for each other)."""
+    db = db or database.obj
+    if isinstance(db, PostgresqlDatabase):
+        db.execute_sql("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (name,))
+
+
+def locked(query):
+    """``query`` (a SELECT) locking the rows it reads until the transaction ends (FOR UPDATE), where
+    the database has row locks; on SQLite the write transaction already excludes every other writer."""
+    return query.for_update() if is_postgresql() else query
+
+
+CONFLICT_ATTEMPTS = 3
+
+
+def retry_on_conflict(work, attempts: int = CONFLICT_ATTEMPTS):
+    """``work()`` (which opens its own transaction), run again when it failed on a unique constraint:
+    a concurrent transaction took the same number or version first. The constraint is the last
+    guard (counters and locks should have prevented it); the retry reads the state anew. Bounded:
+    a conflict that persists (e.g. a number given explicitly that exists) is raised. Inside an
+    enclosing transaction there is nothing to retry (it is aborted on PostgreSQL): run once."""
+    from peewee import IntegrityError
+
+    if database.in_transaction():
+        return work()
+    for attempt in range(attempts):
+        try:
+            return work()
+        except IntegrityError:
+            if attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")

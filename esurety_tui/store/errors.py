@@ -57,7 +57,7 @@ def disk_full(where: str = "") -> DiskFull:
                     f"{DISK_FULL_EN}{' (' + where + ')' if where else ''}; nothing was lost")
 
 
-def _sqlite_error(exc: BaseException) -> BaseException | None:
+def _sqlite_error(exc: BaseException | None) -> BaseException | None:
     """The sqlite3 exception inside a peewee wrapper (peewee passes it as args[0])."""
     seen = 0
     while exc is not None and seen < 5:

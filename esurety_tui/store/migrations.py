@@ -64,7 +64,7 @@ def _to_3(db: Database) -> None:
 
     # CREATE INDEX IF NOT EXISTS for every index the models declare: standard SQL on both backends.
     for model in (Guarantee, CertificateVersion):
-        model._schema.create_indexes(safe=True)
+        model._schema.create_indexes(safe=True)  # type: ignore[union-attr]  # peewee sets _schema at class creation
 
 
 def _to_4(db: Database) -> None:
@@ -187,6 +187,7 @@ def migrate(db: Database) -> int:
 
 
 MIGRATION_WAIT_MS = 120_000
+MIGRATION_LOCK = "esurety:schema"
 
 
 class _patient:
@@ -207,11 +208,14 @@ class _patient:
         if self.db is not None:
             from .db import SQLITE_PRAGMAS
 
-            self.db.execute_sql(f"PRAGMA busy_timeout = {int(SQLITE_PRAGMAS['busy_timeout'])}")
+            self.db.execute_sql(f"PRAGMA busy_timeout = {SQLITE_PRAGMAS['busy_timeout']:d}")
 
 
 def _upgrade(db: Database) -> int:
+    from .db import serialize
+
     with db.atomic():
+        serialize(MIGRATION_LOCK, db)  # PostgreSQL: one migrator at a time (SQLite: BEGIN IMMEDIATE)
         version = current_version(db)
         _refuse_newer(version)
         if version == 0:
@@ -227,6 +231,7 @@ def _upgrade(db: Database) -> int:
         # versions would be CASCADE-deleted, mail/application links SET NULL. migration_context
         # turns foreign keys off (outside the transaction, where the pragma works) for the step.
         with _migrator(db).migration_context(atomic=False), db.atomic():
+            serialize(MIGRATION_LOCK, db)
             version = current_version(db)  # under the write lock: another process may have done it
             _refuse_newer(version)
             if version >= LATEST:

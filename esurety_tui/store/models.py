@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING, ClassVar
 
 from peewee import (
     BigIntegerField,
     BlobField,
+    AutoField,
     BooleanField,
     CharField,
     DateField,
@@ -28,6 +30,9 @@ def now() -> datetime:
 
 
 class BaseModel(Model):
+    if TYPE_CHECKING:  # the primary key peewee adds at class creation (and each FK's `<name>_id`), for mypy
+        id: ClassVar[AutoField[int]]
+
     class Meta:
         database = database
         legacy_table_names = False
@@ -70,7 +75,11 @@ class User(BaseModel):
     login = CharField(unique=True)
     password_hash = CharField()
     company = ForeignKeyField(Company, null=True, backref="users", on_delete="CASCADE")
+    if TYPE_CHECKING:
+        company_id: int | None
     branch = ForeignKeyField(Branch, null=True, backref="users", on_delete="CASCADE")
+    if TYPE_CHECKING:
+        branch_id: int | None
     failed_logins = IntegerField(default=0)
     locked_until = DateTimeField(null=True)
     created_at = DateTimeField(default=now)
@@ -80,7 +89,11 @@ class Application(BaseModel):
     """A 保証申込. ``draft`` keeps the raw typed text; typed columns are filled on 送信."""
 
     company = ForeignKeyField(Company, backref="applications", on_delete="CASCADE")
+    if TYPE_CHECKING:
+        company_id: int | None
     user = ForeignKeyField(User, null=True, backref="applications", on_delete="SET NULL")
+    if TYPE_CHECKING:
+        user_id: int | None
     status = CharField(default=AppStatus.DRAFT.value, index=True)  # domain.status.AppStatus
     number = IntegerField(null=True)  # per company: 下書き No. / 受付番号 tell nothing of other companies
     revision = IntegerField(default=0)  # +1 at every draft save: a save from an older state is a conflict
@@ -93,6 +106,8 @@ class Application(BaseModel):
     refusal_reason = TextField(default="")
     # 請負工事の情報
     orderer = ForeignKeyField(Orderer, null=True, on_delete="SET NULL")
+    if TYPE_CHECKING:
+        orderer_id: int | None
     work_name = CharField(default="")
     work_place = CharField(default="")
     work_kind = CharField(default="")
@@ -132,6 +147,8 @@ class Application(BaseModel):
     highest_bid_amount = BigIntegerField(null=True)
     # インフォメーション
     branch = ForeignKeyField(Branch, null=True, on_delete="SET NULL")
+    if TYPE_CHECKING:
+        branch_id: int | None
     receive_method = CharField(default="")
     receive_month = IntegerField(null=True)
     receive_day = IntegerField(null=True)
@@ -158,9 +175,17 @@ class Guarantee(BaseModel):
     number = CharField(unique=True)
     kind = CharField()  # "advance" | "contract"
     company = ForeignKeyField(Company, backref="guarantees", on_delete="CASCADE")
+    if TYPE_CHECKING:
+        company_id: int | None
     application = ForeignKeyField(Application, null=True, backref="guarantees", on_delete="SET NULL")
+    if TYPE_CHECKING:
+        application_id: int | None
     orderer = ForeignKeyField(Orderer, backref="guarantees")
+    if TYPE_CHECKING:
+        orderer_id: int | None
     branch = ForeignKeyField(Branch, backref="guarantees")
+    if TYPE_CHECKING:
+        branch_id: int | None
     electronic = BooleanField(default=True)
     auth_key = CharField(null=True)  # only for 電子保証
     # Current contents (the latest version; versions hold each snapshot).
@@ -194,6 +219,8 @@ class CertificateVersion(BaseModel):
     """One version of a certificate: 新規 / 訂正 / 変更 / 取消, each with its own 発行日時."""
 
     guarantee = ForeignKeyField(Guarantee, backref="versions", on_delete="CASCADE")
+    if TYPE_CHECKING:
+        guarantee_id: int | None
     seq = IntegerField()
     kind = CharField()  # domain.status.VersionKind
     issued_at = DateTimeField(default=now)
@@ -240,6 +267,8 @@ class Mail(BaseModel):
     # queued → sending (a lease: claimed_at) → sent (SMTP) | outbox (.eml file) | failed
     status = CharField(default="queued")
     guarantee = ForeignKeyField(Guarantee, null=True, backref="mails", on_delete="SET NULL")
+    if TYPE_CHECKING:
+        guarantee_id: int | None
     attempts = IntegerField(default=0)  # claims so far (a 4xx, a lost lease, a dropped connection)
     claimed_at = DateTimeField(null=True)  # while sending: a lease older than mail_lease_minutes expires
     last_error = CharField(default="")  # short, e.g. "550 mailbox unavailable"; never a secret
@@ -256,6 +285,8 @@ class DSureView(BaseModel):
     """A successful D-Sure view of a certificate by number + key (閲覧履歴)."""
 
     guarantee = ForeignKeyField(Guarantee, backref="dsure_views", on_delete="CASCADE")
+    if TYPE_CHECKING:
+        guarantee_id: int | None
     at = DateTimeField(default=now)
     viewer = CharField(default="")  # the orderer, where known (never the key)
     version_seq = IntegerField(null=True)

@@ -118,6 +118,14 @@ def visible_versions(guarantee_id: int) -> list[CertificateVersion]:
     )
 
 
+def last_version_seq(guarantee_id: int) -> int:
+    """The highest certificate version seq of a guarantee (0 before the first). The caller holds the
+    guarantee's row lock (store.db.locked) or has just created it."""
+    last = (CertificateVersion.select(fn.MAX(CertificateVersion.seq))
+            .where(CertificateVersion.guarantee == guarantee_id).scalar())
+    return int(last or 0)
+
+
 def _max_serial(prefix: str) -> int:
     last = (
         Guarantee.select(fn.MAX(Guarantee.number))

@@ -19,6 +19,7 @@ from . import patches  # noqa: F401  (keeps full-width text whole under overlays
 
 if TYPE_CHECKING:
     from ..services.session import Session
+    from ..settings import Settings
 
 
 def _netdesk_commands() -> type[Provider]:
@@ -71,9 +72,17 @@ class NetDeskApp(App[None]):
         *,
         demo_if_empty: bool = True,
         session: Session | None = None,
+        settings: Settings | None = None,
     ) -> None:
         """``database``: a path or URL to open in a worker after the first paint; None when the caller
-        has already initialised the store (tests). ``session``: start logged in (tests, demos)."""
+        has already initialised the store (tests). ``session``: start logged in (tests, demos).
+        ``settings``: as loaded by the caller (``esurety run``); None reads config.toml now
+        (``settings.current()``; a broken file raises ConfigError before the UI starts)."""
+        if settings is None:
+            from ..settings import current
+
+            settings = current()
+        self.settings: Settings = settings
         super().__init__()
         self._database = database
         self._demo_if_empty = demo_if_empty
@@ -192,6 +201,7 @@ class NetDeskApp(App[None]):
 
     async def on_mount(self) -> None:
         self._apply_keymap()
+        self._warn_settings()
         self._watch_hangup()
         if self._database is None:
             self.db_ready.set()
@@ -384,11 +394,13 @@ class NetDeskApp(App[None]):
             release_connection()
 
     def _apply_keymap(self) -> None:
-        from ..locations import load_config
+        if self.settings.keymap:
+            self.set_keymap(dict(self.settings.keymap))
 
-        keymap = load_config().get("keymap")
-        if isinstance(keymap, dict):
-            self.set_keymap({str(k): str(v) for k, v in keymap.items()})
+    def _warn_settings(self) -> None:
+        """Unknown keys in config.toml: said once, at start (they are ignored)."""
+        for warning in self.settings.warnings:
+            self.notify(warning, title="設定ファイル", severity="warning", timeout=20)
 
     # navigation ---------------------------------------------------------------
 
@@ -490,7 +502,7 @@ class NetDeskApp(App[None]):
         from ..services import mail
 
         try:
-            mail.deliver_in_worker()
+            mail.deliver_in_worker(settings=mail.MailSettings.from_settings(self.settings))
         except Exception:  # noqa: BLE001 - the outbox keeps the mail; `esurety mail list` shows why
             pass
 

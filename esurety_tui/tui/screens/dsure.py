@@ -107,7 +107,7 @@ class DSureLoginScreen(DSureScreen):
 
         self.app.db_ready.wait(30)
         try:
-            result = dsure.view(number, key)
+            result = dsure.view(number, key, lockout=self.netdesk.settings.dsure)
         except dsure.DSureRefused as e:
             self.app.call_from_thread(self._failed, str(e))
             return
@@ -192,7 +192,8 @@ class DSureCertificateScreen(DSureScreen):
         from ...services.errors import ServiceError
 
         try:
-            result = dsure.view(self.result.number, self._key, version_id=version_id)
+            result = dsure.view(self.result.number, self._key, version_id=version_id,
+                                 lockout=self.netdesk.settings.dsure)
         except ServiceError as e:
             self.app.call_from_thread(self.notify, str(e), severity="error", timeout=10)
             return
@@ -212,7 +213,8 @@ class DSureCertificateScreen(DSureScreen):
         from ...services.errors import ServiceError
 
         try:
-            name, data = dsure.certificate_pdf(self.result.number, self._key, version_id)
+            name, data = dsure.certificate_pdf(self.result.number, self._key, version_id,
+                                               lockout=self.netdesk.settings.dsure)
         except ServiceError as e:
             self.app.call_from_thread(self.notify, str(e), severity="error", timeout=10)
             return
