@@ -196,13 +196,13 @@ async def test_review_esc_goes_back_to_the_unchanged_form(demo_session):
 
 
 async def test_submit_refused_by_the_service_goes_back_to_the_form(demo_session, monkeypatch):
-    from esurety_tui.domain.rules import Validation
+    from esurety_tui.domain.rules import Problem, Validation
     from esurety_tui.services.applications import ValidationFailed
 
     app_id = draft_with(demo_session)
 
     def refuse(session, application_id, raw):
-        raise ValidationFailed(Validation(problems={"email": "メールアドレスの形式が正しくありません。"}))
+        raise ValidationFailed(Validation(found={"email": Problem("email", "email_format")}))
 
     monkeypatch.setattr(applications, "submit", refuse)
     app = make_app(demo_session)

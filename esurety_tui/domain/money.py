@@ -36,22 +36,22 @@ def parse_amount(text: str, *, label: str = "金額", allow_zero: bool = False, 
         factor = 1000 if unit == "円" else 1
     elif raw.endswith("円"):
         if unit == "千円":
-            raise DomainError(f"{label}は千円単位で入力してください。")
+            raise DomainError.of("amount_thousands", label=label)
         raw = raw.removesuffix("円")
     if not raw:
-        raise DomainError(f"{label}を入力してください。")
+        raise DomainError.of("amount_empty", label=label)
     if raw.startswith("-"):
-        raise DomainError(f"{label}は正の整数で入力してください。")
+        raise DomainError.of("amount_negative", label=label)
     if not raw.isascii() or not _AMOUNT.match(raw):
-        raise DomainError(f"{label}は数字（整数）で入力してください。")
+        raise DomainError.of("amount_not_integer", label=label)
     digits = raw.replace(",", "").lstrip("0")
     limit = MAX_AMOUNT if unit == "円" else MAX_AMOUNT // 1000
     # Length first: int() of thousands of digits raises (Python's digit limit) or is slow.
     if len(digits) > MAX_DIGITS or int(digits or "0") * factor > limit:
-        raise DomainError(f"{label}は{format_yen(limit, unit)}以下で入力してください。")
+        raise DomainError.of("amount_too_large", label=label, limit=format_yen(limit, unit))
     value = int(digits or "0") * factor
     if value == 0 and not allow_zero:
-        raise DomainError(f"{label}は1以上で入力してください。")
+        raise DomainError.of("amount_zero", label=label)
     return value
 
 
@@ -59,7 +59,7 @@ def parse_count(text: str, *, label: str) -> int:
     """Non-negative integer count (回, 社)."""
     raw = normalize_digits(text).removesuffix("回").removesuffix("社").strip()
     if not raw.isdigit() or not raw.isascii():
-        raise DomainError(f"{label}は0以上の整数で入力してください。")
+        raise DomainError.of("count_not_integer", label=label)
     if len(raw.lstrip("0")) > MAX_COUNT_DIGITS:
-        raise DomainError(f"{label}は{10**MAX_COUNT_DIGITS - 1}以下で入力してください。")
+        raise DomainError.of("count_too_large", label=label, limit=10**MAX_COUNT_DIGITS - 1)
     return int(raw)

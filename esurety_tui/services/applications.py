@@ -8,7 +8,7 @@ from datetime import datetime
 
 from ..clock import now
 from ..domain.fields import DEFAULTS, FIELD_BY_KEY
-from ..domain.rules import OrdererTerms, Validation, validate_application
+from ..domain.rules import OrdererTerms, Problem, Validation, validate_application
 from ..domain.status import AppStatus
 from ..domain.text import NOT_UTF8, has_surrogates
 from ..store import queries
@@ -120,8 +120,8 @@ def validate(session: Session, raw: dict[str, str]) -> Validation:
 def _validate(raw: dict[str, str]) -> Validation:
     v = validate_application(raw, _terms_for(raw.get("orderer_id")))
     branch = v.values.get("branch_id")
-    if branch is not None and "branch_id" not in v.problems and not Branch.get_or_none(Branch.id == branch):
-        v.problems["branch_id"] = "「申込送信先」は一覧から選んでください。"
+    if branch is not None and "branch_id" not in v.found and not Branch.get_or_none(Branch.id == branch):
+        v.add(Problem("branch_id", "choose_from_list", {"label": FIELD_BY_KEY["branch_id"].label}))
     return v
 
 

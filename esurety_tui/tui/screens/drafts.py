@@ -28,10 +28,6 @@ class DraftsScreen(NetDeskScreen):
         Binding("f4", "new", "申込の作成(新規)", id="new_application"),
         Binding("f8", "delete", "削除", id="delete_draft"),
     ]
-    DEFAULT_CSS = """
-    DraftsScreen #drafts { height: 1fr; scrollbar-size-vertical: 1; }
-    DraftsScreen #drafts-status { height: 1; padding: 0 1; color: $text-muted; }
-    """
 
     class Listed(Message):
         def __init__(self, rows: list[DraftRow]) -> None:

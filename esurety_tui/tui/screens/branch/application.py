@@ -33,13 +33,6 @@ class BranchApplicationScreen(NetDeskScreen):
         Binding("f6", "refuse", "謝絶", id="refuse"),
         Binding("f9", "issue", "発行", id="issue"),
     ]
-    DEFAULT_CSS = """
-    BranchApplicationScreen #app-status { height: auto; padding: 0 1; background: $boost; }
-    BranchApplicationScreen #app-body { height: 1fr; padding: 0 1; scrollbar-size-vertical: 1; }
-    BranchApplicationScreen #app-body:focus { background-tint: transparent; }
-    BranchApplicationScreen .finding { height: auto; }
-    BranchApplicationScreen .finding-title { height: 1; text-style: bold; color: $secondary; }
-    """
 
     def __init__(self, application_id: int) -> None:
         super().__init__()

@@ -28,11 +28,6 @@ class MailsScreen(NetDeskScreen):
     BINDINGS = [
         Binding("f5", "retry", "再送", id="retry"),
     ]
-    DEFAULT_CSS = """
-    MailsScreen #mails { height: 1fr; }
-    MailsScreen #mails-error { height: 3; padding: 0 1; color: $error; }
-    MailsScreen #mails-status { height: 1; padding: 0 1; color: $text-muted; }
-    """
 
     def __init__(self) -> None:
         super().__init__()

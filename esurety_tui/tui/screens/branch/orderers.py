@@ -20,10 +20,6 @@ class OrderersScreen(NetDeskScreen):
         Binding("f4", "add", "追加", id="add"),
         Binding("enter", "edit", "編集", id="edit", show=True),
     ]
-    DEFAULT_CSS = """
-    OrderersScreen #orderers { height: 1fr; }
-    OrderersScreen #orderers-status { height: 1; padding: 0 1; color: $text-muted; }
-    """
 
     def __init__(self) -> None:
         super().__init__()

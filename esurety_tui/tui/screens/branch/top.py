@@ -37,9 +37,6 @@ def _when(at: datetime | None) -> str:
 
 
 class BranchTopScreen(TopScreen):
-    DEFAULT_CSS = """
-    BranchTopScreen #mail-alert { height: auto; padding: 0 1; color: $error; display: none; }
-    """
     PAGE_TITLE = "受付一覧"
     HELP = "branch_top"
     HELP_TITLE = "受付一覧のヘルプ"
