@@ -5,7 +5,8 @@ Failures: a command raises; ``main()`` alone turns the exception into one line
 ``esurety: <日本語> (<English>)`` on stderr and an exit code (see EXIT_CODES and README):
 0 ok, 1 not found, 2 usage or malformed input, 3 database unavailable, 4 cannot write the output,
 5 mail not delivered now (`mail send`), 6 config.toml unusable (not TOML: its line and column; a
-known key of the wrong type: its name), 70 an internal error (a bug; ESURETY_DEBUG=1 shows the
+known key of the wrong type: its name), 7 `migrate-to` moved nothing (the target holds data, or the
+copy did not check out and was rolled back), 70 an internal error (a bug; ESURETY_DEBUG=1 shows the
 traceback). A new sub-command gets this by raising the services' and the store's exceptions; it
 needs no try/except of its own.
 """
@@ -18,7 +19,7 @@ import re
 import sys
 from pathlib import Path
 
-OK, NOT_FOUND, USAGE, DATABASE, OUTPUT, MAIL, CONFIG, INTERNAL = 0, 1, 2, 3, 4, 5, 6, 70
+OK, NOT_FOUND, USAGE, DATABASE, OUTPUT, MAIL, CONFIG, MOVE, INTERNAL = 0, 1, 2, 3, 4, 5, 6, 7, 70
 EXIT_CODES = {
     OK: "ok",
     NOT_FOUND: "not found (no such contract, version or user)",
@@ -27,6 +28,7 @@ EXIT_CODES = {
     OUTPUT: "cannot write the output (file or folder)",
     MAIL: "mail not delivered now: server unreachable, TLS or log-in refused (the mail stays queued)",
     CONFIG: "config.toml unusable (not TOML, or a known key of the wrong type)",
+    MOVE: "migrate-to moved nothing: the target holds data (without --replace), or the copy did not check out",
     INTERNAL: "internal error (a bug)",
 }
 _LONG = 120  # a run of more than _LONG + 80 characters echoed back is cut to _LONG
@@ -115,8 +117,10 @@ def failure(exc: BaseException) -> tuple[int, str, str] | None:
             return NOT_FOUND, str(exc), "not found"
         return USAGE, str(exc), "refused"
     if "esurety_tui.store.errors" in sys.modules or "peewee" in sys.modules or "sqlite3" in sys.modules:
-        from .store.errors import translate
+        from .store.errors import MoveRefused, translate
 
+        if isinstance(exc, MoveRefused):
+            return MOVE, exc.ja, exc.en
         db = translate(exc)
         if db is not None:
             return DATABASE, db.ja, db.en
@@ -313,6 +317,28 @@ def cmd_contracts(args) -> int:
         print("\t".join([r.number, r.kind_short, printable(r.orderer_name), printable(r.work_name),
                          format_yen(r.contract_amount)]))
     return 0
+
+
+def cmd_migrate_to(args) -> int:
+    from .locations import database_setting
+    from .services import maintenance
+    from .services.session import SYSTEM_SESSION
+    from .store.db import describe_setting
+
+    moved = maintenance.migrate_to(SYSTEM_SESSION, database_setting(args.database), args.url, replace=args.replace)
+    print(f"PostgreSQL に移しました: {moved.tables} 表 {moved.rows:,} 行、件数一致、{moved.rows_checked:,} 行と"
+          f"認証キー {moved.keys_checked:,} 件を照合（{moved.seconds:.1f}秒）→ {describe_setting(args.url)}")
+    return OK
+
+
+def cmd_backup(args) -> int:
+    from .locations import database_setting
+    from .services import maintenance
+    from .services.session import SYSTEM_SESSION
+
+    done = maintenance.backup(SYSTEM_SESSION, database_setting(args.database), args.path)
+    print(f"バックアップしました: {done.path}（{done.size / 1e6:,.1f} MB、{done.seconds:.1f}秒、quick_check ok）")
+    return OK
 
 
 def cmd_locate(args) -> int:
@@ -592,6 +618,17 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     s = sub.add_parser("check", help="check the database file for damage (SQLite quick_check)")
     s.add_argument("--full", action="store_true", help="integrity_check: also every index (slower)")
     s.set_defaults(func=cmd_check)
+
+    s = sub.add_parser("backup", help="a consistent copy of the SQLite database, taken while it is in use "
+                                      "(PostgreSQL: use pg_dump)")
+    s.add_argument("path", help="the copy's file, or a folder for esurety-YYYYmmdd-HHMMSS.sqlite3 (file 0600)")
+    s.set_defaults(func=cmd_backup)
+
+    s = sub.add_parser("migrate-to", help="copy this SQLite database into PostgreSQL and check it "
+                                          "(counts, sampled rows and keys); exit 7 if nothing was moved")
+    s.add_argument("url", help="postgresql://user@host/database (its schema is created there)")
+    s.add_argument("--replace", action="store_true", help="empty the target's tables first (their rows are lost)")
+    s.set_defaults(func=cmd_migrate_to)
 
     s = sub.add_parser("user", help="manage accounts")
     usub = s.add_subparsers(title="user commands", metavar="ACTION", required=True)

@@ -20,7 +20,8 @@ from esurety_tui.store import migrations, queries
 from esurety_tui.store.db import close_database, init_database
 from esurety_tui.store.models import Company, Guarantee, SchemaVersion, User
 
-COMMANDS = ("init", "demo", "key", "verify", "contracts", "locate", "check", "user", "orderer", "branch", "notice",
+COMMANDS = ("init", "demo", "key", "verify", "contracts", "locate", "check", "backup", "migrate-to", "user", "orderer",
+            "branch", "notice",
             "certificate", "mail", "ssh", "ssh-session", "web")
 SEED_NUMBER, SEED_KEY = "35072-00000M", "Z28YUE4J3Bux"
 
