@@ -297,8 +297,8 @@ def test_an_old_database_gets_the_index_filled_by_the_migration(tmp_path):
     _index_agrees_with_rows(("河川", "川崎", "35072"))
 
 
-def test_a_database_at_version_9_is_migrated_to_the_index(db):
-    """The step alone, on a file as version 9 left it (no index, no search_name)."""
+def test_a_database_at_version_10_is_migrated_to_the_index(db):
+    """The step alone, on a file as version 10 left it (no index, no search_name)."""
     company = Company.create(name="旧版建設")
     branch = Branch.create(name="b", code="350")
     orderer = Orderer.create(name="川崎市長")
@@ -315,7 +315,7 @@ def test_a_database_at_version_9_is_migrated_to_the_index(db):
     db.execute_sql("DROP INDEX guarantee_branch_id_issued_at_id")
     db.execute_sql("ALTER TABLE company DROP COLUMN search_name")
     db.execute_sql("DELETE FROM schema_version")
-    db.execute_sql("INSERT INTO schema_version(version, applied_at) VALUES (9, '2026-01-01')")
+    db.execute_sql("INSERT INTO schema_version(version, applied_at) VALUES (10, '2026-01-01')")
     database.close()
     init_database(str(db.database))
     assert migrations.current_version(database.obj) == migrations.LATEST
@@ -325,12 +325,12 @@ def test_a_database_at_version_9_is_migrated_to_the_index(db):
 
 def test_the_search_step_runs_on_postgresql_and_the_search_query_uses_the_trigram_index(pg_url):
     """A fresh schema on the PostgreSQL server of the test run: created at LATEST, then taken back to
-    version 9 and migrated by the step alone; pg_trgm's GIN index is there, the app's own search
+    version 10 and migrated by the step alone; pg_trgm's GIN index is there, the app's own search
     query is planned on it, and the branch's company-name search works there too."""
     db = init_database(pg_url)
     db.execute_sql(f"DROP INDEX {search.PG_INDEX}")
     db.execute_sql("ALTER TABLE company DROP COLUMN search_name")
-    db.execute_sql("UPDATE schema_version SET version = 9")
+    db.execute_sql("UPDATE schema_version SET version = 10")
     close_database()
     db = init_database(pg_url)
     assert migrations.current_version(db) == migrations.LATEST
