@@ -154,7 +154,7 @@ def _to_11(db: Database) -> None:
     from . import search
     from .models import Company
 
-    run(_migrator(db).add_column("company", "search_name", CharField(default="")))
+    run(_migrator(db).add_column("company", "search_name", CharField(null=True)))
     Guarantee._schema.create_indexes(safe=True)  # type: ignore[union-attr]  # (branch, issued_at, id)
     for company_id, name in list(Company.select(Company.id, Company.name).tuples()):
         Company.update(search_name=search_key(name)).where(Company.id == company_id).execute()

@@ -51,7 +51,9 @@ class Company(BaseModel):
     name = CharField(unique=True)
     address = CharField(default="")
     zip_code = CharField(default="")
-    search_name = CharField(default="")  # search_key(name): a branch's search finds a company's rows by it
+    # search_key(name), set by save(): a branch's search finds a company's rows by it (NULL where a
+    # program other than esurety inserted the row: the name is then not searched).
+    search_name = CharField(null=True)
 
     def save(self, *args, **kwargs):
         from ..domain.text import search_key
