@@ -176,14 +176,16 @@ def test_parallel_wrong_passwords_never_get_past_the_lock_out(demo_db):
     assert AuditLog.select().where(AuditLog.action == "login.locked").count() == 1
 
 
-def test_parallel_wrong_keys_on_d_sure_are_all_counted(demo_db, monkeypatch):
+def test_parallel_wrong_keys_on_d_sure_are_all_counted(demo_db):
     g = Guarantee.select().where(Guarantee.electronic == True, Guarantee.cancelled == False).first()  # noqa: E712
-    monkeypatch.setattr(dsure, "_limits", lambda: (100, 15))  # count without locking
+    from esurety_tui.settings import DSureConfig
+
+    lockout = DSureConfig(max_failures=100, lock_minutes=15)  # count without locking
 
     def wrong(i: int):
         for _ in range(5):
             with pytest.raises(dsure.DSureRefused):
-                dsure.view(g.number, "AAAAAAAAAAAA")
+                dsure.view(g.number, "AAAAAAAAAAAA", lockout=lockout)
 
     assert race(wrong) == [None] * THREADS
     assert DSureLock.get_by_id(g.number).failures == THREADS * 5

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from esurety_tui.services.demo import PLACES
 from esurety_tui.store.models import Application
 from tests.conftest import FROZEN
+
+# The storage and service tests run on SQLite and again on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.postgres
 
 
 def test_work_place_is_in_the_orderers_area(demo_db):

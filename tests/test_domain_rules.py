@@ -386,7 +386,11 @@ def test_summary_rows():
     assert d["契約日"] == "令和5年4月1日"
     assert d["前払金保証を申し込む"] == "申し込む"
     assert d["中間前払金あり"] == "なし"
-    assert d["中間前払金の請求予定"] == "あり"
+    # 請求予定 counts only with 中間前払金あり (its declaration: enabled_when, as the form greys it)
+    assert "中間前払金の請求予定" not in d
+    with_intermediate = valid_raw(intermediate="1", intermediate_amount="10,000,000", intermediate_claim="1")
+    d2 = dict(summary_rows(validate_application(with_intermediate, kawasaki()).values))
+    assert d2["中間前払金あり"] == "あり" and d2["中間前払金の請求予定"] == "あり"
     assert d["工事区分"] == "工事"
     assert d["保証証書の形式(前払金保証)"] == "電子保証(認証キーを含む)"
     assert d["受取希望日"] == "4月10日"

@@ -15,6 +15,9 @@ from esurety_tui.services.dsure import REFUSED, DSureRefused
 from esurety_tui.services.errors import NotFound
 from esurety_tui.store.models import AuditLog, DSureView, Guarantee
 
+# The storage and service tests run on SQLite and again on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.postgres
+
 SEED, KEY = "35072-00000M", "Z28YUE4J3Bux"
 UNKNOWN = make_contract_number("35072", 99999)
 

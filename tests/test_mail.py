@@ -31,6 +31,9 @@ from esurety_tui.services.session import SYSTEM_SESSION, Role, Session
 from esurety_tui.store.db import database
 from esurety_tui.store.models import Guarantee, Mail
 
+# The storage and service tests run on SQLite and again on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.postgres
+
 ADMIN = SYSTEM_SESSION
 TO = "keiri@example.jp"
 

@@ -18,6 +18,9 @@ from esurety_tui.services.errors import Forbidden, NotFound
 from esurety_tui.services.session import SYSTEM_SESSION, Role, Session, orderer_session
 from esurety_tui.store.models import Application, Branch, CertificateVersion, Guarantee
 
+# The storage and service tests run on SQLite and again on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.postgres
+
 PLUMBING = {"authz", "errors", "session"}  # no service functions: the checks themselves
 
 

@@ -26,6 +26,9 @@ from esurety_tui.store.models import (
     Application, AuditLog, Branch, CertificateVersion, Company, Guarantee, Mail, Orderer, User,
 )
 
+# The storage and service tests run on SQLite and again on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.postgres
+
 SEED_NUMBER = "35072-00000M"
 SEED_KEY = "Z28YUE4J3Bux"
 

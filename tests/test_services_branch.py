@@ -14,6 +14,9 @@ from esurety_tui.services.errors import InvalidState, NotFound
 from esurety_tui.services.session import SYSTEM_SESSION
 from esurety_tui.store.models import Application, AuditLog, Guarantee, Mail, Orderer, User
 
+# The storage and service tests run on SQLite and again on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.postgres
+
 WAITING = "多摩川河川敷運動施設整備工事"
 SEED = "35072-00000M"
 

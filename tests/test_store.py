@@ -20,6 +20,9 @@ from esurety_tui.store.models import (
     SchemaVersion, Counter, User,
 )
 
+# The storage and service tests run on SQLite and again on PostgreSQL (tests/conftest.py).
+pytestmark = pytest.mark.postgres
+
 SCHEMA_V1 = Path(__file__).parent / "data" / "schema_v1.sql"
 
 
@@ -47,6 +50,7 @@ def test_new_database_file_is_private_0600(tmp_path):
     assert stat.S_IMODE(wal.stat().st_mode) == 0o600
 
 
+@pytest.mark.sqlite_only("SQLite's own pragmas")
 def test_pragmas_wal_foreign_keys_busy_timeout(db):
     assert database.execute_sql("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert database.execute_sql("PRAGMA foreign_keys").fetchone()[0] == 1
@@ -54,7 +58,7 @@ def test_pragmas_wal_foreign_keys_busy_timeout(db):
 
 
 def test_foreign_keys_are_enforced(db):
-    with pytest.raises(Exception, match="FOREIGN KEY"):
+    with pytest.raises(Exception, match="(?i)foreign key"):  # SQLite: FOREIGN KEY; PostgreSQL: foreign key
         User.create(login="x", password_hash="h", company=999)
 
 
@@ -144,6 +148,36 @@ def test_migrated_v1_schema_matches_a_new_database(tmp_path):
     assert migrated == fresh
 
 
+def test_v1_database_on_postgresql_upgrades_to_latest_like_a_new_one(pg_worker):
+    """Every migration step on PostgreSQL: the version-1 fixture loaded there, opened, and compared
+    with a schema made new at LATEST (columns, types, nullability), the rows kept and linked."""
+    import psycopg
+
+    from tests.helpers.pgtest import columns, load_sqlite_script
+
+    url = pg_worker.fresh()
+    with psycopg.connect(url, autocommit=True) as con:
+        load_sqlite_script(con, SCHEMA_V1.read_text(encoding="utf-8"))
+    db = init_database(url)
+    assert migrations.current_version(db) == migrations.LATEST
+    assert [r.version for r in SchemaVersion.select().order_by(SchemaVersion.id)] == list(range(1, migrations.LATEST + 1))
+    g = Guarantee.get(Guarantee.number == "35072-00000M")
+    assert (g.auth_key, g.application_id, g.electronic) == ("Z28YUE4J3Bux", 1, True)
+    assert [(v.seq, v.kind) for v in CertificateVersion.select()] == [(1, "新規")]
+    assert [m.guarantee_id for m in Mail.select()] == [g.id]
+    assert [x.number for x in queries.guarantee_page(1, "河川", "all", 0, 10)] == ["35072-00000M"]
+    assert not database.table_exists("setting")
+    close_database()
+    with psycopg.connect(url) as con:
+        migrated = columns(con)
+
+    fresh = pg_worker.fresh()
+    init_database(fresh)
+    close_database()
+    with psycopg.connect(fresh) as con:
+        assert migrated == columns(con)
+
+
 def test_opening_a_latest_database_again_is_a_no_op(tmp_path):
     path = tmp_path / "again.sqlite3"
     init_database(str(path))
@@ -180,16 +214,17 @@ def _run_workers(target, args) -> list[str | None]:
 
 
 def _counter_worker(path: str, rounds: int, start_event, results) -> None:
-    """Run in a spawned process: ``rounds`` read-then-write transactions on one counter row."""
+    """Run in a spawned process: ``rounds`` read-then-write transactions on one counter row, read
+    through ``locked`` as the services do (SQLite: the write lock already; PostgreSQL: FOR UPDATE)."""
     try:
-        from esurety_tui.store.db import init_database as init, transaction
+        from esurety_tui.store.db import init_database as init, locked, transaction
         from esurety_tui.store.models import AuditLog as Log, Counter as S
 
         init(path)
         start_event.wait(30)
         for i in range(rounds):
             with transaction():
-                value = S.get_by_id("counter").value  # read …
+                value = locked(S.select().where(S.name == "counter")).get().value  # read …
                 S.update(value=value + 1).where(S.name == "counter").execute()  # … then write
                 Log.create(actor=f"pid{os.getpid()}", action="count", target=str(i))
         results.put(None)
@@ -197,9 +232,8 @@ def _counter_worker(path: str, rounds: int, start_event, results) -> None:
         results.put(f"{type(err).__name__}: {err}")
 
 
-def test_concurrent_read_then_write_transactions_lose_nothing(tmp_path):
-    path = tmp_path / "shared.sqlite3"
-    init_database(str(path))
+def test_concurrent_read_then_write_transactions_lose_nothing(db):
+    path = db  # a file, or a PostgreSQL URL: the spawned processes open the same setting
     Counter.create(name="counter", value=0)
     close_database()
 
@@ -231,9 +265,8 @@ def _draft_worker(path: str, company_id: int, rounds: int, start_event, results)
         results.put(f"{type(err).__name__}: {err}")
 
 
-def test_concurrent_drafts_of_one_session_are_all_kept(tmp_path):
-    path = tmp_path / "drafts.sqlite3"
-    init_database(str(path))
+def test_concurrent_drafts_of_one_session_are_all_kept(db):
+    path = db
     company = Company.create(name="同時建設")
     User.create(login="demo", password_hash="x", company=company)
     close_database()

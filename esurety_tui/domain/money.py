@@ -36,22 +36,22 @@ def parse_amount(text: str, *, label: str = "金額", allow_zero: bool = False, 
         factor = 1000 if unit == "円" else 1
     elif raw.endswith("円"):
         if unit == "千円":
-            raise DomainError(f"{label}は千円単位で入力してください。")
+            raise DomainError.of("amount_thousands", label=label)
         raw = raw.removesuffix("円")
     if not raw:
-        raise DomainError(f"{label}を入力してください。")
+        raise DomainError.of("amount_empty", label=label)
     if raw.startswith("-"):
-        raise DomainError(f"{label}は正の整数で入力してください。")
+        raise DomainError.of("amount_negative", label=label)
     if not raw.isascii() or not _AMOUNT.match(raw):
-        raise DomainError(f"{label}は数字（整数）で入力してください。")
+        raise DomainError.of("amount_not_integer", label=label)
     digits = raw.replace(",", "").lstrip("0")
     limit = MAX_AMOUNT if unit == "円" else MAX_AMOUNT // 1000
     # Length first: int() of thousands of digits raises (Python's digit limit) or is slow.
     if len(digits) > MAX_DIGITS or int(digits or "0") * factor > limit:
-        raise DomainError(f"{label}は{format_yen(limit, unit)}以下で入力してください。")
+        raise DomainError.of("amount_too_large", label=label, limit=format_yen(limit, unit))
     value = int(digits or "0") * factor
     if value == 0 and not allow_zero:
-        raise DomainError(f"{label}は1以上で入力してください。")
+        raise DomainError.of("amount_zero", label=label)
     return value
 
 
@@ -59,7 +59,29 @@ def parse_count(text: str, *, label: str) -> int:
     """Non-negative integer count (回, 社)."""
     raw = normalize_digits(text).removesuffix("回").removesuffix("社").strip()
     if not raw.isdigit() or not raw.isascii():
-        raise DomainError(f"{label}は0以上の整数で入力してください。")
+        raise DomainError.of("count_not_integer", label=label)
     if len(raw.lstrip("0")) > MAX_COUNT_DIGITS:
-        raise DomainError(f"{label}は{10**MAX_COUNT_DIGITS - 1}以下で入力してください。")
+        raise DomainError.of("count_too_large", label=label, limit=10**MAX_COUNT_DIGITS - 1)
     return int(raw)
+
+
+MAN = 10_000  # 1万円
+MAN_FROM = 1_000 * MAN  # the 万円 reading is shown from 1,000万円 up
+
+
+def format_man(amount: int) -> str:
+    """The 万円 reading of a large amount, '' below 1,000万円: 123456789 -> '12,345万円'.
+
+    万円未満は切り捨て (the convention of Japanese tables in 万円): the exact 円 figure is always shown
+    beside it, so the reading only has to give the size at a glance, and a remainder such as
+    「12,345万6,789円」 would repeat the 円 figure at twice the width.
+    """
+    if amount < MAN_FROM:
+        return ""
+    return f"{amount // MAN:,}万円"
+
+
+def format_yen_with_man(amount: int) -> str:
+    """'123,456,789円（12,345万円）' from 1,000万円 up, '9,999,999円' below."""
+    man = format_man(amount)
+    return f"{format_yen(amount)}（{man}）" if man else format_yen(amount)

@@ -1,4 +1,7 @@
-"""Validation of a 保証申込 (SPEC §5): raw form text in, typed values and Japanese messages out.
+"""Validation of a 保証申込 (SPEC §5): raw form text in, typed values and problems out.
+
+A problem is a code with its field and parameters (``Problem``); its Japanese text comes from the one
+table in ``messages``. Which fields are read and which are 必須 comes from the declarations in ``fields``.
 
 Pure functions, integer arithmetic only: ratios are ``Fraction``, money is ``int`` yen.
 Ratios and caps live in ``OrdererTerms`` (one place, per orderer where needed).
@@ -8,23 +11,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields as dc_fields
+from dataclasses import dataclass, field, field as dc_field, fields as dc_fields
 from datetime import date
 from fractions import Fraction
 from typing import Callable
 
 from .errors import DomainError
-from .fields import (
-    ADVANCE_FIELDS,
-    CONTRACT_FIELDS,
-    FIELD_BY_KEY,
-    FIELDS,
-    Field,
-    Kind,
-    choice_label,
-)
+from .fields import FIELD_BY_KEY, FIELDS, ROWS, Control, Field, Kind, choice_label, is_ticked
+from .messages import message as message_text
 from .money import format_yen, parse_amount, parse_count
-from .text import NOT_UTF8, check_text, has_surrogates, normalize_digits, to_fullwidth
+from .text import check_text, has_surrogates, normalize_digits, to_fullwidth
 from .wareki import era_of, parse_ymd, to_wareki
 
 _RATIO_KEYS = ("advance_work", "advance_service", "intermediate", "combined", "contract_min", "contract_min_low_bid")
@@ -125,19 +121,43 @@ class OrdererTerms:
         return _ceil(contract_amount, self.contract_min_low_bid if low_bid else self.contract_min)
 
 
+@dataclass(frozen=True)
+class Problem:
+    """What is wrong with one field: a code (``messages.MESSAGES``) and the values its message names."""
+
+    field: str
+    code: str
+    params: Mapping[str, object] = dc_field(default_factory=dict)  # (`field` is the attribute above)
+
+    @property
+    def message(self) -> str:
+        return message_text(self.code, self.params)
+
+
 @dataclass
 class Validation:
     values: dict[str, object] = field(default_factory=dict)  # typed values of every field that parsed
-    problems: dict[str, str] = field(default_factory=dict)  # key -> one message, in FIELDS order
+    found: dict[str, Problem] = field(default_factory=dict)  # key -> its first problem, in FIELDS order
     notices: dict[str, str] = field(default_factory=dict)  # non-blocking notes
 
     @property
+    def problems(self) -> dict[str, str]:
+        """key -> the Japanese message of its problem, in FIELDS order."""
+        return {key: p.message for key, p in self.found.items()}
+
+    @property
     def ok(self) -> bool:
-        return not self.problems
+        return not self.found
+
+    def add(self, problem: Problem) -> None:
+        """Record a problem unless the field has one already (one message per field: the first)."""
+        if problem.field not in self.found:
+            self.found[problem.field] = problem
+            self.found = dict(sorted(self.found.items(), key=lambda item: _ORDER[item[0]]))
 
     def first_problem(self) -> str | None:
         """Key of the first wrong field in FIELDS order."""
-        return next((f.key for f in FIELDS if f.key in self.problems), None)
+        return next((f.key for f in FIELDS if f.key in self.found), None)
 
 
 _EMAIL = re.compile(
@@ -147,15 +167,12 @@ _EMAIL = re.compile(
 _ZIP = re.compile(r"^〒?([0-9]{3})-?([0-9]{4})$")
 _RANGES = {Kind.MONTH: (1, 12, "月"), Kind.DAY: (1, 31, "日"), Kind.HOUR: (0, 23, "時")}
 _ORDER = {f.key: i for i, f in enumerate(FIELDS)}
-_Add = Callable[[str, str], None]  # records a problem: (field key, message)
-
-
-def _flag(text: str) -> bool:
-    return text.strip() not in ("", "0")
+_Add = Callable[..., None]  # records a problem: add(field key, code, **params)
+_flag = is_ticked
 
 
 def _parse(f: Field, text: str) -> object:
-    """Typed value of one non-empty field; raises DomainError with the message for that field."""
+    """Typed value of one non-empty field; raises DomainError with the code for that field."""
     if f.kind is Kind.TEXT:
         check_text(text.strip(), label=f.label, max_length=f.max_length)
         return text.strip()
@@ -175,80 +192,60 @@ def _parse(f: Field, text: str) -> object:
         return d
     if f.kind is Kind.CHOICE:
         if text.strip() not in dict(f.choices):
-            raise DomainError(f"「{f.label}」は選択肢から選んでください。")
+            raise DomainError.of("choose_option", label=f.label)
         return text.strip()
     if f.kind is Kind.FLAG:
         return _flag(text)
     if f.kind is Kind.REF:
         raw = text.strip()
         if not (raw.isascii() and raw.isdigit() and len(raw) <= 18 and int(raw) > 0):
-            raise DomainError(f"「{f.label}」は一覧から選んでください。")
+            raise DomainError.of("choose_from_list", label=f.label)
         return int(raw)
     if f.kind is Kind.EMAIL:
         raw = normalize_digits(text)
         if not _EMAIL.match(raw):
-            raise DomainError("メールアドレスの形式が正しくありません。")
+            raise DomainError.of("email_format")
         return raw
     if f.kind is Kind.ZIP:
         m = _ZIP.match(re.sub(r"[ー−‐‑–—―]", "-", normalize_digits(text).replace(" ", "")))
         if not m:
-            raise DomainError("郵便番号は「231-8463」の形（数字3桁-数字4桁）で入力してください。")
+            raise DomainError.of("zip_format")
         return f"{m[1]}-{m[2]}"
     if f.kind in _RANGES:
         low, high, suffix = _RANGES[f.kind]
         raw = normalize_digits(text).removesuffix(suffix).strip()
         if not (raw.isascii() and raw.isdigit() and len(raw) <= 4 and low <= int(raw) <= high):
-            raise DomainError(f"「{f.label}」は{low}〜{high}の数字で入力してください。")
+            raise DomainError.of("out_of_range", label=f.label, low=low, high=high)
         return int(raw)
     raise AssertionError(f"unhandled kind {f.kind}")  # pragma: no cover
 
 
-def _active(raw: Mapping[str, str]) -> tuple[set[str], set[str]]:
-    """(fields validated at all, fields required on top of Field.required), from the switches in ``raw``.
-
-    A switched-off section's fields may still hold text; they are neither checked nor put in values.
-    """
-    get = lambda key: (raw.get(key) or "").strip()  # noqa: E731
-    conditional = {  # field keys -> whether their switch is on
-        frozenset(ADVANCE_FIELDS): _flag(get("advance_apply")),
-        frozenset(CONTRACT_FIELDS): _flag(get("contract_apply")),
-        frozenset({"intermediate_amount"}): _flag(get("advance_apply")) and _flag(get("intermediate")),
-        frozenset({"jv_name", "jv_representative"}): get("jv_kind") == "jv",
-        frozenset({"receive_month", "receive_day"}): get("receive_method") == "mail",
-        frozenset({"visit_month", "visit_day", "visit_hour"}): get("receive_method") == "counter",
-    }
-    active = {f.key for f in FIELDS}
-    for keys, on in conditional.items():
-        if not on:
-            active -= keys
-    # Sections keep Field.required; these become required only when their switch is on.
-    extra = {"intermediate_amount", "jv_name", "jv_representative", "receive_month", "receive_day",
-             "visit_month", "visit_day", "visit_hour"}
-    return active, extra & active
-
-
 def _parse_fields(raw: Mapping[str, str], result: Validation, add: _Add) -> None:
-    """Each active field on its own: 必須, then its kind. Fills result.values and result.notices."""
-    active, extra_required = _active(raw)
+    """Each enabled field on its own: 必須, then its kind. Fills result.values and result.notices.
+
+    A disabled field (its switch off: ``Field.enabled_when``) may still hold text; it is neither
+    checked nor put in values.
+    """
     for f in FIELDS:
-        if f.key not in active:
+        if not f.enabled(raw):
             continue
         text = "" if raw.get(f.key) is None else str(raw.get(f.key))
         if not text.strip() and f.kind is not Kind.FLAG:
-            if f.required or f.key in extra_required:
-                add(f.key, f"「{f.label}」は必須です。")
+            if f.required_now(raw):
+                add(f.key, "required", label=f.label)
             continue
         if has_surrogates(text):  # never reaches storage (not UTF-8)
-            add(f.key, f"「{f.label}」に{NOT_UTF8}")
+            add(f.key, "not_utf8", label=f.label)
             continue
         try:
             value = _parse(f, text)
         except DomainError as err:
-            add(f.key, str(err))
+            assert err.code, f"uncoded DomainError from {f.kind}: {err}"
+            add(f.key, err.code, **err.params)
             continue
         result.values[f.key] = value
         if f.kind is Kind.FULLWIDTH and value != text.strip():
-            result.notices[f.key] = "全角に変換しました。"
+            result.notices[f.key] = message_text("fullwidth_converted")
 
 
 def _num(values: Mapping[str, object], key: str) -> int | None:
@@ -259,14 +256,16 @@ def _num(values: Mapping[str, object], key: str) -> int | None:
 def _check_applications(values: Mapping[str, object], terms: OrdererTerms | None, add: _Add) -> None:
     advance_on, contract_on = bool(values.get("advance_apply")), bool(values.get("contract_apply"))
     if not advance_on and not contract_on:
-        add("advance_apply", "前払金保証・契約保証のいずれかを申し込んでください。")
+        add("advance_apply", "apply_none")
     if contract_on and not advance_on:
-        add("contract_apply", "契約保証は前払金保証の特約です。前払金保証と一緒に申し込んでください。")
+        add("contract_apply", "contract_without_advance")
     if terms is not None and not terms.accepts_electronic:
-        who = f"発注者「{terms.name}」は" if terms.name else "選択された発注者は"
         for key in ("advance_form", "contract_form"):
             if values.get(key) == "electronic":
-                add(key, f"{who}電子保証に対応していません。証書(紙)を選択してください。")
+                if terms.name:
+                    add(key, "electronic_unsupported", orderer=terms.name)
+                else:
+                    add(key, "electronic_unsupported_unnamed")
 
 
 def _check_amounts(values: Mapping[str, object], terms: OrdererTerms | None, add: _Add) -> None:
@@ -279,33 +278,31 @@ def _check_amounts(values: Mapping[str, object], terms: OrdererTerms | None, add
             ratio, limit = ratio_text(terms.advance_ratio(work_kind)), terms.advance_limit(amount, work_kind)
             for key in ("advance_amount", "planned_advance"):
                 if (given := _num(values, key)) is not None and given > limit:
-                    label = FIELD_BY_KEY[key].label
-                    add(key, f"{label}は請負金額の{ratio}（{format_yen(limit)}）以下にしてください。")
+                    add(key, "advance_over_limit", label=FIELD_BY_KEY[key].label, ratio=ratio, limit=format_yen(limit))
         if values.get("intermediate") and inter is not None:
             limit, ratio = terms.intermediate_limit(amount), ratio_text(terms.intermediate)
             if inter > limit:
-                add("intermediate_amount", f"中間前払金額は請負金額の{ratio}（{format_yen(limit)}）以下にしてください。")
+                add("intermediate_amount", "intermediate_over_limit", ratio=ratio, limit=format_yen(limit))
             limit, ratio = terms.combined_limit(amount), ratio_text(terms.combined)
             if advance is not None and advance + inter > limit:
-                add("intermediate_amount",
-                    f"前払金保証金額と中間前払金額の合計は請負金額の{ratio}（{format_yen(limit)}）以下にしてください。")
+                add("intermediate_amount", "combined_over_limit", ratio=ratio, limit=format_yen(limit))
         if guarantee is not None:
             low_bid = bool(values.get("low_bid"))
             minimum = terms.contract_minimum(amount, low_bid)
             if guarantee < minimum:
                 ratio = ratio_text(terms.contract_min_low_bid if low_bid else terms.contract_min)
                 note = "（低入札）" if low_bid else ""
-                add("contract_guarantee_amount",
-                    f"契約保証金額は請負金額の{ratio}{note}（{format_yen(minimum)}）以上にしてください。")
+                add("contract_guarantee_amount", "contract_under_minimum", ratio=ratio, note=note,
+                    minimum=format_yen(minimum))
     if amount is not None:  # not ratio rules: they apply before an orderer is chosen too
         if guarantee is not None and guarantee > amount:
-            add("contract_guarantee_amount", f"契約保証金額は請負金額（{format_yen(amount)}）以下にしてください。")
+            add("contract_guarantee_amount", "over_contract_amount", label="契約保証金額", amount=format_yen(amount))
         if (fiscal := _num(values, "fiscal_year_amount")) is not None and fiscal > amount:
-            add("fiscal_year_amount", f"今年度対象額は請負金額（{format_yen(amount)}）以下にしてください。")
+            add("fiscal_year_amount", "over_contract_amount", label="今年度対象額", amount=format_yen(amount))
     if terms is not None and terms.rounding_unit > 1:
         for key in ("advance_amount", "contract_guarantee_amount"):
             if (given := _num(values, key)) is not None and given % terms.rounding_unit:
-                add(key, f"{FIELD_BY_KEY[key].label}は{format_yen(terms.rounding_unit)}単位で入力してください。")
+                add(key, "rounding_unit", label=FIELD_BY_KEY[key].label, unit=format_yen(terms.rounding_unit))
 
 
 def _check_dates_and_counts(values: Mapping[str, object], add: _Add) -> None:
@@ -315,18 +312,21 @@ def _check_dates_and_counts(values: Mapping[str, object], add: _Add) -> None:
 
     contract_date, start, end, award = day("contract_date"), day("start_date"), day("end_date"), day("award_date")
     if contract_date and start and start < contract_date:  # 保証開始日 = 契約日 or later
-        add("start_date", "着工日は契約日以降の日付にしてください。")
+        add("start_date", "start_before_contract")
     if start and end and end < start:  # 保証期限 = 完成日
-        add("end_date", "完成日は着工日以降の日付にしてください。")
+        add("end_date", "end_before_start")
     if contract_date and award and award > contract_date:
-        add("award_date", "落札日は契約日以前の日付にしてください。")
+        add("award_date", "award_after_contract")
     bidders, disqualified = _num(values, "bidders"), _num(values, "disqualified")
     if bidders is not None and disqualified is not None and disqualified > bidders:
-        add("disqualified", "失格者数は入札参加者数以下にしてください。")
-    for prefix, label in (("receive", "受取希望日"), ("visit", "来店予定日")):
-        month, dd = _num(values, f"{prefix}_month"), _num(values, f"{prefix}_day")
+        add("disqualified", "disqualified_over_bidders")
+    for label, parts in ROWS.items():  # composite dates: 受取希望日 [4]月 [31]日
+        kinds = {f.kind: f.key for f in parts}
+        if Kind.MONTH not in kinds or Kind.DAY not in kinds:
+            continue
+        month, dd = _num(values, kinds[Kind.MONTH]), _num(values, kinds[Kind.DAY])
         if month is not None and dd is not None and not _real_month_day(month, dd):
-            add(f"{prefix}_day", f"{label}の{month}月{dd}日は存在しない日付です。")
+            add(kinds[Kind.DAY], "day_not_exist", label=label, month=month, day=dd)
 
 
 def validate_application(raw: Mapping[str, str], terms: OrdererTerms | None) -> Validation:
@@ -337,19 +337,19 @@ def validate_application(raw: Mapping[str, str], terms: OrdererTerms | None) -> 
     no message on the fields that depend on it. One message per field: the first that applies.
     """
     result = Validation()
-    problems: dict[str, str] = {}
+    found: dict[str, Problem] = {}
 
-    def add(key: str, message: str) -> None:
-        problems.setdefault(key, message)
+    def add(key: str, code: str, **params: object) -> None:
+        found.setdefault(key, Problem(key, code, params))
 
     _parse_fields(raw, result, add)
     if terms is None:  # no orderer chosen (or an id the caller could not find): blocks sending
         label = FIELD_BY_KEY["orderer_id"].label
-        add("orderer_id", f"「{label}」は一覧から選んでください。" if "orderer_id" in result.values else f"「{label}」は必須です。")
+        add("orderer_id", "choose_from_list" if "orderer_id" in result.values else "required", label=label)
     _check_applications(result.values, terms, add)
     _check_amounts(result.values, terms, add)
     _check_dates_and_counts(result.values, add)
-    result.problems = dict(sorted(problems.items(), key=lambda item: _ORDER[item[0]]))
+    result.found = dict(sorted(found.items(), key=lambda item: _ORDER[item[0]]))
     return result
 
 
@@ -364,11 +364,8 @@ def _real_month_day(month: int, day: int) -> bool:
 
 def validate_field(key: str, raw: Mapping[str, str], terms: OrdererTerms | None) -> str | None:
     """The message for one field (validation needs the whole draft for the cross-field rules)."""
-    return validate_application(raw, terms).problems.get(key)
-
-
-_APPLY_FLAGS = {"advance_apply", "contract_apply"}
-_COMBINED_DAYS = (("受取希望日", ("receive_month", "receive_day")), ("来店予定日", ("visit_month", "visit_day", "visit_hour")))
+    problem = validate_application(raw, terms).found.get(key)
+    return problem.message if problem else None
 
 
 def _display(f: Field, value: object) -> str:
@@ -381,7 +378,7 @@ def _display(f: Field, value: object) -> str:
     if f.kind is Kind.DATE:
         return to_wareki(value)  # type: ignore[arg-type]
     if f.kind is Kind.FLAG:
-        if f.key in _APPLY_FLAGS:
+        if f.control is Control.SWITCH:
             return "申し込む" if value else "申し込まない"
         return "あり" if value else "なし"
     if f.kind is Kind.CHOICE:
@@ -398,20 +395,20 @@ def summary_rows(values: Mapping[str, object]) -> list[tuple[str, str]]:
     applications), choices by label. Month/day(/hour) parts are joined into one row
     (受取希望日 '3月31日', 来店予定日 '4月3日 13時'). REF fields are skipped: the caller adds names.
     """
-    combined = {keys[0]: (label, keys) for label, keys in _COMBINED_DAYS}
-    skip = {k for _, keys in _COMBINED_DAYS for k in keys[1:]}
     rows: list[tuple[str, str]] = []
     for f in FIELDS:
         if f.kind is Kind.REF:
             continue
-        if f.key in combined:
-            label, keys = combined[f.key]
-            present = [FIELD_BY_KEY[k] for k in keys if values.get(k) is not None]
+        if f.row:  # a composite row (Field.row): shown once, at its first field
+            parts = ROWS[f.row]
+            if f is not parts[0]:
+                continue
+            present = [p for p in parts if values.get(p.key) is not None]
             if present:  # '4月3日 13時'
                 text = "".join((" " if p.kind is Kind.HOUR else "") + _display(p, values[p.key]) for p in present)
-                rows.append((label, text.strip()))
+                rows.append((f.row, text.strip()))
             continue
-        if f.key in skip or values.get(f.key) is None:
+        if values.get(f.key) is None:
             continue
         rows.append((f.label, _display(f, values[f.key])))
     return rows

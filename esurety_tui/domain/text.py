@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from .messages import NOT_UTF8 as NOT_UTF8  # re-exported: one wording, kept in the messages table
+
 
 def to_fullwidth(text: str) -> str:
     """Convert half-width ASCII, digits and kana to full-width (預託金融機関 is 全角).
@@ -65,9 +67,6 @@ def has_surrogates(text: str) -> bool:
     return any("\ud800" <= ch <= "\udfff" for ch in text)
 
 
-NOT_UTF8 = "使用できない文字（UTF-8でない文字）が含まれています。"
-
-
 def pdf_unsupported(text: str) -> str:
     """The characters of ``text`` the PDF font cannot draw, in order of first appearance ('' if none).
 
@@ -103,12 +102,12 @@ def check_text(text: str, *, label: str, max_length: int = 0) -> None:
     from .errors import DomainError
 
     if has_surrogates(text):
-        raise DomainError(f"{label}に{NOT_UTF8}")
+        raise DomainError.of("text_not_utf8", label=label)
     if max_length and len(text) > max_length:
-        raise DomainError(f"{label}は{max_length}文字以内で入力してください（{len(text)}文字）。")
+        raise DomainError.of("text_too_long", label=label, max_length=max_length, length=len(text))
     if any(_hidden(ch) or ch == "\t" for ch in text):
-        raise DomainError(f"{label}に制御文字が含まれています。削除してください。")
+        raise DomainError.of("text_control", label=label)
     bad = pdf_unsupported(text)
     if bad:
         shown = "".join(printable(ch) for ch in bad[:5])
-        raise DomainError(f"{label}の「{shown}」は書類（PDF）に印字できないため使用できません。別の文字に置き換えてください。")
+        raise DomainError.of("text_unprintable", label=label, chars=shown)

@@ -27,7 +27,7 @@ def era_of(d: date) -> tuple[str, int]:
     for name, start in ERAS:
         if d >= start:
             return name, d.year - start.year + 1
-    raise DomainError("昭和より前の日付は扱えません。")
+    raise DomainError.of("date_before_showa")
 
 
 def to_wareki(d: date, *, gannen: bool = True) -> str:
@@ -41,17 +41,17 @@ def parse_wareki(text: str) -> date:
     """'令和5年3月20日' -> date(2023, 3, 20). Refuses dates outside the era."""
     m = _WAREKI.match(normalize_digits(text).replace(" ", ""))
     if not m:
-        raise DomainError("和暦の日付は「令和5年3月20日」の形で入力してください。")
+        raise DomainError.of("wareki_format")
     era, y, mo, dd = m.groups()
     year = 1 if y == "元" else int(y)
     start = dict(ERAS)[era]
     try:
         d = date(start.year + year - 1, int(mo), int(dd))
     except ValueError:
-        raise DomainError("存在しない日付です。") from None
+        raise DomainError.of("date_not_exist") from None
     name, _ = era_of(d)
     if name != era or d < start:
-        raise DomainError(f"{era}{y}年{mo}月{dd}日は存在しない日付です。")
+        raise DomainError.of("wareki_not_exist", date=f"{era}{y}年{mo}月{dd}日")
     return d
 
 
@@ -59,16 +59,16 @@ def parse_ymd(text: str, *, label: str = "日付") -> date:
     """Typed date: '20230320', '2023/03/20', '2023-03-20' (full-width digits too), or 和暦."""
     raw = normalize_digits(text)
     if not raw:
-        raise DomainError(f"{label}を入力してください。")
+        raise DomainError.of("date_empty", label=label)
     if raw[0] in "令平昭":
         return parse_wareki(raw)
     m = _YMD.match(raw)
     if not m:
-        raise DomainError(f"{label}は「20230320」の形（8桁の数字）で入力してください。")
+        raise DomainError.of("date_format", label=label)
     try:
         return date(int(m["y"]), int(m["m8"] or m["m"]), int(m["d8"] or m["d"]))
     except ValueError:
-        raise DomainError(f"{label}：存在しない日付です。") from None
+        raise DomainError.of("date_invalid", label=label) from None
 
 
 def format_slash(d: date) -> str:

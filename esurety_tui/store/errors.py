@@ -109,3 +109,13 @@ def translate(exc: BaseException, where: str = "") -> DatabaseUnavailable | None
         first = (str(exc).strip().splitlines() or [""])[0]  # drivers add hint lines
         return DatabaseUnavailable(f"データベースに接続できません: {first}", f"cannot connect to the database: {first}")
     return None
+
+
+class MoveRefused(Exception):
+    """`esurety migrate-to` did not move the data (the CLI's exit code 7): the target holds rows, or
+    the copy did not check out and was rolled back. ``ja`` / ``en`` say why in one line each."""
+
+    def __init__(self, ja: str, en: str) -> None:
+        super().__init__(ja)
+        self.ja = ja
+        self.en = en

@@ -59,7 +59,7 @@ class NetDeskApp(App[None]):
         Binding("ctrl+q", "quit", "終了", id="quit", priority=True),
         # Our own palette binding, so the footer says コマンド (Textual adds an English "palette" otherwise).
         Binding("ctrl+p", "command_palette", "コマンド", id="command_palette", show=False, priority=True,
-                tooltip="コマンドパレットを開く"),
+                tooltip="コマンドパレット（保証契約番号・工事名で移動、認証キーのコピー）"),
     ]
     # Callables: the palette's providers (and domain.text, jaconv) load when ctrl+p is first used.
     # Only the app's own commands, in Japanese: not Textual's system commands (Keys, Maximize, Quit,

@@ -107,3 +107,50 @@ class PgWorker:
         self.conn.close()
         with psycopg.connect(self.server, autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+
+
+def load_sqlite_script(conn, script: str) -> None:
+    """An SQLite dump made by peewee (tests/data/schema_v*.sql) loaded into PostgreSQL as peewee
+    would have made it there: SERIAL ids, TIMESTAMP, and the models' booleans and big integers
+    (stored as INTEGER by SQLite) turned into BOOLEAN and BIGINT after the rows are in."""
+    from peewee import BigIntegerField, BooleanField
+
+    from esurety_tui.store.models import MODELS
+
+    statements = []
+    for line in script.splitlines():
+        if line.startswith(("--", "PRAGMA")) or not line.strip():
+            continue
+        line = line.replace('"id" INTEGER NOT NULL PRIMARY KEY', '"id" SERIAL NOT NULL PRIMARY KEY')
+        line = re.sub(r"\bDATETIME\b", "TIMESTAMP", line)
+        statements.append(line)
+    sql = "\n".join(statements)
+    with conn.transaction():
+        for statement in sql.split(";\n"):
+            if statement.strip() and statement.strip().upper() not in ("BEGIN", "COMMIT", "BEGIN;", "COMMIT;"):
+                conn.execute(statement.rstrip(";"))
+        existing = {(t, c) for t, c in conn.execute(
+            "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public'")}
+        for model in MODELS:
+            table = model._meta.table_name
+            for field in model._meta.sorted_fields:
+                if (table, field.column_name) not in existing:
+                    continue
+                if isinstance(field, BooleanField):
+                    conn.execute(f'ALTER TABLE "{table}" ALTER COLUMN "{field.column_name}" TYPE BOOLEAN '
+                                 f'USING "{field.column_name}" <> 0')
+                elif isinstance(field, BigIntegerField):
+                    conn.execute(f'ALTER TABLE "{table}" ALTER COLUMN "{field.column_name}" TYPE BIGINT')
+            if (table, "id") in existing:
+                conn.execute(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
+                             f'COALESCE(MAX("id"), 0) + 1, false) FROM "{table}"')
+
+
+def columns(conn) -> dict[str, list[tuple[str, str, str]]]:
+    """Every table's columns in the public schema: (name, type, nullable), sorted by name."""
+    out: dict[str, list[tuple[str, str, str]]] = {}
+    for table, column, kind, nullable in conn.execute(
+            "SELECT table_name, column_name, data_type, is_nullable FROM information_schema.columns "
+            "WHERE table_schema = 'public' ORDER BY table_name, column_name"):
+        out.setdefault(table, []).append((column, kind, nullable))
+    return out

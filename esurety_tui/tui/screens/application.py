@@ -38,97 +38,51 @@ from textual.widgets import (
 from ...clock import now
 from ...domain.errors import DomainError
 from ...domain.fields import (
-    ADVANCE_FIELDS,
-    CONTRACT_FIELDS,
     DEFAULTS,
     FIELD_BY_KEY,
     FIELDS,
+    ROWS,
     SECTIONS,
+    Control,
     Field,
     Kind,
     fields_of,
+    is_ticked,
 )
-from ...domain.money import format_yen, parse_amount
-from ...domain.rules import OrdererTerms, Validation, validate_application
+from ...domain.money import format_man, format_yen, format_yen_with_man, parse_amount
+from ...domain.rules import OrdererTerms, Problem, Validation, validate_application
 from ...domain.text import to_fullwidth
 from ...domain.wareki import parse_ymd, to_wareki
 from ...services import applications
 from ...services.applications import BranchChoice, OrdererChoice
 from ...services.errors import InvalidState, ServiceError
 from ..widgets.input import SafeInput
+from ..widgets.lookup import BankInput, ZipInput, accept_completion, below_row
 from ..widgets.steps import StepLine
 from ..widgets.text import literal
 from .base import NetDeskScreen
 from .confirm import ConfirmScreen
 
-INPUT_KINDS = frozenset(
-    {Kind.TEXT, Kind.FULLWIDTH, Kind.AMOUNT, Kind.AMOUNT_K, Kind.COUNT, Kind.DATE, Kind.EMAIL, Kind.ZIP,
-     Kind.MONTH, Kind.DAY, Kind.HOUR}
-)
-SELECT_KEYS = frozenset({"orderer_id", "branch_id", "advance_fee_method", "contract_fee_method"})
-# Fixed input widths (cells); other inputs take the rest of the row.
-INPUT_WIDTHS = {Kind.AMOUNT: 16, Kind.AMOUNT_K: 12, Kind.COUNT: 6, Kind.DATE: 12, Kind.ZIP: 12,
-                Kind.MONTH: 4, Kind.DAY: 4, Kind.HOUR: 4}
 ECHO_KINDS = frozenset({Kind.AMOUNT, Kind.AMOUNT_K, Kind.DATE})
-
-# Where the form uses the seed's wording for a row rather than the catalogue's label.
-ROW_LABELS = {
-    "advance_apply": "前払金保証",
-    "contract_apply": "契約保証",
-    "intermediate": "当該工事の\n中間前払金の有無",
-    "intermediate_claim": "中間前払金の請求予定",
-    "advance_form": "保証証書の形式について",
-    "contract_form": "保証証書の形式について",
-    "notify": "電子保証発行完了の\nお知らせ",
-}
-CHECK_LABELS = {
-    "advance_apply": "前払金保証を申し込む",
-    "contract_apply": "契約保証を申し込む",
-    "intermediate": "中間前払金あり",
-    "intermediate_claim": "予定している",
-    "low_bid": "低入札価格調査の対象",
-}
-CERT_NOTE = "※電子保証を希望される場合は、発注者が電子保証に対応していることを確認してください。"
-NOTES = {
-    "fiscal_year_amount": "(出来高予定額または支払限度額)",
-    "intermediate": "*中間前払金とは → F4",
-    "advance_form": CERT_NOTE,
-    "contract_form": CERT_NOTE,
-    "notify": "※「希望する」場合、弊社手続完了後にメールを送信します。",
-}
 DATE_HINT = "(入力例: 20191001)"
-# Fields required only while their switch is on (rules._active); marked 必須 like the others.
-CONDITIONALLY_REQUIRED = frozenset(
-    {"intermediate_amount", "jv_name", "jv_representative", "receive_month", "receive_day",
-     "visit_month", "visit_day", "visit_hour"}
-)
-# Composite rows: several small inputs on one line (seed: 受取希望日 [ ]月 [ ]日まで).
-COMPOSITES = {
-    "receive_month": ("受取希望日", (("receive_month", "月"), ("receive_day", "日まで"))),
-    "visit_month": ("来店予定日", (("visit_month", "月"), ("visit_day", "日"), ("visit_hour", "時ごろ"))),
-}
 ELECTRONIC_KEYS = ("advance_form", "contract_form")
+# Inputs that look things up (widgets/lookup.py): 〒 fills 住所, 預託金融機関 completes bank and branch names.
+LOOKUP_INPUTS = {
+    "send_zip": lambda **kw: ZipInput(target="#f-send_address", **kw),
+    "deposit_bank": lambda **kw: BankInput(**kw),
+}
 SAVE_DELAY = 0.3
 NEW_DRAFT = "新規（入力すると下書きを保存）"
 
 
-def _flag(text: str) -> bool:
-    return text.strip() not in ("", "0")
-
-
 def gates(raw: dict[str, str]) -> dict[str, bool]:
-    """Field key -> whether its widget is enabled (the same switches as rules._active)."""
-    advance, contract = _flag(raw.get("advance_apply", "")), _flag(raw.get("contract_apply", ""))
-    enabled = {key: advance for key in ADVANCE_FIELDS}
-    enabled |= {key: contract for key in CONTRACT_FIELDS}
-    enabled["intermediate_amount"] = advance and _flag(raw.get("intermediate", ""))
-    enabled["intermediate_claim"] = enabled["intermediate_amount"]  # 請求予定 only with 中間前払金あり
-    jv = raw.get("jv_kind") == "jv"
-    enabled |= {"jv_name": jv, "jv_representative": jv}
-    mail, counter = raw.get("receive_method") == "mail", raw.get("receive_method") == "counter"
-    enabled |= {"receive_month": mail, "receive_day": mail}
-    enabled |= {"visit_month": counter, "visit_day": counter, "visit_hour": counter}
-    return enabled
+    """Field key -> whether its widget is enabled: each field's ``enabled_when``, as the rules read it."""
+    return {f.key: f.enabled(raw) for f in FIELDS if f.enabled_when}
+
+
+def required_mark(f: Field, raw: dict[str, str]) -> str:
+    """「必須」 beside a field: always for ``required``; while its condition holds for ``required_when``."""
+    return "必須" if f.required_now(raw) else ""
 
 
 def echo_text(field: Field, text: str) -> str:
@@ -136,10 +90,12 @@ def echo_text(field: Field, text: str) -> str:
     if not text.strip():
         return DATE_HINT if field.kind is Kind.DATE else ""
     try:
-        if field.kind is Kind.AMOUNT:
-            return format_yen(parse_amount(text, label=field.label, unit="円"))
+        if field.kind is Kind.AMOUNT:  # from 1,000万円 up also in 万円: '123,456,789円（12,345万円）'
+            return format_yen_with_man(parse_amount(text, label=field.label, unit="円"))
         if field.kind is Kind.AMOUNT_K:
-            return format_yen(parse_amount(text, label=field.label, unit="千円"), "千円")
+            thousands = parse_amount(text, label=field.label, unit="千円")
+            man = format_man(thousands * 1000)
+            return format_yen(thousands, "千円") + (f"（{man}）" if man else "")
         if field.kind is Kind.DATE:
             return f"{to_wareki(parse_ymd(text, label=field.label))} {DATE_HINT}"
     except DomainError:
@@ -266,7 +222,8 @@ class ApplicationScreen(NetDeskScreen):
     ApplicationScreen .req { width: 5; height: 1; padding: 0 0 0 1; color: $text-error; text-style: bold; }
     ApplicationScreen .unit { width: auto; height: 1; padding: 0 1; }
     ApplicationScreen .qmark { width: 2; height: 1; padding: 0 0 0 1; color: $accent; text-style: bold; }
-    ApplicationScreen .echo { width: 1fr; height: 1; padding: 0 0 0 1; color: $text-muted; }
+    ApplicationScreen .echo { width: 1fr; height: 1; padding: 0 0 0 1; color: $text-muted;
+        text-wrap: nowrap; text-overflow: ellipsis; }
     ApplicationScreen .part { width: auto; height: 1; padding: 0 1; }
     ApplicationScreen .ro-value { width: 12; height: 1; background: $boost; padding: 0 1; margin-right: 2;
         color: $text-muted; }
@@ -359,77 +316,62 @@ class ApplicationScreen(NetDeskScreen):
                             if section == "work":
                                 yield Static("F8 電子保証対応の発注者はこちら", classes="form-head-clear",
                                              id="electronic-orderers-link", markup=False)
-                        yield from getattr(self, f"_compose_{section}")()
+                        yield from self._compose_section(section)
 
-    def _compose_work(self) -> Iterable[Widget]:
-        for f in fields_of("work"):
-            yield self._field_group(f)
-
-    def _compose_guarantee(self) -> Iterable[Widget]:
-        for f in fields_of("guarantee"):
-            if f.key in ("advance_apply", "contract_apply"):
+    def _compose_section(self, section: str) -> Iterable[Widget]:
+        """A tab's rows in declaration order: sub-headings, switches, composite rows, single fields."""
+        for f in fields_of(section):
+            if f.heading:
+                yield Static(f.heading, classes="sub-head", markup=False)
+            if f.row:
+                if f is ROWS[f.row][0]:
+                    yield self._composite_group(f.row)
+            elif f.control is Control.SWITCH:
                 yield self._apply_group(f)
             else:
                 yield self._field_group(f)
 
-    def _compose_bid(self) -> Iterable[Widget]:
-        for f in fields_of("bid"):
-            yield self._field_group(f)
-
-    def _compose_info(self) -> Iterable[Widget]:
-        yield Static("申込送信先、保証証書受取", classes="sub-head", markup=False)
-        for f in fields_of("info"):
-            if f.key in COMPOSITES:
-                yield self._composite_group(f.key)
-            elif f.key in ("receive_day", "visit_day", "visit_hour"):
-                continue
-            else:
-                if f.key == "send_name":
-                    yield Static("保証証書送付先", classes="sub-head", markup=False)
-                yield self._field_group(f)
-
-    def _required(self, key: str) -> bool:
-        return FIELD_BY_KEY[key].required or key in CONDITIONALLY_REQUIRED
-
     def _widget(self, f: Field) -> Widget:
         wid = f"f-{f.key}"
-        if f.kind in INPUT_KINDS:
-            widget = SafeInput(id=wid, compact=True, select_on_focus=False, max_length=f.max_length)
-            if f.kind in INPUT_WIDTHS:
-                widget.styles.width = INPUT_WIDTHS[f.kind] + 2
+        if f.control is Control.INPUT:
+            make = LOOKUP_INPUTS.get(f.key, SafeInput)
+            widget = make(id=wid, compact=True, select_on_focus=False, max_length=f.max_length)
+            if f.width:
+                widget.styles.width = f.width + 2
             return widget
-        if f.kind is Kind.FLAG:
-            return TickBox(CHECK_LABELS.get(f.key, f.label), id=wid, compact=True)
-        if f.kind is Kind.REF:
+        if f.control in (Control.CHECK, Control.SWITCH):
+            return TickBox(f.check_label or f.label, id=wid, compact=True)
+        if f.control is Control.PICK:
             return Select([], id=wid, prompt="選択してください", compact=True)
-        if f.key in SELECT_KEYS:
+        if f.control is Control.SELECT:
             return Select([(label, value) for value, label in f.choices], id=wid, allow_blank=False,
                           compact=True, classes="fee")
         buttons = [RadioButton(label, name=value, id=f"o-{f.key}-{value}", compact=True) for value, label in f.choices]
         return RadioSet(*buttons, id=wid, compact=True, classes="across" if len(f.choices) <= 2 else "")
 
     def _field_group(self, f: Field) -> Vertical:
+        widget = self._widget(f)
         parts: list[Widget] = [
-            Static(ROW_LABELS.get(f.key, f.label), classes="label", markup=False),
-            Static("必須" if self._required(f.key) else "", classes="req", markup=False),
-            self._widget(f),
+            Static(f.shown_label, classes="label", markup=False),
+            Static("必須" if f.ever_required else "", classes="req", markup=False),
+            widget,
         ]
         if f.unit:
             parts.append(Static(f.unit, classes="unit", markup=False))
         parts.append(QMark(f.key))
         if f.kind in ECHO_KINDS:
             parts.append(Static("", id=f"x-{f.key}", classes="echo", markup=False))
-        children: list[Widget] = [Horizontal(*parts, classes="row")]
-        if f.key in NOTES:
-            children.append(Static(NOTES[f.key], classes="field-note", markup=False))
+        children: list[Widget] = [Horizontal(*parts, classes="row"), *below_row(widget)]
+        if f.note:
+            children.append(Static(f.note, classes="field-note", markup=False))
         children.append(Static("", id=f"e-{f.key}", classes="msg", markup=False))
         return Vertical(*children, id=f"r-{f.key}", classes="field")
 
     def _apply_group(self, f: Field) -> Vertical:
         """前払金保証 / 契約保証: the switch, then 手続状況 (and 保証契約番号), read-only."""
-        which = "advance" if f.key == "advance_apply" else "contract"
+        which = f.key.removesuffix("_apply")
         head = Horizontal(
-            Static(ROW_LABELS[f.key], classes="label head-label", markup=False),
+            Static(f.shown_label, classes="label head-label", markup=False),
             Static("", classes="req"),
             self._widget(f),
             QMark(f.key),
@@ -453,23 +395,24 @@ class ApplicationScreen(NetDeskScreen):
             classes="field apply",
         )
 
-    def _composite_group(self, first: str) -> Vertical:
-        label, parts_spec = COMPOSITES[first]
+    def _composite_group(self, row: str) -> Vertical:
+        """Several small inputs on one line (seed: 受取希望日 [ ]月 [ ]日まで), each with its unit after it."""
+        fields = ROWS[row]
+        first = fields[0].key
         parts: list[Widget] = [
-            Static(label, classes="label", markup=False),
-            Static("必須", classes="req", markup=False),
+            Static(row, classes="label", markup=False),
+            Static("必須" if any(f.ever_required for f in fields) else "", classes="req", markup=False),
         ]
-        for key, suffix in parts_spec:
-            parts.append(self._widget(FIELD_BY_KEY[key]))
-            parts.append(Static(suffix, classes="part", markup=False))
+        for f in fields:
+            parts.append(self._widget(f))
+            parts.append(Static(f.unit, classes="part", markup=False))
         parts.append(QMark(first))
-        msgs = [Static("", id=f"e-{key}", classes="msg", markup=False) for key, _ in parts_spec]
+        msgs = [Static("", id=f"e-{f.key}", classes="msg", markup=False) for f in fields]
         return Vertical(Horizontal(*parts, classes="row"), *msgs, id=f"r-{first}", classes="field")
 
     def _group_of(self, key: str) -> Widget | None:
-        for first, (_, parts) in COMPOSITES.items():
-            if key in dict(parts):
-                key = first
+        if row := FIELD_BY_KEY[key].row:
+            key = ROWS[row][0].key
         try:
             return self.query_one(f"#r-{key}")
         except Exception:  # noqa: BLE001 - not composed (should not happen)
@@ -546,7 +489,7 @@ class ApplicationScreen(NetDeskScreen):
         if isinstance(widget, Input):
             widget.value = value
         elif isinstance(widget, Checkbox):
-            widget.value = _flag(value)
+            widget.value = is_ticked(value)
         elif isinstance(widget, RadioSet):
             for button in widget.query(RadioButton):
                 if button.name == value:
@@ -608,10 +551,12 @@ class ApplicationScreen(NetDeskScreen):
         """Enter in an input moves to the next field; elsewhere (選択肢, チェック, 一覧) it does what it does."""
         if not isinstance(self.focused, Input):
             raise SkipAction()
-        self.focus_next()
+        if not accept_completion(self.focused):  # 預託金融機関: the chosen bank or branch
+            self.focus_next()
 
     def action_next_field(self) -> None:
-        self.focus_next()
+        if not accept_completion(self.focused):
+            self.focus_next()
 
     def action_previous_field(self) -> None:
         self.focus_previous()
@@ -661,12 +606,13 @@ class ApplicationScreen(NetDeskScreen):
         self._revalidate()
         enabled = gates(self.raw)
         for key, on_ in enabled.items():
+            f = FIELD_BY_KEY[key]
             group = self._group_of(key)
             if group is not None and group.disabled == on_:
                 group.disabled = not on_
-                if key in CONDITIONALLY_REQUIRED:  # JV名 is 必須 under JV only, not under 単体
-                    group.query_one(".req", Static).update("必須" if on_ else "")
-            if not on_ and key == "intermediate_claim" and self.raw.get(key):
+                if f.required_when:  # JV名 is 必須 under JV only, not under 単体
+                    group.query_one(".req", Static).update(required_mark(f, self.raw))
+            if not on_ and f.clear_when_disabled and self.raw.get(key):
                 self.raw[key] = ""  # a 請求予定 without 中間前払金 is not sent
                 self._set_widget(key, "")
         for f in FIELDS:
@@ -674,17 +620,17 @@ class ApplicationScreen(NetDeskScreen):
                 self.query_one(f"#x-{f.key}", Static).update(echo_text(f, self.raw.get(f.key, "")))
         self._refresh_messages()
 
-    def _visible(self, key: str, problem: str) -> bool:
+    def _visible(self, problem: Problem) -> bool:
         """必須 messages wait until the field was touched or 申込確認 was tried; others show at once."""
-        return self.show_all or key in self.touched or not problem.endswith("は必須です。")
+        return self.show_all or problem.field in self.touched or problem.code != "required"
 
     def _refresh_messages(self) -> None:
         v = self.validation
         for f in FIELDS:
             widget = self.query_one(f"#e-{f.key}", Static)
-            problem = v.problems.get(f.key)
-            if problem and self._visible(f.key, problem):
-                text, kind = problem, "error"
+            problem = v.found.get(f.key)
+            if problem is not None and self._visible(problem):
+                text, kind = problem.message, "error"
             elif f.key in v.notices and f.kind is Kind.FULLWIDTH:
                 converted = v.values.get(f.key)  # still half-width: converted when the field is left
                 text = f"全角に変換します（{converted}）。" if isinstance(converted, str) else ""
@@ -713,7 +659,7 @@ class ApplicationScreen(NetDeskScreen):
             return
         self.query_one("#app-tabs", TabbedContent).active = f"tab-{FIELD_BY_KEY[key].section}"
         self._focus_field(key)
-        self.notify(f"入力内容に誤りがあります（{len(v.problems)}件）", severity="error")
+        self.notify(f"入力内容に誤りがあります（{len(v.found)}件）", severity="error")
 
     # focus --------------------------------------------------------------------
 
@@ -824,7 +770,10 @@ class ApplicationScreen(NetDeskScreen):
             return
         if changed in ELECTRONIC_KEYS and self.raw.get(changed) != "electronic":
             return
-        keys = [k for k in ELECTRONIC_KEYS if "電子保証に対応していません" in self.validation.problems.get(k, "")]
+        keys = [
+            k for k in ELECTRONIC_KEYS
+            if (p := self.validation.found.get(k)) is not None and p.code.startswith("electronic_unsupported")
+        ]
         if not keys:
             return
         self._offering_paper = True

@@ -43,19 +43,6 @@ class DoneScreen(NetDeskScreen):
     BINDINGS = [
         Binding("enter", "app.top", "全体トップへ", id="done_top", key_display="Enter"),
     ]
-    DEFAULT_CSS = """
-    DoneScreen #done-body { height: 1fr; padding: 0 1; scrollbar-size-vertical: 1; }
-    DoneScreen #done-body:focus { background-tint: transparent; }
-    DoneScreen #done-head { height: auto; text-style: bold; color: $text-success; margin: 1 0; }
-    DoneScreen .done-row { height: 1; }
-    DoneScreen .done-label { width: 14; color: $text-muted; }
-    DoneScreen .done-value { width: 1fr; text-style: bold; }
-    DoneScreen #done-next-title { height: 1; text-style: bold; margin-top: 1; }
-    DoneScreen .done-step { height: auto; padding: 0 0 0 1; }
-    DoneScreen .done-step-no { width: 3; }
-    DoneScreen .done-step-text { width: 1fr; height: auto; }
-    DoneScreen #done-foot { height: auto; margin-top: 1; color: $text-muted; }
-    """
 
     def __init__(self, receipt: Receipt, values: Mapping[str, object]) -> None:
         super().__init__()

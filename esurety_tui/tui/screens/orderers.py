@@ -17,13 +17,6 @@ class ElectronicOrderersScreen(ModalScreen[None]):
         Binding("escape", "dismiss", "閉じる", id="close"),
         Binding("f8,enter", "dismiss", "閉じる", show=False),
     ]
-    DEFAULT_CSS = """
-    ElectronicOrderersScreen { align: center middle; }
-    ElectronicOrderersScreen #orderers-box { width: 64; height: auto; max-height: 20; border: round $accent;
-        background: $surface; padding: 0 1; }
-    ElectronicOrderersScreen #orderers-title { text-style: bold; color: $accent; }
-    ElectronicOrderersScreen #orderers { height: auto; max-height: 12; }
-    """
 
     def __init__(self, orderers: list[OrdererChoice]) -> None:
         super().__init__()

@@ -43,20 +43,6 @@ class SentApplicationScreen(NetDeskScreen):
     HELP = "sent"
     HELP_TITLE = "申込内容のヘルプ"
     BINDINGS = [Binding("f5", "open_contract", "電子保証概要", id="open_contract")]
-    DEFAULT_CSS = """
-    SentApplicationScreen #sent-head { height: auto; padding: 0 1; }
-    SentApplicationScreen #sent-body { height: 1fr; padding: 0 1; scrollbar-size-vertical: 1; }
-    SentApplicationScreen #sent-body:focus { background-tint: transparent; }
-    SentApplicationScreen #sent-progress { height: 1; }
-    SentApplicationScreen #sent-meta { height: auto; color: $text-muted; }
-    SentApplicationScreen #sent-reason { height: auto; color: $error; }
-    SentApplicationScreen #sent-sections { height: auto; }
-    SentApplicationScreen #sent-numbers { height: auto; max-height: 4; }
-    SentApplicationScreen .rv-section { height: 1; text-style: bold; background: $primary-muted; margin-top: 1; }
-    SentApplicationScreen .rv-row { height: auto; }
-    SentApplicationScreen .rv-label { width: 28; height: auto; color: $text-muted; }
-    SentApplicationScreen .rv-value { width: 1fr; height: auto; }
-    """
 
     def __init__(self, application_id: int) -> None:
         super().__init__()

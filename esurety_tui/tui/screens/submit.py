@@ -17,12 +17,6 @@ class SubmitScreen(ModalScreen[bool]):
     """Enter sends; Esc cancels. The key is never in the mail body: only in the attached PDF."""
 
     BINDINGS = [Binding("escape", "cancel", "キャンセル", id="cancel")]
-    DEFAULT_CSS = """
-    SubmitScreen { align: center middle; }
-    SubmitScreen #submit-dialog { width: 72; height: auto; border: thick $accent; background: $surface; padding: 0 1; }
-    SubmitScreen #submit-title { text-style: bold; }
-    SubmitScreen #submit-message { height: auto; }
-    """
 
     def __init__(self, number: str) -> None:
         super().__init__()

@@ -18,11 +18,6 @@ def too_small(width: int, height: int) -> bool:
 class TooSmallScreen(ModalScreen[None]):
     """Covers everything; keys other than Ctrl+Q (the app's) do nothing while it is up."""
 
-    DEFAULT_CSS = """
-    TooSmallScreen { background: $background; align: center middle; }
-    TooSmallScreen Static { width: auto; max-width: 100%; text-align: center; }
-    TooSmallScreen #too-small-message { color: $text-error; text-style: bold; }
-    """
 
     def compose(self) -> ComposeResult:
         with Middle():

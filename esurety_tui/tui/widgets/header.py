@@ -10,13 +10,6 @@ from .text import literal
 
 
 class PageHeader(Horizontal):
-    DEFAULT_CSS = """
-    PageHeader { height: 1; background: $primary; color: $text; }
-    PageHeader #service { width: auto; padding: 0 1; text-style: bold; }
-    PageHeader #user { width: 1fr; content-align: right middle; padding: 0 1; }
-    PageHeader #links { width: auto; padding: 0 1; }
-    """
-
     def __init__(self, user: str = "", links: bool = True) -> None:
         super().__init__()
         self._user = user

@@ -22,9 +22,5 @@ def step_text(current: int) -> Text:
 
 
 class StepLine(Static):
-    DEFAULT_CSS = """
-    StepLine { width: auto; height: 1; padding: 0 1; }
-    """
-
     def __init__(self, current: int, *, id: str | None = None) -> None:
         super().__init__(step_text(current), id=id)

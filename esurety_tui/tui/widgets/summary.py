@@ -12,13 +12,6 @@ from .text import literal
 class SummarySections(Vertical):
     """(section title, [(label, text)]) as headed label/value rows; every value literal text."""
 
-    DEFAULT_CSS = """
-    SummarySections { height: auto; }
-    SummarySections .rv-section { height: 1; text-style: bold; background: $primary-muted; margin-top: 1; }
-    SummarySections .rv-row { height: auto; }
-    SummarySections .rv-label { width: 28; height: auto; color: $text-muted; }
-    SummarySections .rv-value { width: 1fr; height: auto; }
-    """
 
     def __init__(self, sections: list[tuple[str, list[tuple[str, str]]]], **kwargs) -> None:
         super().__init__(**kwargs)

@@ -25,23 +25,7 @@ from ....domain.wareki import parse_ymd, to_wareki
 from ....services.contracts import ContractDetail
 from ...widgets.text import literal
 
-FORM_CSS = """
-{cls} {{ align: center middle; }}
-{cls} #form {{ width: 76; height: auto; max-height: 22; border: thick $warning; background: $surface; padding: 0 1; }}
-{cls} #form-title {{ height: 1; text-style: bold; color: $accent; margin-bottom: 1; }}
-{cls} .row {{ height: 1; margin-bottom: 1; }}
-{cls} .label {{ width: 14; height: 1; color: $text-muted; }}
-{cls} Input {{ width: 1fr; height: 1; border: none; padding: 0 1; background: $boost; }}
-{cls} Input:focus {{ border: none; background: $primary-muted; }}
-{cls} Checkbox {{ height: 1; border: none; padding: 0; width: 1fr; }}
-{cls} .hint {{ width: 26; height: 1; padding: 0 1; color: $text-muted; }}
-{cls} .hint.error {{ color: $error; }}
-{cls} #form-message {{ height: auto; color: $error; }}
-{cls} #form-keys {{ height: 1; color: $text-muted; }}
-"""
-
-
-class _Form(ModalScreen[Any]):
+class FormDialog(ModalScreen[Any]):
     BINDINGS = [
         Binding("escape", "cancel", "やめる", id="cancel"),
         Binding("f9", "submit", "確定", id="submit"),
@@ -83,10 +67,9 @@ class _Form(ModalScreen[Any]):
 # --- 謝絶の理由 ---------------------------------------------------------------------------------------
 
 
-class ReasonScreen(_Form):
+class ReasonScreen(FormDialog):
     """謝絶: the reason is required (the contractor sees it). Returns the reason, or None."""
 
-    DEFAULT_CSS = FORM_CSS.format(cls="ReasonScreen")
     KEYS_TEXT = "Enter 謝絶する  Esc やめる"
 
     def compose(self) -> ComposeResult:
@@ -155,11 +138,10 @@ def _feedback(f: _Field, value: object) -> str:
     return ""
 
 
-class AmendScreen(_Form):
+class AmendScreen(FormDialog):
     """訂正 / 変更: the fields that may change (services.issuing.VERSIONED) and a note; 取消: the note.
     Returns {"note": …, field: value for each changed field}, or None."""
 
-    DEFAULT_CSS = FORM_CSS.format(cls="AmendScreen")
 
     def __init__(self, kind: VersionKind, detail: ContractDetail) -> None:
         super().__init__()
@@ -235,10 +217,9 @@ class AmendScreen(_Form):
 # --- 発注者 --------------------------------------------------------------------------------------------
 
 
-class OrdererFormScreen(_Form):
+class OrdererFormScreen(FormDialog):
     """発注者の登録・編集: saved through services.orderers in a worker; returns the saved name."""
 
-    DEFAULT_CSS = FORM_CSS.format(cls="OrdererFormScreen")
     BINDINGS = [Binding("f5", "toggle_electronic", "電子保証の切替", id="toggle_electronic")]
 
     def __init__(self, orderer=None) -> None:

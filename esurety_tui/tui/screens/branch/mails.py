@@ -26,13 +26,8 @@ class MailsScreen(NetDeskScreen):
     HELP = "branch_mails"
     HELP_TITLE = "送信メールのヘルプ"
     BINDINGS = [
-        Binding("f5", "retry", "再送", id="retry"),
+        Binding("f5", "retry", "再送", id="retry", tooltip="再送（送信に失敗したメールを送信待ちに戻し、すぐに送信）"),
     ]
-    DEFAULT_CSS = """
-    MailsScreen #mails { height: 1fr; }
-    MailsScreen #mails-error { height: 3; padding: 0 1; color: $error; }
-    MailsScreen #mails-status { height: 1; padding: 0 1; color: $text-muted; }
-    """
 
     def __init__(self) -> None:
         super().__init__()

@@ -17,13 +17,9 @@ class OrderersScreen(NetDeskScreen):
     HELP = "orderers"
     HELP_TITLE = "発注者のヘルプ"
     BINDINGS = [
-        Binding("f4", "add", "追加", id="add"),
-        Binding("enter", "edit", "編集", id="edit", show=True),
+        Binding("f4", "add", "追加", id="add", tooltip="発注者の追加"),
+        Binding("enter", "edit", "編集", id="edit", show=True, tooltip="選択した発注者の編集"),
     ]
-    DEFAULT_CSS = """
-    OrderersScreen #orderers { height: 1fr; }
-    OrderersScreen #orderers-status { height: 1; padding: 0 1; color: $text-muted; }
-    """
 
     def __init__(self) -> None:
         super().__init__()
