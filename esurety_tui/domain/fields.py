@@ -146,9 +146,10 @@ KIND_MAX_LENGTHS: dict[Kind, int] = {
     Kind.DAY: 4,
     Kind.HOUR: 4,
 }
-# Input widths (cells) by kind; other inputs take the rest of the row.
+# Input widths (cells) by kind; other inputs take the rest of the row. An amount's 14 leaves its echo
+# room for 「123,456,789円（12,345万円）」 at 80 columns.
 KIND_WIDTHS: dict[Kind, int] = {
-    Kind.AMOUNT: 16, Kind.AMOUNT_K: 12, Kind.COUNT: 6, Kind.DATE: 12, Kind.ZIP: 12,
+    Kind.AMOUNT: 14, Kind.AMOUNT_K: 12, Kind.COUNT: 6, Kind.DATE: 12, Kind.ZIP: 12,
     Kind.MONTH: 4, Kind.DAY: 4, Kind.HOUR: 4,
 }
 
@@ -279,6 +280,8 @@ FIELDS: tuple[Field, ...] = (
           row_label="電子保証発行完了の\nお知らせ", note="※「希望する」場合、弊社手続完了後にメールを送信します。",
           help="「希望する」場合、弊社手続完了後にメールを送信します。"),
     Field("email", "メールアドレス", "info", Kind.EMAIL, True, help="お知らせを受け取るメールアドレスです。"),
+    Field("contact_phone", "担当者電話番号", "info", Kind.TEXT, max_length=30,
+          help="申込内容について当社からお問い合わせするときの、ご担当者の電話番号です（内線があれば「045-662-8203 内線123」のように）。"),
     Field("send_name", "宛名", "info", Kind.TEXT, max_length=60, heading="保証証書送付先", help="保証証書送付先の宛名です。"),
     Field("send_zip", "〒", "info", Kind.ZIP, help="郵便番号を「231-8463」の形で入力します。"),
     Field("send_address", "住所", "info", Kind.TEXT, max_length=100, help="保証証書送付先の住所です。"),

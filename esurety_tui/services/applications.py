@@ -13,7 +13,7 @@ from ..domain.status import AppStatus
 from ..domain.text import NOT_UTF8, has_surrogates
 from ..store import queries
 from ..store.db import locked, transaction
-from ..store.models import Application, Branch, Orderer
+from ..store.models import Application, Branch, Orderer, form_column_name
 from . import audit
 from .authz import STAFF, requires
 from .errors import InvalidState, NotFound, ServiceError
@@ -284,9 +284,8 @@ def submit(session: Session, application_id: int, raw: dict[str, str]) -> Receip
             raise InvalidState("この申込は既に送信されています。")
         t = now()
         app.draft = json.dumps({k: str(x) for k, x in raw.items() if k in FIELD_BY_KEY}, ensure_ascii=False)
-        for key, value in v.values.items():
-            column = "orderer" if key == "orderer_id" else "branch" if key == "branch_id" else key
-            setattr(app, column, value)
+        for key, value in v.values.items():  # each field's typed value into its column (one per declaration)
+            setattr(app, form_column_name(FIELD_BY_KEY[key]), value)
         app.status = AppStatus.SENT
         app.submitted_at = t
         app.updated_at = t

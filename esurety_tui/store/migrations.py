@@ -12,6 +12,7 @@ History:
   7  発注者 master: orderer.email, orderer.address; guarantee.key_reissued_at (認証キーの再発行)
   8  D-Sure: dsure_view (閲覧履歴), dsure_lock (lock-out per number); mail attachments (発注者へ提出)
   9  application.revision (a draft open in two sessions: the later save from an older state is kept as a copy)
+  10 application.contact_phone (担当者電話番号, a field of the form: domain.fields)
 """
 
 from __future__ import annotations
@@ -22,11 +23,10 @@ from typing import TYPE_CHECKING
 from peewee import CharField, Database, DateTimeField, IntegerField, TextField
 
 from .models import MODELS, Guarantee, SchemaVersion
+from .schema import LATEST
 
 if TYPE_CHECKING:
     from playhouse.migrate import SchemaMigrator
-
-LATEST = 9
 
 
 def _migrator(db: Database) -> SchemaMigrator:
@@ -138,8 +138,15 @@ def _to_9(db: Database) -> None:
     run(_migrator(db).add_column("application", "revision", IntegerField(default=0)))
 
 
+def _to_10(db: Database) -> None:
+    from playhouse.migrate import migrate as run
+
+    # The column the declaration of 担当者電話番号 (domain.fields) gets in store.models.add_form_columns.
+    run(_migrator(db).add_column("application", "contact_phone", CharField(default="")))
+
+
 STEPS: dict[int, Callable[[Database], None]] = {
-    2: _to_2, 3: _to_3, 4: _to_4, 5: _to_5, 6: _to_6, 7: _to_7, 8: _to_8, 9: _to_9,
+    2: _to_2, 3: _to_3, 4: _to_4, 5: _to_5, 6: _to_6, 7: _to_7, 8: _to_8, 9: _to_9, 10: _to_10,
 }
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from peewee import (
     BigIntegerField,
@@ -13,12 +13,14 @@ from peewee import (
     CharField,
     DateField,
     DateTimeField,
+    Field as PeeweeField,
     ForeignKeyField,
     IntegerField,
     Model,
     TextField,
 )
 
+from ..domain.fields import FIELDS, Field, Kind
 from ..domain.status import AppStatus
 from .db import database
 
@@ -104,66 +106,51 @@ class Application(BaseModel):
     submitted_at = DateTimeField(null=True)
     decided_at = DateTimeField(null=True)
     refusal_reason = TextField(default="")
-    # 請負工事の情報
-    orderer = ForeignKeyField(Orderer, null=True, on_delete="SET NULL")
+    # The form's columns (one per domain.fields.FIELDS declaration) are added below the class by
+    # add_form_columns. For type checkers: the ones queried at class level, and any other by name.
     if TYPE_CHECKING:
+        orderer: ClassVar[ForeignKeyField]
         orderer_id: int | None
-    work_name = CharField(default="")
-    work_place = CharField(default="")
-    work_kind = CharField(default="")
-    contract_amount = BigIntegerField(null=True)
-    contract_date = DateField(null=True)
-    start_date = DateField(null=True)
-    end_date = DateField(null=True)
-    jv_kind = CharField(default="")
-    jv_name = CharField(default="")
-    jv_representative = CharField(default="")
-    planned_advance = BigIntegerField(null=True)
-    # 保証の申込内容
-    advance_apply = BooleanField(default=False)
-    fiscal_year_amount = BigIntegerField(null=True)
-    advance_amount = BigIntegerField(null=True)
-    deposit_bank = CharField(default="")
-    redeposit = CharField(default="")
-    advance_fee_method = CharField(default="")
-    intermediate = BooleanField(default=False)
-    intermediate_amount = BigIntegerField(null=True)
-    intermediate_claim = BooleanField(default=False)
-    advance_form = CharField(default="")
-    contract_apply = BooleanField(default=False)
-    contract_guarantee_amount = BigIntegerField(null=True)
-    low_bid = BooleanField(default=False)
-    contract_fee_method = CharField(default="")
-    contract_form = CharField(default="")
-    # 入札の状況
-    order_kind = CharField(default="")
-    award_date = DateField(null=True)
-    bid_rounds = IntegerField(null=True)
-    bidders = IntegerField(null=True)
-    disqualified = IntegerField(null=True)
-    second_bidder = CharField(default="")
-    second_bid_amount = BigIntegerField(null=True)
-    highest_bidder = CharField(default="")
-    highest_bid_amount = BigIntegerField(null=True)
-    # インフォメーション
-    branch = ForeignKeyField(Branch, null=True, on_delete="SET NULL")
-    if TYPE_CHECKING:
+        branch: ClassVar[ForeignKeyField]
         branch_id: int | None
-    receive_method = CharField(default="")
-    receive_month = IntegerField(null=True)
-    receive_day = IntegerField(null=True)
-    visit_month = IntegerField(null=True)
-    visit_day = IntegerField(null=True)
-    visit_hour = IntegerField(null=True)
-    notify = CharField(default="")
-    email = CharField(default="")
-    send_name = CharField(default="")
-    send_zip = CharField(default="")
-    send_address = CharField(default="")
-    send_building = CharField(default="")
+        work_name: ClassVar[CharField]
+        contract_amount: ClassVar[BigIntegerField]
+
+        def __getattr__(self, name: str) -> Any: ...
 
     class Meta:
         indexes = ((("company", "status"), False),)
+
+
+def form_column_name(f: Field) -> str:
+    """The column of a form field: its key (a row reference ``orderer_id`` is the foreign key ``orderer``)."""
+    return f.key.removesuffix("_id") if f.kind is Kind.REF else f.key
+
+
+def _form_column(f: Field) -> PeeweeField:
+    """The column a field's typed value is stored in on 送信 (the draft keeps the raw text)."""
+    if f.kind is Kind.REF:
+        master = {"orderer": Orderer, "branch": Branch}[f.ref]
+        return ForeignKeyField(master, null=True, on_delete="SET NULL")
+    if f.kind in (Kind.AMOUNT, Kind.AMOUNT_K):
+        return BigIntegerField(null=True)
+    if f.kind in (Kind.COUNT, Kind.MONTH, Kind.DAY, Kind.HOUR):
+        return IntegerField(null=True)
+    if f.kind is Kind.DATE:
+        return DateField(null=True)
+    if f.kind is Kind.FLAG:
+        return BooleanField(default=False)
+    return CharField(default="")  # TEXT, FULLWIDTH, CHOICE, EMAIL, ZIP
+
+
+def add_form_columns(model: type[Model]) -> None:
+    """One column per declared field, in the form's order (a new field's column comes from here; an
+    existing database gets it from its migration step)."""
+    for f in FIELDS:
+        model._meta.add_field(form_column_name(f), _form_column(f))
+
+
+add_form_columns(Application)
 
 
 class Guarantee(BaseModel):

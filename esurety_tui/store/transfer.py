@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from peewee import AutoField, Database, PostgresqlDatabase, SqliteDatabase, fn, sort_models
+from peewee import AutoField, Database, PostgresqlDatabase, SqliteDatabase, fn, sort_models  # type: ignore[attr-defined]
 
 from .errors import MoveRefused
 from .models import MODELS, Guarantee
@@ -61,7 +61,7 @@ def _sample_keys(model, db: Database, n: int) -> list:
             if low is None:
                 return []
             points = sorted({low + (high - low) * i // max(1, n - 1) for i in range(n)})
-            keys = []
+            keys: list = []
             for point in points:
                 key = model.select(pk).where(pk >= point).order_by(pk).limit(1).scalar()
                 if key is not None and (not keys or key != keys[-1]):

@@ -49,7 +49,7 @@ from ...domain.fields import (
     fields_of,
     is_ticked,
 )
-from ...domain.money import format_yen, parse_amount
+from ...domain.money import format_man, format_yen, format_yen_with_man, parse_amount
 from ...domain.rules import OrdererTerms, Problem, Validation, validate_application
 from ...domain.text import to_fullwidth
 from ...domain.wareki import parse_ymd, to_wareki
@@ -57,6 +57,7 @@ from ...services import applications
 from ...services.applications import BranchChoice, OrdererChoice
 from ...services.errors import InvalidState, ServiceError
 from ..widgets.input import SafeInput
+from ..widgets.lookup import BankInput, ZipInput, accept_completion, below_row
 from ..widgets.steps import StepLine
 from ..widgets.text import literal
 from .base import NetDeskScreen
@@ -65,6 +66,11 @@ from .confirm import ConfirmScreen
 ECHO_KINDS = frozenset({Kind.AMOUNT, Kind.AMOUNT_K, Kind.DATE})
 DATE_HINT = "(入力例: 20191001)"
 ELECTRONIC_KEYS = ("advance_form", "contract_form")
+# Inputs that look things up (widgets/lookup.py): 〒 fills 住所, 預託金融機関 completes bank and branch names.
+LOOKUP_INPUTS = {
+    "send_zip": lambda **kw: ZipInput(target="#f-send_address", **kw),
+    "deposit_bank": lambda **kw: BankInput(**kw),
+}
 SAVE_DELAY = 0.3
 NEW_DRAFT = "新規（入力すると下書きを保存）"
 
@@ -84,10 +90,12 @@ def echo_text(field: Field, text: str) -> str:
     if not text.strip():
         return DATE_HINT if field.kind is Kind.DATE else ""
     try:
-        if field.kind is Kind.AMOUNT:
-            return format_yen(parse_amount(text, label=field.label, unit="円"))
+        if field.kind is Kind.AMOUNT:  # from 1,000万円 up also in 万円: '123,456,789円（12,345万円）'
+            return format_yen_with_man(parse_amount(text, label=field.label, unit="円"))
         if field.kind is Kind.AMOUNT_K:
-            return format_yen(parse_amount(text, label=field.label, unit="千円"), "千円")
+            thousands = parse_amount(text, label=field.label, unit="千円")
+            man = format_man(thousands * 1000)
+            return format_yen(thousands, "千円") + (f"（{man}）" if man else "")
         if field.kind is Kind.DATE:
             return f"{to_wareki(parse_ymd(text, label=field.label))} {DATE_HINT}"
     except DomainError:
@@ -214,7 +222,8 @@ class ApplicationScreen(NetDeskScreen):
     ApplicationScreen .req { width: 5; height: 1; padding: 0 0 0 1; color: $text-error; text-style: bold; }
     ApplicationScreen .unit { width: auto; height: 1; padding: 0 1; }
     ApplicationScreen .qmark { width: 2; height: 1; padding: 0 0 0 1; color: $accent; text-style: bold; }
-    ApplicationScreen .echo { width: 1fr; height: 1; padding: 0 0 0 1; color: $text-muted; }
+    ApplicationScreen .echo { width: 1fr; height: 1; padding: 0 0 0 1; color: $text-muted;
+        text-wrap: nowrap; text-overflow: ellipsis; }
     ApplicationScreen .part { width: auto; height: 1; padding: 0 1; }
     ApplicationScreen .ro-value { width: 12; height: 1; background: $boost; padding: 0 1; margin-right: 2;
         color: $text-muted; }
@@ -325,7 +334,8 @@ class ApplicationScreen(NetDeskScreen):
     def _widget(self, f: Field) -> Widget:
         wid = f"f-{f.key}"
         if f.control is Control.INPUT:
-            widget = SafeInput(id=wid, compact=True, select_on_focus=False, max_length=f.max_length)
+            make = LOOKUP_INPUTS.get(f.key, SafeInput)
+            widget = make(id=wid, compact=True, select_on_focus=False, max_length=f.max_length)
             if f.width:
                 widget.styles.width = f.width + 2
             return widget
@@ -340,17 +350,18 @@ class ApplicationScreen(NetDeskScreen):
         return RadioSet(*buttons, id=wid, compact=True, classes="across" if len(f.choices) <= 2 else "")
 
     def _field_group(self, f: Field) -> Vertical:
+        widget = self._widget(f)
         parts: list[Widget] = [
             Static(f.shown_label, classes="label", markup=False),
             Static("必須" if f.ever_required else "", classes="req", markup=False),
-            self._widget(f),
+            widget,
         ]
         if f.unit:
             parts.append(Static(f.unit, classes="unit", markup=False))
         parts.append(QMark(f.key))
         if f.kind in ECHO_KINDS:
             parts.append(Static("", id=f"x-{f.key}", classes="echo", markup=False))
-        children: list[Widget] = [Horizontal(*parts, classes="row")]
+        children: list[Widget] = [Horizontal(*parts, classes="row"), *below_row(widget)]
         if f.note:
             children.append(Static(f.note, classes="field-note", markup=False))
         children.append(Static("", id=f"e-{f.key}", classes="msg", markup=False))
@@ -540,10 +551,12 @@ class ApplicationScreen(NetDeskScreen):
         """Enter in an input moves to the next field; elsewhere (選択肢, チェック, 一覧) it does what it does."""
         if not isinstance(self.focused, Input):
             raise SkipAction()
-        self.focus_next()
+        if not accept_completion(self.focused):  # 預託金融機関: the chosen bank or branch
+            self.focus_next()
 
     def action_next_field(self) -> None:
-        self.focus_next()
+        if not accept_completion(self.focused):
+            self.focus_next()
 
     def action_previous_field(self) -> None:
         self.focus_previous()
