@@ -6,7 +6,8 @@
 2. More companies, branches and orderers; then N guarantees and their certificate versions with
    plain ``executemany`` inside one transaction. The indexes (and triggers, such as the ones that
    keep a full-text index in step) of the two tables are dropped first and created again after, as
-   a bulk load does; a full-text index is then rebuilt (the store's helper where it has one).
+   a bulk load does; a full-text index is then rebuilt by the store's helper
+   (``esurety_tui.store.search.rebuild``) when there is one.
 3. Numbers come from the app's counters (``queries.next_serial``), one range per branch-and-year
    prefix, so the app keeps allocating after them.
 
@@ -86,8 +87,8 @@ def _schema_objects(db, tables: tuple[str, ...]) -> list[tuple[str, str, str]]:
 
 def _rebuild_search(db) -> str:
     """Rebuild a full-text index after the load, through the store's helper when there is one."""
-    for name in ("rebuild_search_index", "rebuild_search", "rebuild_fts"):
-        for module_name in ("esurety_tui.store.search", "esurety_tui.store.queries", "esurety_tui.store.migrations"):
+    for name in ("rebuild", "rebuild_search_index", "rebuild_search", "rebuild_fts"):
+        for module_name in ("esurety_tui.store.search",):
             try:
                 module = __import__(module_name, fromlist=[name])
             except ImportError:
@@ -140,7 +141,8 @@ def build(setting: str, contracts: int, seed: int = 1, log=print) -> Built:
 
     rng = random.Random(seed)
     with transaction():
-        Company.insert_many([{"name": name} for name in COMPANIES]).execute()
+        for name in COMPANIES:  # one by one: the model may derive columns on save (a search name)
+            Company.create(name=name)
         Branch.insert_many([{"name": name, "code": code} for name, code in BRANCHES]).execute()
         Orderer.insert_many([{"name": name, "accepts_electronic": i % 7 != 3} for i, name in enumerate(ORDERERS)]).execute()
     companies = {c.name: c.id for c in Company.select(Company.id, Company.name)}
