@@ -20,6 +20,25 @@ def open_database(setting: str, *, check: bool | None = None) -> list[str]:
 
 
 @public
+def left_unclean(setting: str) -> bool:
+    """Was the database left by a process that did not close it (an SQLite WAL file with content, seen
+    before this process opens it: a crash, or another process writing now)? Call before opening."""
+    from ..store.db import left_behind_wal
+    from ..store.urls import sqlite_path
+
+    return left_behind_wal(sqlite_path(setting))
+
+
+@public
+def check_database() -> list[str]:
+    """SQLite's quick_check of the open database: the problems found, [] when it is sound. Reads the
+    whole file (about 1 s per 100 MB); for a worker thread."""
+    from ..store.db import quick_check
+
+    return quick_check()
+
+
+@public
 def release_connection() -> None:
     """Close the calling thread's database connection, if it has one (the store keeps one per thread,
     with its page cache: up to 16 MB after a scan). For a thread that is about to end or idle; opening
@@ -32,14 +51,18 @@ def release_connection() -> None:
 @public
 def query_canceller():
     """A function that stops the statement the calling thread's connection is running, callable from
-    any thread (SQLite's ``interrupt()``; a no-op when nothing runs, and on other databases). The
-    interrupted statement raises in the thread that ran it. For a thread that only reads for a screen
-    (a newer key made its query stale)."""
-    from ..store.db import database, is_sqlite
+    any thread (SQLite's ``interrupt()``; PostgreSQL: psycopg's cancel request; a no-op when nothing
+    runs). The interrupted statement raises in the thread that ran it. For a thread that only reads for
+    a screen (a newer key made its query stale)."""
+    from ..store.db import database, is_postgresql, is_sqlite
 
-    if not is_sqlite():
+    if is_sqlite():
+        interrupt = database.connection().interrupt
+    elif is_postgresql():
+        conn = database.connection()
+        interrupt = getattr(conn, "cancel_safe", None) or conn.cancel
+    else:
         return lambda: None
-    interrupt = database.connection().interrupt
 
     def cancel() -> None:
         try:

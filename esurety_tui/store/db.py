@@ -253,7 +253,7 @@ def quick_check(db: Database | None = None, *, full: bool = False) -> list[str]:
     return [] if rows == ["ok"] else rows
 
 
-def _left_behind_wal(path: Path | None) -> bool:
+def left_behind_wal(path: Path | None) -> bool:
     """A non-empty -wal file before we connect: a writer is running now, or one died (SQLite
     removes the WAL when the last connection closes cleanly)."""
     if path is None:
@@ -300,7 +300,7 @@ def init_database(setting: str, *, readonly: bool = False, create: bool = True,
     from . import migrations
 
     path = sqlite_path(setting)  # None for :memory: and servers
-    suspect = _left_behind_wal(path)
+    suspect = left_behind_wal(path)
     db = make_database(setting, readonly=readonly, create=create)
     close_database()
     database.initialize(db)
