@@ -7,7 +7,7 @@
    plain ``executemany`` inside one transaction. The indexes (and triggers, such as the ones that
    keep a full-text index in step) of the two tables are dropped first and created again after, as
    a bulk load does; a full-text index is then rebuilt by the store's helper
-   (``esurety_tui.store.search.rebuild``) when there is one.
+   (``esurety_tui.store.search.rebuild_search_index``) when there is one.
 3. Numbers come from the app's counters (``queries.next_serial``), one range per branch-and-year
    prefix, so the app keeps allocating after them.
 
@@ -87,7 +87,7 @@ def _schema_objects(db, tables: tuple[str, ...]) -> list[tuple[str, str, str]]:
 
 def _rebuild_search(db) -> str:
     """Rebuild a full-text index after the load, through the store's helper when there is one."""
-    for name in ("rebuild", "rebuild_search_index", "rebuild_search", "rebuild_fts"):
+    for name in ("rebuild_search_index", "rebuild"):
         for module_name in ("esurety_tui.store.search",):
             try:
                 module = __import__(module_name, fromlist=[name])
