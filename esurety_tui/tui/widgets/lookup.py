@@ -98,12 +98,15 @@ class ZipInput(SafeInput):
         answer = message.answer
         if message.text != self.value or answer is None:
             return  # typed on since, or not a whole code
+        target = self._target_input()
+        current = target.value.strip()
         if not answer.found:
             area = f"（{answer.code[:3]}- は {answer.area}）" if answer.area else ""
             self._show_note(f"郵便番号のデータにない番号です{area}。住所を入力してください。")
+            if message.typed and current and current == self.filled:
+                target.value = ""  # the previous code's address, not this one's
+                self.filled = None
             return
-        target = self._target_input()
-        current = target.value.strip()
         if not message.typed:
             if current == answer.address:
                 self.filled = answer.address  # a loaded draft whose 住所 came from its 〒
