@@ -9,11 +9,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from ...domain.money import format_number
 from ...domain.wareki import format_datetime
 from ...services.contracts import ContractDetail
+from ..messages import Missing, Notice
 from ..widgets.text import literal
 from .base import NetDeskScreen
 
@@ -43,6 +45,11 @@ class DetailScreen(NetDeskScreen):
         Binding("f6", "copy_key", "コピー", id="copy", tooltip="認証キーをコピー"),
         Binding("f7", "submit", "発注者へ提出", id="submit", tooltip="発注者へ提出（お知らせ PDF をメールで送信）"),
     ]
+
+    class Loaded(Message):
+        def __init__(self, detail: ContractDetail, views: list) -> None:
+            super().__init__()
+            self.detail, self.views = detail, views
 
     def __init__(self, ref: int | str) -> None:
         super().__init__()
@@ -88,13 +95,14 @@ class DetailScreen(NetDeskScreen):
             detail = contracts.detail(session, self.ref)
             views = dsure.views(session, detail.number) if detail.electronic else []
         except (ServiceError, ValueError) as e:
-            self.app.call_from_thread(self._missing, str(e))
+            self.post_message(Missing(str(e)))
             return
-        self.app.call_from_thread(self._loaded, detail, views)
+        self.post_message(self.Loaded(detail, views))
 
-    def _loaded(self, d: ContractDetail, views: list) -> None:
-        self.views = views
-        self._show(d)
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        self.views = message.views
+        self._show(message.detail)
 
     def _show(self, d: ContractDetail) -> None:
         self.detail = d
@@ -202,6 +210,6 @@ class DetailScreen(NetDeskScreen):
         try:
             name, data = exports.notice_pdf(self.netdesk.session, guarantee_id)
         except ServiceError as e:
-            self.app.call_from_thread(self.notify, str(e), severity="error")
+            self.app.post_message(Notice(str(e), severity="error"))
             return
         self.netdesk.deliver_pdf(name, data, fetch=f"notice {number}" if number else None)

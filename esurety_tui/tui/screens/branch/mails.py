@@ -4,11 +4,13 @@ F5 再送 puts a failed mail back in the queue and delivers it off the UI thread
 from __future__ import annotations
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.widgets import DataTable, Static
 
+from ...messages import Notice
 from ...widgets.text import cell
 from ..base import NetDeskScreen
 
@@ -28,6 +30,13 @@ class MailsScreen(NetDeskScreen):
     BINDINGS = [
         Binding("f5", "retry", "再送", id="retry", tooltip="再送（送信に失敗したメールを送信待ちに戻し、すぐに送信）"),
     ]
+
+    class Listed(Message):
+        """The mails, failed first; ``deliver``: a mail was put back in the queue, send it now."""
+
+        def __init__(self, rows: list, *, deliver: bool = False) -> None:
+            super().__init__()
+            self.rows, self.deliver = rows, deliver
 
     def __init__(self) -> None:
         super().__init__()
@@ -54,10 +63,13 @@ class MailsScreen(NetDeskScreen):
 
         rows = mail.listing(self.netdesk.session, limit=500)
         rows.sort(key=lambda r: (r.status != "failed", r.status != "queued"))  # failed first, stable
-        self.app.call_from_thread(self._show, rows)
+        self.post_message(self.Listed(rows))
 
-    def _show(self, rows: list) -> None:
-        self.rows = rows
+    @on(Listed)
+    def _show(self, message: Listed) -> None:
+        if message.deliver:
+            self.netdesk.send_mail()
+        self.rows = rows = message.rows
         table = self.query_one(DataTable)
         cursor = table.cursor_row
         table.clear()
@@ -105,10 +117,9 @@ class MailsScreen(NetDeskScreen):
         try:
             mail.retry(self.netdesk.session, mail_id)
         except ServiceError as e:
-            self.app.call_from_thread(self.notify, str(e), severity="error")
+            self.app.post_message(Notice(str(e), severity="error"))
             return
-        self.app.call_from_thread(self.notify, "送信待ちに戻しました。送信します。", title="再送")
-        self.netdesk.send_mail()
+        self.app.post_message(Notice("送信待ちに戻しました。送信します。", title="再送"))
         rows = mail.listing(self.netdesk.session, limit=500)
         rows.sort(key=lambda r: (r.status != "failed", r.status != "queued"))
-        self.app.call_from_thread(self._show, rows)
+        self.post_message(self.Listed(rows, deliver=True))
