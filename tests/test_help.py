@@ -10,7 +10,7 @@ from textual.actions import parse
 from esurety_tui.settings import Settings
 from esurety_tui.tui.app import NetDeskApp
 from esurety_tui.tui.screens.help import HelpScreen, key_label, key_lines
-from tests.helpers.pilot import screen_lines, settle
+from tests.helpers.pilot import screen_lines, screen_text, settle
 
 SIZE = (80, 24)
 
@@ -54,6 +54,7 @@ async def test_a_keymap_override_shows_in_the_help(demo_session):
         assert "• F9 印刷（認証キーのお知らせ PDF）" in text
         assert "• Ctrl+K / F6 認証キーをコピー" in text
         assert "F5 印刷" not in text
+        assert "F9 印刷" in screen_text(app) and "Ctrl+K/F6 コピー" in screen_text(app)  # the page's hint too
         await pilot.press("f9")  # and the key does what the help says
         await settle(pilot, app)
         assert app.last_export is not None and app.last_export.name.endswith(".pdf")
