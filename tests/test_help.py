@@ -119,3 +119,12 @@ async def test_a_subclass_key_hides_the_base_binding_on_that_key(branch_session)
         await settle(pilot, app)
         lines = dict(key_lines(app.screen))
         assert lines["F4"].startswith("発注者") and "申込の作成(新規)" not in lines.values()
+
+
+async def test_the_list_hint_follows_the_keymap(demo_session):
+    app = NetDeskApp(session=demo_session, settings=Settings(keymap={"next_page": "f12"}))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        assert "F7/F12 ページ" in screen_text(app)
+        lines = dict((what, keys) for keys, what in key_lines(app.screen))
+        assert lines["次ページ"] == "F12"
