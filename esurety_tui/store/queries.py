@@ -165,11 +165,14 @@ def _history_order():
 
 def history_page(company_id: int | None, text: str, offset: int, limit: int, branch_id: int | None = None):
     p = _plan(company_id, text, True, branch_id)
-    if p is not None and p.sparse:
+    if p is not None and p.table is not None:
         from . import search
         from .db import database
 
-        ids = search.version_ids(database.obj, p, offset, limit)
+        if p.sparse:
+            ids = search.version_ids(database.obj, p, offset, limit)
+        else:
+            ids = search.version_ids_walk(database.obj, p, offset, limit)
         if not ids:
             return []
         q = (CertificateVersion.select(CertificateVersion, Guarantee, Orderer).join(Guarantee).join(Orderer)

@@ -27,6 +27,7 @@ pg_trgm GIN index on search_text.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from operator import add
 
@@ -238,6 +239,7 @@ class Plan:
         self.match = ""
         self.hits = 0
         self.exact = False  # the index expresses the whole condition: its count is the answer
+        self.candidates: str | None = None  # a sparse plan's hits (a JSON array)
 
     @property
     def sparse(self) -> bool:
@@ -267,8 +269,30 @@ def company_matches(word: str) -> list[int]:
             .limit(MAX_COMPANY_ALTERNATIVES + 1).tuples()]
 
 
+_recent = threading.local()  # per thread (a connection per thread): the last plans made there
+
+
 def plan(db: Database, words: Sequence[str], scope: Scope, *, by_company: bool) -> Plan:
-    """Choose the index for ``words`` in ``scope`` and count its hits (SQLite)."""
+    """The plan for ``words`` in ``scope`` (SQLite). A list asks for the count and then the window of
+    the same search: the second call reuses the plan while the database is unchanged (no commit by
+    another connection, PRAGMA data_version; no change by this one, total_changes)."""
+    conn = db.connection()
+    version = conn.execute("PRAGMA data_version").fetchone()[0]
+    key = (tuple(words), scope.company_id, scope.branch_id, scope.electronic, by_company, id(conn), version,
+           conn.total_changes)
+    cache = getattr(_recent, "plans", None)
+    if cache is None:
+        cache = _recent.plans = {}
+    found = cache.get(key)
+    if found is None:
+        found = _plan(db, words, scope, by_company=by_company)
+        if len(cache) >= 8:
+            cache.clear()
+        cache[key] = found
+    return found
+
+
+def _plan(db: Database, words: Sequence[str], scope: Scope, *, by_company: bool) -> Plan:
     p = Plan(scope, list(words))
     clauses: dict[str, list[str]] = {FTS: [], GRAM: []}
     unindexed = 0
@@ -282,17 +306,21 @@ def plan(db: Database, words: Sequence[str], scope: Scope, *, by_company: bool) 
             continue
         terms = [_quote(word)] + [_quote(scope_token(COMPANY, c)) for c in alternatives]
         clauses[table].append(terms[0] if len(terms) == 1 else "(" + " OR ".join(terms) + ")")
-    best: tuple[int, str, str] | None = None
+    best: tuple[int, str, str, list] | None = None
     for table, parts in clauses.items():
         if not parts:
             continue
         match = " AND ".join(parts + scope.tokens())
-        hits = count_hits(db, table, match, SORT_LIMIT + 1)
-        if best is None or hits < best[0]:
-            best = (hits, table, match)
+        # The hits themselves (up to SORT_LIMIT + 1): when there are no more, they are the candidates.
+        rows = db.execute_sql(f"SELECT rowid FROM {table} WHERE {table} MATCH ? LIMIT ?",
+                              (match, SORT_LIMIT + 1)).fetchall()
+        if best is None or len(rows) < best[0]:
+            best = (len(rows), table, match, rows)
     if best is not None:
-        p.hits, p.table, p.match = best
+        p.hits, p.table, p.match, rows = best
         p.exact = unindexed == 0 and sum(1 for parts in clauses.values() if parts) == 1
+        if p.sparse:
+            p.candidates = "[" + ",".join(str(r[0]) for r in rows) + "]"
     return p
 
 
@@ -306,8 +334,10 @@ def count_hits(db: Database, table: str, match: str, limit: int | None) -> int:
 def _candidates(db: Database, p: Plan) -> str:
     """The hits of a sparse plan, as a JSON array for json_each."""
     assert p.table is not None
-    rows = db.execute_sql(f"SELECT rowid FROM {p.table} WHERE {p.table} MATCH ?", (p.match,)).fetchall()
-    return "[" + ",".join(str(r[0]) for r in rows) + "]"
+    if p.candidates is None:
+        rows = db.execute_sql(f"SELECT rowid FROM {p.table} WHERE {p.table} MATCH ?", (p.match,)).fetchall()
+        p.candidates = "[" + ",".join(str(r[0]) for r in rows) + "]"
+    return p.candidates
 
 
 def guarantee_ids(db: Database, p: Plan, offset: int, limit: int) -> list[int]:
@@ -344,6 +374,18 @@ def version_ids(db: Database, p: Plan, offset: int, limit: int) -> list[int]:
            f"CROSS JOIN certificate_version AS v ON v.guarantee_id = g.id WHERE v.superseded = 0 AND {check} "
            "ORDER BY v.issued_at DESC, v.id DESC LIMIT ? OFFSET ?")
     return [r[0] for r in db.execute_sql(sql, [_candidates(db, p), *params, limit, offset]).fetchall()]
+
+
+def version_ids_walk(db: Database, p: Plan, offset: int, limit: int) -> list[int]:
+    """A window of 電子保証履歴一覧 for a plan with many hits: the versions' own newest-first index
+    walked, each joined to its guarantee and checked. (Left to itself the planner reads every
+    electronic guarantee of the company and sorts their versions.) The walk is bounded: at least
+    SORT_LIMIT guarantees in scope match, so a window's rows come within about 50 × versions /
+    SORT_LIMIT entries."""
+    check, params = p.check_sql()
+    sql = ("SELECT v.id FROM certificate_version AS v CROSS JOIN guarantee AS g ON g.id = v.guarantee_id "
+           f"WHERE v.superseded = 0 AND {check} ORDER BY v.issued_at DESC, v.id DESC LIMIT ? OFFSET ?")
+    return [r[0] for r in db.execute_sql(sql, [*params, limit, offset]).fetchall()]
 
 
 def version_count(db: Database, p: Plan, cap: int | None) -> int | None:

@@ -18,6 +18,7 @@ from ...services.contracts import ContractDetail
 from ..messages import Missing, Notice
 from ..widgets.text import literal
 from .base import NetDeskScreen
+from .help import key_of
 
 
 def _summary(d: ContractDetail) -> Table:
@@ -65,7 +66,8 @@ class DetailScreen(NetDeskScreen):
             with Horizontal(id="key-row"):
                 yield Static("認証キー", id="key-label", markup=False)
                 yield Static("", id="auth-key", markup=False)
-                yield Static("F5 印刷\nF6 コピー", id="key-actions", markup=False)
+                yield Static(f"{key_of(self, 'print')} 印刷\n{key_of(self, 'copy')} コピー", id="key-actions",
+                             markup=False)
             yield Static("電子保証情報(履歴情報) ※訂正、変更取消された履歴は表示されません。",
                          id="history-title", classes="section", markup=False)
             yield Static("電子保証発行日時とは、発注者が保証証書を確認するシステム(プラットフォーム)に"
@@ -117,9 +119,10 @@ class DetailScreen(NetDeskScreen):
         key = self.query_one("#auth-key", Static)
         if electronic:
             key.update(Text(d.auth_key, style="bold"))
-            actions = ["F6 コピー"] if d.cancelled else ["F5 印刷", "F6 コピー"]
+            copy, printing = f"{key_of(self, 'copy')} コピー", f"{key_of(self, 'print')} 印刷"
+            actions = [copy] if d.cancelled else [printing, copy]
             if not d.cancelled and self._contractor():
-                actions.append("F7 発注者へ提出")
+                actions.append(f"{key_of(self, 'submit')} 発注者へ提出")
             self.query_one("#key-actions", Static).update("\n".join(actions))
             if d.cancelled:
                 self.query_one("#key-note", Static).update(

@@ -75,6 +75,12 @@ class ZipInput(SafeInput):
     def _show_note(self, text: str) -> None:
         self.note.update(literal(text))
         self.note.display = bool(text)
+        if text and self.has_focus:  # the field may sit on the last row: bring the note (and 住所) into view
+            self.call_after_refresh(self._reveal_note)
+
+    def _reveal_note(self) -> None:
+        if self.note.display and self.note.is_mounted:
+            self.note.scroll_visible(animate=False)
 
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:

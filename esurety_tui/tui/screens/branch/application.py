@@ -22,6 +22,7 @@ from ...widgets.summary import SummarySections
 from ...widgets.text import literal
 from ..base import NetDeskScreen
 from ..confirm import ConfirmScreen
+from ..help import key_of
 from ..review import review_sections
 
 if TYPE_CHECKING:
@@ -182,7 +183,7 @@ class BranchApplicationScreen(NetDeskScreen):
         try:
             if action == "accept":
                 issuing.accept(session, self.application_id)
-                message = "引受しました。F9 で発行できます。"
+                message = f"引受しました。{key_of(self, 'issue')} で発行できます。"
             elif action == "refuse":
                 issuing.refuse(session, self.application_id, reason)
                 message = "謝絶しました。理由は申込者に表示されます。"

@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Static
 from ...messages import Notice
 from ...widgets.text import cell
 from ..base import NetDeskScreen
+from ..help import key_of
 
 STATUS_LABELS = {
     "failed": "送信失敗",
@@ -83,7 +84,7 @@ class MailsScreen(NetDeskScreen):
             table.move_cursor(row=min(cursor, len(rows) - 1), animate=False)
         failed = sum(1 for r in rows if r.status == "failed")
         self.query_one("#mails-status", Static).update(
-            f"{len(rows)}件（送信失敗 {failed}件）  F5 再送" if rows else "送信メールはありません。"
+            f"{len(rows)}件（送信失敗 {failed}件）  {key_of(self, 'retry')} 再送" if rows else "送信メールはありません。"
         )
         self._show_error()
 
