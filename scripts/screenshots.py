@@ -102,6 +102,25 @@ def _scenes():
                 await _settle(p)
         return go
 
+    def lookup(field: str, *keys: str, empty: tuple[str, ...] = ()):
+        """A filled draft, ``field`` (and ``empty``) emptied, ``field`` focused, then ``keys`` typed (the
+        look-ups of 保証申込)."""
+        async def go(p):
+            from textual.widgets import Input
+
+            from esurety_tui.services import applications
+
+            app_id = applications.new_draft(p.app.session)
+            applications.save_draft(p.app.session, app_id, _valid_raw(**dict.fromkeys((field, *empty), "")))
+            p.app.open_application(app_id)
+            await _settle(p)
+            p.app.screen.query_one(f"#f-{field}", Input).focus()
+            await _settle(p)
+            for key in keys:
+                await (_type(p, key) if len(key) > 1 and key not in ("down", "space") else p.press(key))
+                await _settle(p)
+        return go
+
     async def field_help(p):
         p.app.new_application()
         await _settle(p)
@@ -144,6 +163,8 @@ def _scenes():
         ("09_palette", True, palette),
         ("10_application", True, form),
         ("11_application_guarantee", True, form_tab2),
+        ("11b_application_bank", True, lookup("deposit_bank", "みずほ銀行", "space", "よこはま", "down")),
+        ("11c_application_zip", True, lookup("send_zip", "231-0015", empty=("send_address",))),
         ("12_application_field_help", True, field_help),
         ("13_review", True, filled_draft("f9")),
         ("14_done", True, filled_draft("f9", "f9")),
