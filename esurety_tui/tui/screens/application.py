@@ -133,13 +133,6 @@ class QMark(Static):
 class FieldHelpScreen(ModalScreen[None]):
     """「?」: the label and help text of one field."""
 
-    DEFAULT_CSS = """
-    FieldHelpScreen { align: center middle; }
-    FieldHelpScreen #field-help { width: 64; height: auto; max-height: 18; border: round $accent;
-        background: $surface; padding: 0 1; }
-    FieldHelpScreen #field-help-title { text-style: bold; color: $accent; margin-bottom: 1; }
-    FieldHelpScreen #field-help-close { color: $text-muted; margin-top: 1; }
-    """
     BINDINGS = [
         Binding("escape", "dismiss", "閉じる", id="close_field_help"),
         Binding("f4,enter", "dismiss", "閉じる", id="close_field_help_keys", show=False),
@@ -191,54 +184,7 @@ class ApplicationScreen(NetDeskScreen):
         Binding("enter", "enter", "次の項目", id="enter_next_field", show=False, priority=True),
     ]
 
-    # Every widget edge under a Select's drop-down sits on an even column (widths and margins even):
-    # Textual cuts overlay lines at the edges of the widgets beneath, and a cut through a full-width
-    # character would blank it (「神奈川県知事」 shown as 「神奈川県  事」; Textualize/textual#6357).
-    DEFAULT_CSS = """
-    ApplicationScreen #app-steps { height: 1; }
-    ApplicationScreen #draft-status { width: 1fr; height: 1; content-align: right middle; padding: 0 1;
-        color: $text-muted; }
-    ApplicationScreen #app-tabs { height: 1fr; }
-    ApplicationScreen #app-tabs > ContentSwitcher { height: 1fr; }
-    ApplicationScreen TabPane { height: 1fr; padding: 0; }
-    ApplicationScreen FormScroll { height: 1fr; padding: 0; scrollbar-size-vertical: 1; overflow-y: scroll; }
-    ApplicationScreen .form-head { height: 1; background: $primary-muted; padding: 0 1; }
-    ApplicationScreen .form-head-title { width: auto; text-style: bold; padding: 0 1 0 0; }
-    ApplicationScreen .form-head-clear { width: 1fr; color: $text-muted; }
-    ApplicationScreen .sub-head { height: 1; text-style: bold; color: $text-primary; margin-top: 1; padding: 0 1; }
-    ApplicationScreen .field { height: auto; }
-    ApplicationScreen .row { height: auto; }
-    ApplicationScreen .label { width: 23; height: auto; padding: 0 0 0 1; }
-    ApplicationScreen .row:focus-within > .label { text-style: bold; color: $accent; }
-    ApplicationScreen .head-label { text-style: bold; color: $text-primary; }
-    ApplicationScreen .req { width: 5; height: 1; padding: 0 0 0 1; color: $text-error; text-style: bold; }
-    ApplicationScreen .unit { width: auto; height: 1; padding: 0 1; }
-    ApplicationScreen .qmark { width: 2; height: 1; padding: 0 0 0 1; color: $accent; text-style: bold; }
-    ApplicationScreen .echo { width: 1fr; height: 1; padding: 0 0 0 1; color: $text-muted; }
-    ApplicationScreen .part { width: auto; height: 1; padding: 0 1; }
-    ApplicationScreen .ro-value { width: 12; height: 1; background: $boost; padding: 0 1; margin-right: 2;
-        color: $text-muted; }
-    ApplicationScreen .field-note { height: auto; padding: 0 1 0 28; color: $text-muted; }
-    ApplicationScreen .msg { height: auto; padding: 0 0 0 28; display: none; }
-    ApplicationScreen .msg.error { color: $text-error; text-style: bold; }
-    ApplicationScreen .msg.notice { color: $text-muted; }
-    ApplicationScreen .msg.shown { display: block; }
-    ApplicationScreen Input { width: 1fr; height: 1; padding: 0 1; background: $boost; }
-    ApplicationScreen Input:focus { background: $accent 30%; }
-    ApplicationScreen Input.-invalid { background-tint: transparent; }
-    ApplicationScreen Input:disabled { background: transparent; }
-    ApplicationScreen Checkbox { width: auto; height: 1; padding: 0 1 0 0 !important; background: transparent; }
-    ApplicationScreen RadioSet { width: auto; height: auto; background: transparent; }
-    ApplicationScreen RadioSet.across { layout: horizontal; }
-    ApplicationScreen RadioSet > RadioButton { width: auto; padding: 0 1 0 0 !important; margin-right: 2; }
-    ApplicationScreen RadioSet > RadioButton:last-child { margin-right: 0; }
-    ApplicationScreen RadioSet:focus { background-tint: transparent; }
-    ApplicationScreen Select { width: 1fr; }
-    ApplicationScreen Select > SelectCurrent { background: $boost; padding: 0 1; }
-    ApplicationScreen Select:focus > SelectCurrent { background: $accent 30%; }
-    ApplicationScreen Select.fee { width: 20; }
-    ApplicationScreen .field:disabled .label, ApplicationScreen .field:disabled .req { color: $text-disabled; }
-    """
+    # Its rules are in app.tcss (「保証申込」): every widget edge under a Select's drop-down sits on an even column.
 
     class Loaded(Message):
         def __init__(self, data: _Loaded) -> None:
