@@ -2,17 +2,20 @@
 
     python benchmarks/key_lookup.py [-n 10]
 
-A temporary ESURETY_HOME gets the demo data; after one warm-up run, the command runs -n times
-as a subprocess and the median and minimum wall times are printed, next to two floors for
-context: an empty interpreter (`python -c pass`) and `python -c "import peewee"`. Then one run
-under `-X importtime` lists the heaviest imports and checks that neither Textual nor reportlab
-is loaded.
+A temporary ESURETY_HOME gets the demo data; after one warm-up run of each, the command and its
+floor run -n times as subprocesses, interleaved (command, floor, command, floor ...), and the median
+and minimum wall times are printed with their ratio. The floor (issue 11) is the same look-up with
+`python -c` and the standard library's sqlite3: connect to the same file, select the key, print
+it; goal: `esurety key` <= 3x the floor. `python -c pass` and `python -c "import peewee"` are shown
+for context. Then one run under `-X importtime` lists the heaviest imports and checks that neither
+Textual, reportlab nor peewee is loaded.
 """
 
 from __future__ import annotations
 
 import argparse
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -26,8 +29,11 @@ from _common import (  # noqa: E402
 
 NUMBER = "35072-00000M"
 KEY = "Z28YUE4J3Bux"  # the seed's key, loaded by the demo data
-HEAVY = ("textual", "reportlab", "argon2", "platformdirs", "playhouse.migrate", "jaconv", "rich",
-         "esurety_tui.services.audit", "esurety_tui.services.demo")
+HEAVY = ("textual", "reportlab", "peewee", "playhouse", "argon2", "platformdirs", "jaconv", "rich",
+         "esurety_tui.store.models", "esurety_tui.services.audit", "esurety_tui.services.demo")
+# The floor: the same look-up with python -c and stdlib sqlite3 (as benchmarks/run.py's FLOOR_SQLITE).
+FLOOR = ("import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+         "print(c.execute('SELECT auth_key FROM guarantee WHERE number = ?', (sys.argv[2],)).fetchone()[0])")
 
 
 def wall(argv: list[str], env: dict[str, str], runs: int) -> list[float]:
@@ -38,6 +44,15 @@ def wall(argv: list[str], env: dict[str, str], runs: int) -> list[float]:
                        cwd=NEUTRAL_CWD)
         out.append(time.perf_counter() - t)
     return out
+
+
+def interleaved(a: list[str], b: list[str], env: dict[str, str], runs: int) -> tuple[list[float], list[float]]:
+    """Wall times of ``a`` and ``b`` run alternately (drift and load hit both alike)."""
+    ta, tb = [], []
+    for _ in range(runs):
+        ta += wall(a, env, 1)
+        tb += wall(b, env, 1)
+    return ta, tb
 
 
 def main() -> None:
@@ -60,12 +75,20 @@ def main() -> None:
                                cwd=NEUTRAL_CWD).stdout.strip()
         if first != KEY:
             raise SystemExit(f"unexpected output {first!r} (expected {KEY})")
-        key = wall(cmd, env, args.runs)
-        floor = wall([PYTHON, "-c", "pass"], env, args.runs)
+        floor_cmd = [PYTHON, "-c", FLOOR, str(home / "esurety.sqlite3"), NUMBER]
+        got = subprocess.run(floor_cmd, env=env, capture_output=True, text=True, check=True,
+                             cwd=NEUTRAL_CWD).stdout.strip()
+        if got != KEY:
+            raise SystemExit(f"the floor printed {got!r} (expected {KEY})")
+        key, floor = interleaved(cmd, floor_cmd, env, args.runs)
+        empty = wall([PYTHON, "-c", "pass"], env, args.runs)
         peewee = wall([PYTHON, "-c", "import peewee"], env, args.runs)
-        print(f"`esurety key {NUMBER}` ({args.runs} runs after a warm-up)")
+        ratio = statistics.median(key) / statistics.median(floor)
+        print(f"`esurety key {NUMBER}` ({args.runs} runs after a warm-up, interleaved with the floor)")
         print(f"  esurety key          : {summary(key)}")
-        print(f"  python -c pass       : {summary(floor)}   (interpreter + site floor)")
+        print(f"  floor: python -c + sqlite3: {summary(floor)}")
+        print(f"  ratio (medians)      : {ratio:.2f}x  [{'OK' if ratio <= 3 else 'over the 3x goal'}]")
+        print(f"  python -c pass       : {summary(empty)}   (interpreter + site)")
         print(f"  python -c 'import peewee': {summary(peewee)}")
 
         r = subprocess.run([PYTHON, "-X", "importtime", "-m", "esurety_tui", "key", NUMBER], env=env,

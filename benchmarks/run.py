@@ -262,6 +262,7 @@ def row_rss(rep: Report, ctx) -> None:
     try:
         log_in(app, expect)
         app.drain(0.5)
+        login_rss, login_hwm = app.rss()
         cycle = ("ctrl+f", "河川", "ctrl+u", "enter", "f8", "f7", "down", "up")
         ops = 0
         while ops < ctx.args.ops:
@@ -279,7 +280,8 @@ def row_rss(rep: Report, ctx) -> None:
     growth = r2 - r1
     rep.add(Row("rss", f"peak RSS after browsing and searching ({o2:,} list operations)",
                 f"{peak / 1024:.1f} MiB peak ({peak / bare_rss:.2f}× bare), RSS {r2 / 1024:.1f} MiB; "
-                f"{growth / 1024:+.1f} MiB from operation {o1} to {o2} ({growth / max(1, o2 - o1):.2f} KiB each)",
+                f"{growth / 1024:+.1f} MiB from operation {o1} to {o2} ({growth / max(1, o2 - o1):.2f} KiB each); "
+                f"after log-in: RSS {login_rss / 1024:.1f} MiB, peak {login_hwm / 1024:.1f} MiB",
                 f"a bare Textual app {bare_rss / 1024:.1f} MiB",
                 f"≤ 3× bare ({RSS_FACTOR * bare_rss / 1024:.0f} MiB), flat (< 1 MiB over the operations)",
                 peak <= RSS_FACTOR * bare_rss and growth < FLAT_KIB))
@@ -417,10 +419,38 @@ def _profile_paint(ctx) -> str:
     return _profile.app_under_cprofile(drive, lambda path: spawn(ctx.setting, ctx.app_home, profile=path))
 
 
+def _profile_search(ctx, enter: bool) -> str:
+    """The SQL (the list thread, which cProfile of the app does not see): the services' count and
+    window in process under cProfile, and their query plans; then the app's main thread."""
+    import _profile
+
+    terms = [t[:k] for t in TERMS for k in range(1, len(t) + 1)]
+    sql = _profile.in_process(lambda: [ctx.expect.sql(t) for t in terms], 1)
+    return ("    the services' count + window for every prefix typed, in process:\n" + sql
+            + "\n    their plans:\n" + _profile.query_plans(["河", "河川維持", "35072"])
+            + "\n    the app's main thread (event loop) over one round:\n"
+            + _app_profile(ctx, lambda app: type_keys(app, ctx.expect, 1, enter=enter)))
+
+
+def _profile_login(ctx) -> str:
+    """What the app does on its database thread before the first query can run: open_database (as
+    the app calls it, check=True), in process on the same database; then the app's main thread."""
+    import _profile
+    from esurety_tui.services.setup import open_database
+    from esurety_tui.store.db import close_database
+
+    def reopen() -> None:
+        close_database()
+        open_database(ctx.setting, check=True)
+    text = _profile.in_process(reopen, 1)
+    return ("    services.setup.open_database(check=True), as the app's database worker runs it at start:\n" + text
+            + "\n    the app's main thread, start → log-in → rows → quit:\n" + _app_profile(ctx, lambda app: None))
+
+
 PROFILES = {
-    "type": lambda ctx: _app_profile(ctx, lambda app: type_keys(app, ctx.expect, 1, enter=False)),
-    "enter": lambda ctx: _app_profile(ctx, lambda app: type_keys(app, ctx.expect, 1, enter=True)),
-    "login": lambda ctx: _app_profile(ctx, lambda app: None),
+    "type": lambda ctx: _profile_search(ctx, enter=False),
+    "enter": lambda ctx: _profile_search(ctx, enter=True),
+    "login": _profile_login,
     "page": lambda ctx: _app_profile(ctx, _cycle(("f8", "f7"))),
     "edge": lambda ctx: _app_profile(ctx, _cycle(("end", "down", "f7", "home"))),
     "key": _profile_key,

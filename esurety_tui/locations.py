@@ -124,7 +124,7 @@ def loose_modes(database: str | None = None, settings: Settings | None = None) -
             ja = f"{what_ja}「{path}」は他のユーザーからも{verb}ます（{mode:04o}）。chmod {fix} で限定してください。"
             found.append((path, mode, ja, f"{path} is accessible by other users (mode {mode:04o}); chmod {fix} it"))
 
-    from .store.db import sqlite_path
+    from .store.urls import sqlite_path  # no peewee: `esurety key` checks the modes too
 
     db = sqlite_path(database_setting(database, settings))
     if db is not None:

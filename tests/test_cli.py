@@ -175,15 +175,83 @@ def test_contracts_prints_control_characters_escaped(home_with_demo, capsys):
     assert "\x1b" not in out and "\x07" not in out and "\r" not in out
 
 
+def _imported(log: list[str]) -> set[str]:
+    return {line.rsplit("|", 1)[1].strip() for line in log if line.startswith("import time:") and "|" in line}
+
+
 def test_key_and_contracts_import_neither_textual_nor_reportlab(demo_home):
     for args in (("key", SEED_NUMBER), ("contracts", "--search", "河川")):
         done = run(demo_home, *args, python_flags=("-X", "importtime"))
         assert done.returncode == 0
-        log = done.stderr.splitlines()
-        assert any(line.startswith("import time:") and "esurety_tui.store.db" in line for line in log)
-        assert any("peewee" in line for line in log)
-        offending = [line for line in log if "textual" in line or "reportlab" in line]
-        assert offending == [], args
+        modules = _imported(done.stderr.splitlines())
+        assert "esurety_tui.services.keys" in modules or "esurety_tui.services.contracts" in modules
+        offending = {m for m in modules if m.split(".")[0] in ("textual", "reportlab", "rich")}
+        assert offending == set(), args
+
+
+def test_key_reads_with_sqlite3_alone_through_the_key_service(demo_home):
+    """`esurety key` imports neither peewee nor the models, and still answers through services.keys
+    (its role and scope check)."""
+    done = run(demo_home, "key", SEED_NUMBER, python_flags=("-X", "importtime"))
+    assert (done.returncode, done.stdout) == (0, SEED_KEY + "\n")
+    modules = _imported(done.stderr.splitlines())
+    assert {"sqlite3", "esurety_tui.store.lookup", "esurety_tui.services.keys", "esurety_tui.services.authz"} <= modules
+    heavy = {m for m in modules if m.split(".")[0] in ("peewee", "playhouse", "textual", "rich", "reportlab",
+                                                      "jaconv", "argon2")}
+    assert heavy == set()
+    assert not {"esurety_tui.store.models", "esurety_tui.store.db", "esurety_tui.services.audit"} & modules
+
+
+def test_key_on_a_newer_schema_is_refused_as_before_not_read_the_light_way(tmp_path):
+    """Only a database at this code's schema version is read with sqlite3 alone; another one is
+    opened the usual way, which refuses a newer schema (exit 3) as it always did."""
+    home = tmp_path / "home"
+    assert run(home, "demo").returncode == 0
+    import sqlite3
+
+    conn = sqlite3.connect(home / "esurety.sqlite3")
+    with conn:
+        conn.execute("INSERT INTO schema_version (version, applied_at) VALUES (?, '2030-01-01')", (migrations.LATEST + 1,))
+    conn.close()
+    done = run(home, "key", SEED_NUMBER)
+    assert (done.returncode, done.stdout) == (3, "")
+    assert "新しい形式" in done.stderr
+
+
+def test_the_light_read_goes_through_the_key_service_role_and_scope_check(demo_home, db):
+    """With store.lookup.light open, services.keys.lookup_key reads the light connection (the
+    peewee database here is another, empty file) and checks role and scope exactly as ever."""
+    import sqlite3
+
+    from esurety_tui.services.errors import Forbidden, NotFound
+    from esurety_tui.services.keys import lookup_key
+    from esurety_tui.services.session import SYSTEM_SESSION, Role, Session, orderer_session
+    from esurety_tui.store.lookup import light
+
+    path = demo_home / "esurety.sqlite3"
+    conn = sqlite3.connect(path)
+    company, branch = conn.execute("SELECT company_id, branch_id FROM guarantee WHERE number = ?",
+                                   (SEED_NUMBER,)).fetchone()
+    conn.close()
+    with light(str(path)) as fast:
+        assert fast
+        assert lookup_key(SYSTEM_SESSION, SEED_NUMBER) == SEED_KEY
+        assert lookup_key(Session(1, "c", Role.CONTRACTOR, company_id=company), SEED_NUMBER) == SEED_KEY
+        assert lookup_key(Session(2, "b", Role.BRANCH, branch_id=branch), SEED_NUMBER) == SEED_KEY
+        for stranger in (Session(3, "x", Role.CONTRACTOR, company_id=company + 1000),
+                         Session(4, "y", Role.BRANCH, branch_id=branch + 1000)):
+            with pytest.raises(NotFound):
+                lookup_key(stranger, SEED_NUMBER)
+        with pytest.raises(Forbidden):
+            lookup_key(orderer_session(), SEED_NUMBER)
+    with pytest.raises(NotFound):  # the block is over: the (empty) peewee database answers again
+        lookup_key(SYSTEM_SESSION, SEED_NUMBER)
+
+
+def test_the_light_reader_knows_the_latest_schema():
+    from esurety_tui.store import schema
+
+    assert schema.LATEST == migrations.LATEST == max(migrations.STEPS)
 
 
 # --- user add ----------------------------------------------------------------------------------

@@ -84,3 +84,30 @@ def test_field_help(snap_compare, demo_session):
     assert snap_compare(
         make_app(demo_session), terminal_size=SIZE, run_before=open_draft(app_id, "f4", focus="advance_amount")
     )
+
+
+def test_form_bank_completion(snap_compare, demo_session):
+    """預託金融機関 typed 「みずほ銀行 よこはま」, ↓ pressed: the branch list under the field, the first one chosen,
+    over the fields below and not over what is typed."""
+    app_id = draft_with(demo_session, deposit_bank="")
+
+    async def run_before(pilot) -> None:
+        await open_draft(app_id, focus="deposit_bank")(pilot)
+        await pilot.press(*"みずほ銀行", "space", *"よこはま")
+        await settle(pilot)
+        await pilot.press("down")
+        await settle(pilot)
+
+    assert snap_compare(make_app(demo_session), terminal_size=SIZE, run_before=run_before)
+
+
+def test_form_postal_code_filled(snap_compare, demo_session):
+    """その他: 〒 231-0015 typed, 住所 filled from Japan Post's data; 送付先 fields in view."""
+    app_id = draft_with(demo_session)
+
+    async def run_before(pilot) -> None:
+        await open_draft(app_id, focus="send_zip")(pilot)
+        await pilot.press(*"231-0015")
+        await settle(pilot)
+
+    assert snap_compare(make_app(demo_session), terminal_size=SIZE, run_before=run_before)

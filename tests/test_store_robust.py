@@ -220,6 +220,19 @@ def test_quick_check_runs_after_an_unclean_shutdown(tmp_path, demo_template):
         init_database(str(path))  # check=None: the WAL decides
 
 
+def test_the_app_checks_after_an_unclean_shutdown_without_holding_up_log_in(tmp_path, demo_template):
+    """services.setup as the app uses it: left_unclean is asked before opening; the database then
+    opens without the check (log-in may start), and check_database finds the damage."""
+    from esurety_tui.services.setup import check_database, left_unclean, open_database
+
+    path = _damaged_copy(tmp_path, demo_template)
+    assert not left_unclean(str(path))
+    Path(str(path) + "-wal").write_bytes(b"\0" * 32)  # what a killed writer leaves
+    assert left_unclean(str(path))
+    open_database(str(path), check=False)  # opens: the damaged pages are not read yet
+    assert check_database() != []
+
+
 def test_quick_check_is_clean_on_a_sound_database(demo_db):
     assert quick_check() == []
     assert quick_check(full=True) == []

@@ -71,7 +71,7 @@ async def test_complete_application_by_keys(demo_session):
         await pilot.press("tab", *"河川維持(〇〇)工事", "enter", *"神奈川県川崎市", "enter")
         assert app.focused is form.query_one("#f-work_kind", RadioSet)
         await pilot.press("tab", *"50000000", "enter")
-        assert str(form.query_one("#x-contract_amount", Static).render()) == "50,000,000円"
+        assert str(form.query_one("#x-contract_amount", Static).render()) == "50,000,000円（5,000万円）"
         await pilot.press(*"20230401", "enter", *"20230403", "enter", *"20240329", "enter")
         assert str(form.query_one("#x-contract_date", Static).render()).startswith("令和5年4月1日")
         assert app.focused is form.query_one("#f-jv_kind", RadioSet)
@@ -90,7 +90,7 @@ async def test_complete_application_by_keys(demo_session):
         await pilot.pause()
         assert app.focused is form.query_one("#f-advance_amount", Input)
         assert message_at(form, "advance_amount") == OVER_LIMIT
-        assert str(form.query_one("#x-advance_amount", Static).render()) == "30,000,000円"
+        assert str(form.query_one("#x-advance_amount", Static).render()) == "30,000,000円（3,000万円）"
         # 預託金融機関 typed half-width: kept as typed while typing, converted when the field is left.
         await pilot.press("enter", *"ﾖｺﾊﾏ銀行 ｶﾝﾅｲ支店")
         await pilot.pause()

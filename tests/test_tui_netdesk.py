@@ -196,7 +196,7 @@ async def test_help_key_lists_fit_80_columns(demo_session):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, app)
         for name in ("login", "top", "detail", "certificate", "application", "review", "done", "drafts"):
-            assert "|" not in help_text(name)  # tables became lists
+            assert "|" not in help_text(name)  # no key tables: the keys come from the bindings
             app.push_screen(HelpScreen(name, name))
             await settle(pilot, app)
             body = app.screen.query_one("#help-body")

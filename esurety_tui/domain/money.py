@@ -63,3 +63,25 @@ def parse_count(text: str, *, label: str) -> int:
     if len(raw.lstrip("0")) > MAX_COUNT_DIGITS:
         raise DomainError.of("count_too_large", label=label, limit=10**MAX_COUNT_DIGITS - 1)
     return int(raw)
+
+
+MAN = 10_000  # 1万円
+MAN_FROM = 1_000 * MAN  # the 万円 reading is shown from 1,000万円 up
+
+
+def format_man(amount: int) -> str:
+    """The 万円 reading of a large amount, '' below 1,000万円: 123456789 -> '12,345万円'.
+
+    万円未満は切り捨て (the convention of Japanese tables in 万円): the exact 円 figure is always shown
+    beside it, so the reading only has to give the size at a glance, and a remainder such as
+    「12,345万6,789円」 would repeat the 円 figure at twice the width.
+    """
+    if amount < MAN_FROM:
+        return ""
+    return f"{amount // MAN:,}万円"
+
+
+def format_yen_with_man(amount: int) -> str:
+    """'123,456,789円（12,345万円）' from 1,000万円 up, '9,999,999円' below."""
+    man = format_man(amount)
+    return f"{format_yen(amount)}（{man}）" if man else format_yen(amount)

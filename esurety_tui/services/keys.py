@@ -1,13 +1,15 @@
 """The 認証キー of a 保証契約番号: the shell's `esurety key` and D-Sure's check.
 
-Kept apart from services.contracts (its dataclasses, audit, queries) so that a look-up from the
-shell imports little more than peewee and the models.
+Kept apart from services.contracts (its dataclasses, audit, queries), and reading through
+store.lookup, so that a look-up from the shell imports neither peewee nor the models: `esurety key`
+opens the file with sqlite3 alone (store.lookup.light) and still comes through ``lookup_key``, the
+same role and scope check as the TUI and SSH.
 """
 
 from __future__ import annotations
 
 from ..domain.contract_number import parse_contract_number
-from ..store.models import Guarantee
+from ..store.lookup import guarantee_key
 from .authz import STAFF, in_scope, internal, requires
 from .errors import NotFound
 from .session import Session
@@ -20,15 +22,13 @@ def lookup_key(session: Session, number: str) -> str:
     """The 認証キー of an issued 電子保証 the caller may see. Another company's (or branch's) number
     is answered exactly like an unknown one."""
     canonical = parse_contract_number(number)
-    g = Guarantee.get_or_none(Guarantee.number == canonical)
-    if (
-        g is None
-        or not g.electronic
-        or not g.auth_key
-        or not in_scope(session, company_id=g.company_id, branch_id=g.branch_id)
-    ):
+    row = guarantee_key(canonical)
+    if row is None:
         raise NotFound(NOT_FOUND.format(canonical))
-    return g.auth_key
+    electronic, key, company_id, branch_id = row
+    if not electronic or not key or not in_scope(session, company_id=company_id, branch_id=branch_id):
+        raise NotFound(NOT_FOUND.format(canonical))
+    return key
 
 
 @internal
@@ -41,8 +41,8 @@ def verify_key(number: str, key: str) -> bool:
         canonical = parse_contract_number(number)
     except ValueError:
         canonical = None
-    g = Guarantee.get_or_none(Guarantee.number == canonical) if canonical else None
-    stored = g.auth_key if g is not None and g.electronic and g.auth_key else None
+    row = guarantee_key(canonical) if canonical else None
+    stored = row[1] if row is not None and row[0] and row[1] else None
     if stored is None:
         keys_equal(key, "x" * 12)
         return False

@@ -20,6 +20,25 @@ def open_database(setting: str, *, check: bool | None = None) -> list[str]:
 
 
 @public
+def left_unclean(setting: str) -> bool:
+    """Was the database left by a process that did not close it (an SQLite WAL file with content, seen
+    before this process opens it: a crash, or another process writing now)? Call before opening."""
+    from ..store.db import left_behind_wal
+    from ..store.urls import sqlite_path
+
+    return left_behind_wal(sqlite_path(setting))
+
+
+@public
+def check_database() -> list[str]:
+    """SQLite's quick_check of the open database: the problems found, [] when it is sound. Reads the
+    whole file (about 1 s per 100 MB); for a worker thread."""
+    from ..store.db import quick_check
+
+    return quick_check()
+
+
+@public
 def release_connection() -> None:
     """Close the calling thread's database connection, if it has one (the store keeps one per thread,
     with its page cache: up to 16 MB after a scan). For a thread that is about to end or idle; opening

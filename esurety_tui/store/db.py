@@ -31,6 +31,8 @@ from .errors import (
     DatabaseUnavailable,
     translate,
 )
+from .urls import MEMORY, sqlite_path
+from .urls import is_url as _is_url
 
 database = DatabaseProxy()
 
@@ -45,7 +47,6 @@ SQLITE_PRAGMAS = {
 READONLY_PRAGMAS = {"foreign_keys": 1, "busy_timeout": 10000, "cache_size": -16000}
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
-MEMORY = ":memory:"
 POSTGRES_SCHEMES = ("postgres", "postgresql")
 SERVER_SCHEMES = (*POSTGRES_SCHEMES, "postgresext", "postgresqlext", "psql", "mysql", "mysql+pool",
                   "postgres+pool", "postgresql+pool", "cockroachdb")
@@ -68,26 +69,6 @@ class EsuretySqliteDatabase(SqliteDatabase):
         if not self.is_closed() and not self.connection().in_transaction:
             return
         super().rollback()
-
-
-def _is_url(setting: str) -> bool:
-    return "://" in setting
-
-
-def sqlite_path(setting: str) -> Path | None:
-    """The SQLite file a setting names (absolute), or None for :memory: and server URLs."""
-    if _is_url(setting):
-        scheme = setting.split("://", 1)[0].lower()
-        if scheme != "sqlite":
-            return None
-        rest = setting[len("sqlite://"):]
-        if rest in ("", "/", "/" + MEMORY):
-            return None
-        # sqlite:///x → "x" (relative); sqlite:////x → "/x" (absolute); a query string is ignored.
-        setting = rest[1:].split("?", 1)[0]
-    if setting == MEMORY:
-        return None
-    return Path(os.path.abspath(Path(setting).expanduser()))
 
 
 def describe_setting(setting: str) -> str:
@@ -272,7 +253,7 @@ def quick_check(db: Database | None = None, *, full: bool = False) -> list[str]:
     return [] if rows == ["ok"] else rows
 
 
-def _left_behind_wal(path: Path | None) -> bool:
+def left_behind_wal(path: Path | None) -> bool:
     """A non-empty -wal file before we connect: a writer is running now, or one died (SQLite
     removes the WAL when the last connection closes cleanly)."""
     if path is None:
@@ -319,7 +300,7 @@ def init_database(setting: str, *, readonly: bool = False, create: bool = True,
     from . import migrations
 
     path = sqlite_path(setting)  # None for :memory: and servers
-    suspect = _left_behind_wal(path)
+    suspect = left_behind_wal(path)
     db = make_database(setting, readonly=readonly, create=create)
     close_database()
     database.initialize(db)

@@ -23,11 +23,10 @@ from typing import TYPE_CHECKING
 from peewee import CharField, Database, DateTimeField, IntegerField, TextField
 
 from .models import MODELS, Guarantee, SchemaVersion
+from .schema import LATEST
 
 if TYPE_CHECKING:
     from playhouse.migrate import SchemaMigrator
-
-LATEST = 10
 
 
 def _migrator(db: Database) -> SchemaMigrator:

@@ -59,7 +59,7 @@ class NetDeskApp(App[None]):
         Binding("ctrl+q", "quit", "終了", id="quit", priority=True),
         # Our own palette binding, so the footer says コマンド (Textual adds an English "palette" otherwise).
         Binding("ctrl+p", "command_palette", "コマンド", id="command_palette", show=False, priority=True,
-                tooltip="コマンドパレットを開く"),
+                tooltip="コマンドパレット（保証契約番号・工事名で移動、認証キーのコピー）"),
     ]
     # Callables: the palette's providers (and domain.text, jaconv) load when ctrl+p is first used.
     # Only the app's own commands, in Japanese: not Textual's system commands (Keys, Maximize, Quit,
@@ -362,12 +362,15 @@ class NetDeskApp(App[None]):
     @work(thread=True, exclusive=True, group="db")
     def open_database(self) -> None:
         from ..locations import default_database_path
-        from ..services.setup import open_database
+        from ..services.setup import left_unclean, open_database
 
+        unclean = False
         try:
-            # quick_check on every start of the app: it runs here, after the first paint (~90 ms at
-            # 100,000 contracts), so damage is reported before anyone works on the file.
-            for warning in open_database(self._database, check=True):
+            unclean = left_unclean(self._database)
+            # Log-in waits for db_ready only: SQLite's quick_check reads the whole file (~90 ms at
+            # 100,000 contracts, 1-8 s at 1,000,000), so it runs after, below, and only when the file
+            # was not closed cleanly (each SSH session is a start: a full read per log-in would not do).
+            for warning in open_database(self._database, check=False):
                 self.call_from_thread(self.notify, warning, title="ファイルの権限", severity="warning", timeout=20)
             if self._demo_if_empty and Path(self._database) == default_database_path():
                 from ..services import demo
@@ -387,11 +390,46 @@ class NetDeskApp(App[None]):
             self.call_from_thread(self.notify, self.db_error, severity="error", timeout=30)
         finally:
             self.db_ready.set()
+        self._warm_up()
+        try:
+            if unclean and self.db_error is None:
+                self._check_database()
+        finally:
             # This pool thread's connection read the whole file (quick_check): its page cache (16 MB)
             # would stay with the thread for the app's life.
             from ..services.setup import release_connection
 
             release_connection()
+
+    def _warm_up(self) -> None:
+        """While ログイン waits for the password, load what Enter will need: the password hasher
+        (argon2) and the top pages with their services (DataTable …). Imported after Enter, they were
+        about half of log-in → rows painted (besides the hash itself)."""
+        if self.session is not None:
+            return  # SSH: already logged in, the top page is being made
+        try:
+            import argon2  # noqa: F401  (services.auth loads it on first use)
+
+            from ..services import auth, contracts  # noqa: F401
+            from .screens.branch import top as branch_top  # noqa: F401
+            from .screens import top  # noqa: F401
+        except Exception:  # noqa: BLE001 - only an early import: Enter imports them again
+            pass
+
+    def _check_database(self) -> None:
+        """After an unclean shutdown, SQLite's quick_check while the user logs in; damage is reported
+        (the app stays usable: SQLite refuses a damaged page when it is read)."""
+        from ..services.setup import check_database
+
+        try:
+            problems = check_database()
+        except Exception as e:  # noqa: BLE001 - reported like damage
+            problems = [str(e)]
+        if problems:
+            self.call_from_thread(
+                self.notify,
+                f"データベースが壊れています（{problems[0][:80]}）。esurety check で確認し、バックアップから戻してください。",
+                title="データベース", severity="error", timeout=60)
 
     def _apply_keymap(self) -> None:
         if self.settings.keymap:

@@ -26,6 +26,7 @@ from ...services.applications import BranchChoice, OrdererChoice
 from ...services.errors import ServiceError
 from ..widgets.application_form import ApplicationForm, key_of
 from ..widgets.autosave import SAVE_DELAY, DraftAutosaver
+from ..widgets.lookup import accept_completion
 from ..widgets.steps import StepLine
 from ..widgets.text import literal
 from .base import NetDeskScreen
@@ -226,10 +227,12 @@ class ApplicationScreen(NetDeskScreen):
         """Enter in an input moves to the next field; elsewhere (選択肢, チェック, 一覧) it does what it does."""
         if not isinstance(self.focused, Input):
             raise SkipAction()
-        self.focus_next()
+        if not accept_completion(self.focused):  # 預託金融機関: the chosen bank or branch
+            self.focus_next()
 
     def action_next_field(self) -> None:
-        self.focus_next()
+        if not accept_completion(self.focused):
+            self.focus_next()
 
     def action_previous_field(self) -> None:
         self.focus_previous()

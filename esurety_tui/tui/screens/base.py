@@ -57,7 +57,7 @@ class NetDeskScreen(Screen):
     def action_help(self) -> None:
         from .help import HelpScreen
 
-        self.app.push_screen(HelpScreen(self.HELP, self.HELP_TITLE or f"{self.PAGE_TITLE}のヘルプ"))
+        self.app.push_screen(HelpScreen.for_screen(self, self.HELP, self.HELP_TITLE or f"{self.PAGE_TITLE}のヘルプ"))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "back":

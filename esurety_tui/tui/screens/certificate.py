@@ -49,7 +49,7 @@ def certificate_table(c: CertificateView) -> Table:
 class CertificateScreen(NetDeskScreen):
     PAGE_TITLE = "電子保証"
     HELP = "certificate"
-    BINDINGS = [Binding("f5", "print", "印刷", id="print")]
+    BINDINGS = [Binding("f5", "print", "印刷", id="print", tooltip="印刷（保証書の PDF）")]
 
     def __init__(self, version_id: int) -> None:
         super().__init__()

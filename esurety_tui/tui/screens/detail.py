@@ -39,9 +39,9 @@ class DetailScreen(NetDeskScreen):
     HELP = "detail"
     HELP_TITLE = "保証契約一覧のヘルプ"
     BINDINGS = [
-        Binding("f5", "print", "印刷", id="print"),
-        Binding("f6", "copy_key", "コピー", id="copy"),
-        Binding("f7", "submit", "発注者へ提出", id="submit"),
+        Binding("f5", "print", "印刷", id="print", tooltip="印刷（認証キーのお知らせ PDF）"),
+        Binding("f6", "copy_key", "コピー", id="copy", tooltip="認証キーをコピー"),
+        Binding("f7", "submit", "発注者へ提出", id="submit", tooltip="発注者へ提出（お知らせ PDF をメールで送信）"),
     ]
 
     def __init__(self, ref: int | str) -> None:

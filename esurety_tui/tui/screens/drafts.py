@@ -24,9 +24,11 @@ class DraftsScreen(NetDeskScreen):
     HELP = "drafts"
     HELP_TITLE = "申込一覧のヘルプ"
     BINDINGS = [
-        Binding("enter", "open", "開く", id="open_draft", key_display="Enter", priority=True),
+        Binding("enter", "open", "開く", id="open_draft", key_display="Enter", priority=True,
+                tooltip="作成中の申込を開いて続きを入力する（それ以外は状態を表示）"),
         Binding("f4", "new", "申込の作成(新規)", id="new_application"),
-        Binding("f8", "delete", "削除", id="delete_draft"),
+        Binding("f8", "delete", "削除", id="delete_draft",
+                tooltip="作成中の申込を削除する（確認あり。送信済みの申込は削除できません）"),
     ]
 
     class Listed(Message):

@@ -55,7 +55,7 @@ class DSureScreen(Screen):
     def action_help(self) -> None:
         from .help import HelpScreen
 
-        self.app.push_screen(HelpScreen(self.HELP, self.HELP_TITLE))
+        self.app.push_screen(HelpScreen.for_screen(self, self.HELP, self.HELP_TITLE))
 
     def action_back(self) -> None:
         self.app.pop_screen()
@@ -139,7 +139,7 @@ class DSureCertificateScreen(DSureScreen):
     """The certificate (前払金保証書 / 契約保証書) and its visible history; Enter on a row shows that
     version; F5 downloads the PDF of the version shown."""
 
-    BINDINGS = [Binding("f5", "download", "ダウンロード", id="download")]
+    BINDINGS = [Binding("f5", "download", "ダウンロード", id="download", tooltip="表示中の保証証書を PDF でダウンロード")]
 
     def __init__(self, result: "DSureResult", key: str) -> None:
         super().__init__()

@@ -22,7 +22,8 @@ class LoginScreen(Screen):
     AUTO_FOCUS = "#login-id"  # focused when composed: keys typed ahead of the first paint land here
     BINDINGS = [
         Binding("f1", "help", "ヘルプ", id="help"),
-        Binding("f5", "dsure", "保証確認サービス(D・Sure)", id="dsure"),
+        Binding("f5", "dsure", "保証確認サービス(D・Sure)", id="dsure",
+                tooltip="保証確認サービス(D・Sure)（発注者様：保証契約番号と認証キーで保証証書を確認）"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -48,7 +49,7 @@ class LoginScreen(Screen):
     def action_help(self) -> None:
         from .help import HelpScreen
 
-        self.app.push_screen(HelpScreen(self.HELP, "ログインのヘルプ"))
+        self.app.push_screen(HelpScreen.for_screen(self, self.HELP, "ログインのヘルプ"))
 
     def action_dsure(self) -> None:
         """The orderer's D-Sure: no account, number + key."""

@@ -78,9 +78,9 @@ class TopScreen(NetDeskScreen):
     PAGE_TITLE = "全体トップ"
     HELP = "top"
     BINDINGS = [
-        Binding("ctrl+f", "search", "検索", id="search"),
+        Binding("ctrl+f", "search", "検索", id="search", tooltip="検索欄へ（Enter で一覧へ戻る）"),
         Binding("f4", "new_application", "申込の作成(新規)", id="new"),
-        Binding("f5", "drafts", "申込一覧", id="drafts"),
+        Binding("f5", "drafts", "申込一覧", id="drafts", tooltip="申込一覧（作成中の申込の再開）"),
         Binding("f6", "next_tab", "タブ", id="next_tab", tooltip="次のタブへ"),
         Binding("f7", "page(-1)", "前ページ", id="prev_page", show=False),
         Binding("f8", "page(1)", "次ページ", id="next_page", show=False),

@@ -21,11 +21,12 @@ from textual.widgets.select import InvalidSelectValueError
 
 from ...domain.errors import DomainError
 from ...domain.fields import FIELD_BY_KEY, FIELDS, ROWS, SECTIONS, Control, Field, Kind, fields_of, is_ticked
-from ...domain.money import format_yen, parse_amount
+from ...domain.money import format_man, format_yen, format_yen_with_man, parse_amount
 from ...domain.rules import OrdererTerms, Problem, Validation, validate_application
 from ...domain.text import to_fullwidth
 from ...domain.wareki import parse_ymd, to_wareki
 from .input import SafeInput
+from .lookup import BankInput, ZipInput, below_row
 from .text import literal
 
 ECHO_KINDS = frozenset({Kind.AMOUNT, Kind.AMOUNT_K, Kind.DATE})
@@ -47,10 +48,12 @@ def echo_text(field: Field, text: str) -> str:
     if not text.strip():
         return DATE_HINT if field.kind is Kind.DATE else ""
     try:
-        if field.kind is Kind.AMOUNT:
-            return format_yen(parse_amount(text, label=field.label, unit="円"))
+        if field.kind is Kind.AMOUNT:  # from 1,000万円 up also in 万円: '123,456,789円（12,345万円）'
+            return format_yen_with_man(parse_amount(text, label=field.label, unit="円"))
         if field.kind is Kind.AMOUNT_K:
-            return format_yen(parse_amount(text, label=field.label, unit="千円"), "千円")
+            thousands = parse_amount(text, label=field.label, unit="千円")
+            man = format_man(thousands * 1000)
+            return format_yen(thousands, "千円") + (f"（{man}）" if man else "")
         if field.kind is Kind.DATE:
             return f"{to_wareki(parse_ymd(text, label=field.label))} {DATE_HINT}"
     except DomainError:
@@ -152,7 +155,13 @@ class ApplicationForm(Vertical):
     def _widget(self, f: Field) -> Widget:
         wid = f"f-{f.key}"
         if f.control is Control.INPUT:
-            widget = SafeInput(id=wid, compact=True, select_on_focus=False, max_length=f.max_length)
+            options = dict(id=wid, compact=True, select_on_focus=False, max_length=f.max_length)
+            if f.lookup == "postal":  # 〒 fills 住所 (widgets/lookup.py)
+                widget: Input = ZipInput(target=f"#f-{f.fills}", **options)
+            elif f.lookup == "bank":  # 預託金融機関: bank and branch names completed
+                widget = BankInput(**options)
+            else:
+                widget = SafeInput(**options)
             if f.width:
                 widget.styles.width = f.width + 2
             return widget
@@ -167,17 +176,18 @@ class ApplicationForm(Vertical):
         return RadioSet(*buttons, id=wid, compact=True, classes="across" if len(f.choices) <= 2 else "")
 
     def _field_group(self, f: Field) -> Vertical:
+        widget = self._widget(f)
         parts: list[Widget] = [
             Static(f.shown_label, classes="label", markup=False),
             Static("必須" if f.ever_required else "", classes="req", markup=False),
-            self._widget(f),
+            widget,
         ]
         if f.unit:
             parts.append(Static(f.unit, classes="unit", markup=False))
         parts.append(QMark(f.key))
         if f.kind in ECHO_KINDS:
             parts.append(Static("", id=f"x-{f.key}", classes="echo", markup=False))
-        children: list[Widget] = [Horizontal(*parts, classes="row")]
+        children: list[Widget] = [Horizontal(*parts, classes="row"), *below_row(widget)]  # 〒's note, completions
         if f.note:
             children.append(Static(f.note, classes="field-note", markup=False))
         children.append(Static("", id=f"e-{f.key}", classes="msg", markup=False))

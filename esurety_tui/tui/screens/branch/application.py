@@ -29,9 +29,11 @@ class BranchApplicationScreen(NetDeskScreen):
     HELP = "branch_application"
     HELP_TITLE = "申込内容のヘルプ"
     BINDINGS = [
-        Binding("f5", "accept", "引受", id="accept"),
-        Binding("f6", "refuse", "謝絶", id="refuse"),
-        Binding("f9", "issue", "発行", id="issue"),
+        Binding("f5", "accept", "引受", id="accept", tooltip="引受（確認のあと）"),
+        Binding("f6", "refuse", "謝絶", id="refuse", tooltip="謝絶（理由の入力が必要です。理由は申込者に表示されます）"),
+        Binding("f9", "issue", "発行", id="issue",
+                tooltip="発行（確認のあと）: 保証契約番号を採番し、電子保証では認証キーを発行して D-Sure に掲載し、"
+                        "発行完了のお知らせメールを送ります"),
     ]
 
     def __init__(self, application_id: int) -> None:

@@ -26,7 +26,7 @@ class MailsScreen(NetDeskScreen):
     HELP = "branch_mails"
     HELP_TITLE = "送信メールのヘルプ"
     BINDINGS = [
-        Binding("f5", "retry", "再送", id="retry"),
+        Binding("f5", "retry", "再送", id="retry", tooltip="再送（送信に失敗したメールを送信待ちに戻し、すぐに送信）"),
     ]
 
     def __init__(self) -> None:

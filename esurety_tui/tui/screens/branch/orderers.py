@@ -17,8 +17,8 @@ class OrderersScreen(NetDeskScreen):
     HELP = "orderers"
     HELP_TITLE = "発注者のヘルプ"
     BINDINGS = [
-        Binding("f4", "add", "追加", id="add"),
-        Binding("enter", "edit", "編集", id="edit", show=True),
+        Binding("f4", "add", "追加", id="add", tooltip="発注者の追加"),
+        Binding("enter", "edit", "編集", id="edit", show=True, tooltip="選択した発注者の編集"),
     ]
 
     def __init__(self) -> None:

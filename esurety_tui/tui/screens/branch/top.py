@@ -41,9 +41,9 @@ class BranchTopScreen(TopScreen):
     HELP = "branch_top"
     HELP_TITLE = "受付一覧のヘルプ"
     BINDINGS = [
-        Binding("f4", "orderers", "発注者", id="orderers"),
-        Binding("f5", "refresh", "最新の情報", id="refresh"),
-        Binding("f9", "mails", "送信メール", id="mails"),
+        Binding("f4", "orderers", "発注者", id="orderers", tooltip="発注者（発注者マスタの登録・編集）"),
+        Binding("f5", "refresh", "最新の情報", id="refresh", tooltip="最新の情報に更新"),
+        Binding("f9", "mails", "送信メール", id="mails", tooltip="送信メール（送信に失敗したメールの確認と再送）"),
     ]
 
     FIRST_TAB = "open"
