@@ -342,6 +342,7 @@ class ApplicationScreen(NetDeskScreen):
 
     def flush_draft(self) -> None:
         """Save now, in this thread (leaving the screen, 申込確認, quitting): nothing typed is left unsaved."""
+        self.form.absorb_widgets()
         self.saver.flush()
 
     def mark_submitted(self) -> None:

@@ -124,6 +124,7 @@ class ApplicationForm(Vertical):
         self.loaded = False
         self.terms_by_orderer: dict[str, OrdererTerms | None] = {}
         self._converted: set[str] = set()  # 全角 fields converted on leaving them (message until edited)
+        self._controls: dict[str, Widget] = {}  # key -> its widget (read even once the DOM is torn down)
 
     # compose ------------------------------------------------------------------
 
@@ -153,6 +154,11 @@ class ApplicationForm(Vertical):
                 yield self._field_group(f)
 
     def _widget(self, f: Field) -> Widget:
+        widget = self._make_widget(f)
+        self._controls[f.key] = widget
+        return widget
+
+    def _make_widget(self, f: Field) -> Widget:
         wid = f"f-{f.key}"
         if f.control is Control.INPUT:
             options = dict(id=wid, compact=True, select_on_focus=False, max_length=f.max_length)
@@ -331,7 +337,7 @@ class ApplicationForm(Vertical):
 
     def widget_value(self, key: str) -> str:
         """What the field's widget shows, as the draft holds it."""
-        widget = self.query_one(f"#f-{key}")
+        widget = self._controls[key]
         if isinstance(widget, Input):
             return widget.value
         if isinstance(widget, Checkbox):
@@ -348,6 +354,17 @@ class ApplicationForm(Vertical):
         key = key_of(self.screen.focused)
         if key is not None:
             self.user_set(key, self.widget_value(key))
+
+    def absorb_widgets(self) -> None:
+        """Leaving or quitting: what every widget shows goes into ``raw``, even a change whose message
+        has not arrived (the widgets may already be unmounted: nothing on screen is updated)."""
+        if not self.loaded:
+            return
+        for key in self._controls:
+            value = self.widget_value(key)
+            if self.raw.get(key, "") != value:
+                self.raw[key] = value
+                self.touched.add(key)
 
     def user_set(self, key: str, value: str) -> None:
         """A value the user gave a field: into ``raw``, the screen brought up to date, the screen told."""

@@ -58,6 +58,7 @@ class DraftAutosaver(Widget):
         self._timer: Timer | None = None
         self._dirty = False
         self._handed: dict[str, str] | None = None  # the text last handed to a save (None: not started)
+        self._stored: dict[str, str] | None = None  # the text last stored (a save handed on may not be)
         self._seq = 0  # change counter: a save older than the last stored one is dropped
         self._stored_seq = 0
         self._lock = threading.Lock()
@@ -68,6 +69,7 @@ class DraftAutosaver(Widget):
         self.application_id = application_id
         self.revision = revision
         self._handed = dict(self._snapshot())
+        self._stored = self._handed
 
     def changed(self) -> None:
         """A change: save it once the keys have paused for SAVE_DELAY."""
@@ -111,6 +113,7 @@ class DraftAutosaver(Widget):
                 self.session, self.application_id, raw, revision=self.revision
             )
             self.revision = saved.revision
+            self._stored = raw
             if saved.copied_from is not None:  # the same draft was saved from another session
                 self.application_id = saved.application_id
                 self.post_message(self.Copied(saved.number))
@@ -118,14 +121,17 @@ class DraftAutosaver(Widget):
 
     def flush(self) -> None:
         """Save now, in this thread (leaving the screen, 申込確認, quitting): nothing typed is left unsaved,
-        even a change whose message has not arrived yet (the text differs from the last one handed on)."""
+        even a change whose message has not arrived yet, or one handed to a worker that has not stored it
+        (the worker may be cancelled as the screen goes): the text is compared with the last one stored."""
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
         if self.finished or self.session is None or self._handed is None:
             return
         raw = dict(self._snapshot())
-        if not self._dirty and raw == self._handed:
+        with self._lock:
+            stored = self._stored
+        if not self._dirty and raw == stored:
             return
         if raw != self._handed:
             self._seq += 1  # newer than any save already handed to a worker
