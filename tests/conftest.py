@@ -96,7 +96,7 @@ def db(tmp_path, backend, request):
     from esurety_tui.store.db import init_database
 
     if backend == "postgres":
-        url = request.getfixturevalue("pg_url")
+        url = request.getfixturevalue("pg_worker").empty()
         init_database(url)
         return url
     path = tmp_path / "test.sqlite3"

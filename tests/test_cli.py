@@ -248,6 +248,23 @@ def test_the_light_read_goes_through_the_key_service_role_and_scope_check(demo_h
         lookup_key(SYSTEM_SESSION, SEED_NUMBER)
 
 
+def test_one_sub_command_parser_keeps_the_help_and_the_commands_whole(demo_home, monkeypatch, capsys):
+    """build_parser(only=…) builds one command's parser: `esurety -h`, the command's own help and
+    an unknown command's message are what the whole tree gives; a wrong guess (an abbreviated
+    --data) parses again with the whole tree."""
+    whole = cli.build_parser()
+    for only in ("", "key", "user", "nonsense"):
+        assert cli.build_parser(only=only).format_help() == whole.format_help()
+    key_whole = whole._subparsers._group_actions[0].choices["key"]
+    key_one = cli.build_parser(only="key")._subparsers._group_actions[0].choices["key"]
+    assert key_one.format_help() == key_whole.format_help()
+    assert cli._command_of(["--database", "x.db", "key", "N"]) == "key"
+    assert cli._command_of(["--data", "x.db", "key", "N"]) == "x.db"  # the guess is wrong …
+    monkeypatch.setenv("ESURETY_HOME", str(demo_home))
+    assert cli.main(["--data", str(demo_home / "esurety.sqlite3"), "key", SEED_NUMBER]) == 0  # … and still works
+    assert capsys.readouterr().out == SEED_KEY + "\n"
+
+
 def test_the_light_reader_knows_the_latest_schema():
     from esurety_tui.store import schema
 

@@ -220,3 +220,40 @@ def test_a_unique_conflict_runs_the_transaction_again_a_bounded_number_of_times(
         retry_on_conflict(collides)
     assert len(always) == CONFLICT_ATTEMPTS
     assert not Counter.select().where(Counter.name.in_(["dup", "same"])).exists()
+
+
+def test_a_running_query_is_cancelled_from_another_thread(db):
+    """The lists' stale searches (tui/dbthread.py): SQLite's interrupt(), PostgreSQL's cancel request."""
+    import time
+
+    from esurety_tui.services.setup import query_canceller
+    from esurety_tui.store.db import is_postgresql
+
+    slow = ("SELECT pg_sleep(30)" if is_postgresql() else
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000000000) SELECT COUNT(*) FROM n")
+    database.close()
+    ready, outcome = threading.Event(), {}
+
+    def reader() -> None:
+        try:
+            outcome["cancel"] = query_canceller()
+            ready.set()
+            started = time.monotonic()
+            try:
+                database.execute_sql(slow).fetchall()
+                outcome["error"] = None
+            except Exception as e:  # noqa: BLE001 - the test looks at it
+                outcome["error"] = e
+            outcome["seconds"] = time.monotonic() - started
+        finally:
+            database.close()
+
+    t = threading.Thread(target=reader)
+    t.start()
+    assert ready.wait(30)
+    deadline = time.monotonic() + 60
+    while t.is_alive() and time.monotonic() < deadline:
+        outcome["cancel"]()  # a no-op until the statement runs: asked again until the reader ends
+        t.join(timeout=0.05)
+    assert not t.is_alive()
+    assert outcome["error"] is not None and outcome["seconds"] < 10

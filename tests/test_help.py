@@ -10,7 +10,7 @@ from textual.actions import parse
 from esurety_tui.settings import Settings
 from esurety_tui.tui.app import NetDeskApp
 from esurety_tui.tui.screens.help import HelpScreen, key_label, key_lines
-from tests.helpers.pilot import screen_lines, settle
+from tests.helpers.pilot import screen_lines, screen_text, settle
 
 SIZE = (80, 24)
 
@@ -54,6 +54,7 @@ async def test_a_keymap_override_shows_in_the_help(demo_session):
         assert "• F9 印刷（認証キーのお知らせ PDF）" in text
         assert "• Ctrl+K / F6 認証キーをコピー" in text
         assert "F5 印刷" not in text
+        assert "F9 印刷" in screen_text(app) and "Ctrl+K/F6 コピー" in screen_text(app)  # the page's hint too
         await pilot.press("f9")  # and the key does what the help says
         await settle(pilot, app)
         assert app.last_export is not None and app.last_export.name.endswith(".pdf")
@@ -118,3 +119,12 @@ async def test_a_subclass_key_hides_the_base_binding_on_that_key(branch_session)
         await settle(pilot, app)
         lines = dict(key_lines(app.screen))
         assert lines["F4"].startswith("発注者") and "申込の作成(新規)" not in lines.values()
+
+
+async def test_the_list_hint_follows_the_keymap(demo_session):
+    app = NetDeskApp(session=demo_session, settings=Settings(keymap={"next_page": "f12"}))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        assert "F7/F12 ページ" in screen_text(app)
+        lines = dict((what, keys) for keys, what in key_lines(app.screen))
+        assert lines["次ページ"] == "F12"

@@ -22,6 +22,7 @@ from esurety_tui.services import keys as keys_module
 from esurety_tui.services.applications import ValidationFailed
 from esurety_tui.services.errors import InvalidState, LoginFailed, NotFound
 from esurety_tui.services.session import SYSTEM_SESSION
+from esurety_tui.store import queries
 from esurety_tui.store.models import (
     Application, AuditLog, Branch, CertificateVersion, Company, Guarantee, Mail, Orderer, User,
 )
@@ -623,7 +624,8 @@ def test_add_synthetic_adds_valid_unique_contracts(demo_session):
     by_id = {g.id: g for g in new}
     assert all(v.issued_at == by_id[v.guarantee_id].issued_at for v in versions)
     # searchable, and visible to the company
-    assert contracts.count(demo_session, "all", "") == 11 + 1000
+    assert contracts.count(demo_session, "all", "") == contracts.COUNT_CAP + 1  # 1,011 rows: over the cap
+    assert queries.guarantee_count(demo_session.company_id, "", "all") == 11 + 1000
     assert contracts.count(demo_session, "all", "河川整備工事") == 100
     # a second batch continues the serials
     demo.add_synthetic(SYSTEM_SESSION, 10)

@@ -175,3 +175,24 @@ def test_mail_settings_come_from_the_settings_object():
     assert (s.host, s.port, s.starttls, s.password, s.warnings) == ("h", 587, True, "pw", ())
     with pytest.raises(ConfigError, match="smtp_port"):
         MailSettings.from_config({"smtp_port": "abc"}, env={})
+
+
+async def test_the_tui_says_once_that_an_unknown_key_is_ignored(demo_session):
+    from esurety_tui.tui.app import NetDeskApp
+    from tests.helpers.pilot import settle
+
+    _write('smpt_host = "x"\n')
+    app = NetDeskApp(session=demo_session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app)
+        notes = [n.message for n in app._notifications]  # noqa: SLF001 - the toasts shown
+        assert len([m for m in notes if "smpt_host" in m]) == 1
+
+
+def test_the_ssh_forced_command_exits_6_for_a_broken_config(capsys):
+    from esurety_tui import sshsession
+
+    _write("[keymap\n")
+    assert sshsession.main(["--fingerprint", "SHA256:x", "--", "demo"]) == cli.CONFIG
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "1行" in err

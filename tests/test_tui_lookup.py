@@ -159,3 +159,18 @@ async def test_large_amounts_echo_in_man_yen_too(demo_session):
         assert str(echo.render()) == "9,999,999円"
         await type_into(pilot, "second_bid_amount", "123456")
         assert str(form.query_one("#x-second_bid_amount", Static).render()) == "123,456千円（12,345万円）"
+
+
+async def test_an_unknown_code_takes_back_the_previous_codes_address_but_not_a_typed_one(demo_session):
+    app = make_app(demo_session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        form = await open_new_form(pilot)
+        await type_into(pilot, "send_zip", "231-0015")
+        await until(pilot, lambda: address(form) == OBE, what="住所 filled from 〒")
+        await type_into(pilot, "send_zip", "231-8463")
+        await until(pilot, lambda: note_of(form) != "", what="the note under 〒")
+        assert address(form) == "" and form.raw["send_address"] == ""
+        await type_into(pilot, "send_address", "神奈川県横浜市中区尾上町1-6")
+        await type_into(pilot, "send_zip", "999-9999")
+        await until(pilot, lambda: note_of(form) != "", what="the note under 〒")
+        assert address(form) == "神奈川県横浜市中区尾上町1-6"

@@ -118,8 +118,8 @@ def page(session: Session, tab: str, text: str, offset: int, limit: int) -> list
 @requires(*STAFF)
 def count(session: Session, tab: str, text: str) -> int:
     if tab == "history":
-        return queries.history_count(session.scope, text, session.branch_scope)
-    return queries.guarantee_count(session.scope, text, tab, session.branch_scope)
+        return queries.history_count(session.scope, text, session.branch_scope, cap=COUNT_CAP)
+    return queries.guarantee_count(session.scope, text, tab, session.branch_scope, cap=COUNT_CAP)
 
 
 @requires(*STAFF)

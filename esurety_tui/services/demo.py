@@ -13,7 +13,7 @@ from ..domain.auth_key import ALPHABET, LENGTH
 from ..domain.contract_number import make_contract_number
 from ..domain.fields import DEFAULTS
 from ..domain.text import search_key
-from ..store import queries
+from ..store import queries, search
 from ..store.db import database, transaction
 from ..store.models import Application, Branch, CertificateVersion, Company, Guarantee, Orderer, User
 from . import applications, auth, dsure, issuing
@@ -289,7 +289,8 @@ def add_synthetic(session: Session, count: int, company_name: str = "〇〇建�
     serial = queries.next_serial(prefix, count)
     base = datetime(2020, 1, 1, 9, 0)
     chunk = 2000
-    with database.atomic():
+    # The search index is rebuilt once at the end rather than row by row (several times faster).
+    with database.atomic(), search.bulk_load(database.obj):
         for start in range(0, count, chunk):
             rows, n = [], min(chunk, count - start)
             for i in range(start, start + n):

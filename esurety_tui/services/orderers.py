@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 
 from ..domain.rules import _EMAIL, OrdererTerms
+from ..store import queries
 from ..store.db import transaction
 from ..store.models import Orderer
 from . import audit
@@ -152,7 +153,10 @@ def update(
         other = Orderer.get_or_none(Orderer.name == new_name)
         if other is not None and other.id != o.id:
             raise InvalidState(f"発注者「{new_name}」は既に登録されています。")
+        renamed = new_name != o.name
         o.name, o.accepts_electronic, o.terms, o.email, o.address = new_name, accepts, stored, new_email, new_address
         o.save()
+        if renamed:  # its guarantees are searched by the orderer's name: their search text follows
+            queries.refresh_orderer_search_text(o.id)
         audit.record(session.login, "orderer.update", new_name)
     return _row(o)

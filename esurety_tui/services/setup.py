@@ -51,14 +51,18 @@ def release_connection() -> None:
 @public
 def query_canceller():
     """A function that stops the statement the calling thread's connection is running, callable from
-    any thread (SQLite's ``interrupt()``; a no-op when nothing runs, and on other databases). The
-    interrupted statement raises in the thread that ran it. For a thread that only reads for a screen
-    (a newer key made its query stale)."""
-    from ..store.db import database, is_sqlite
+    any thread (SQLite's ``interrupt()``; PostgreSQL: psycopg's cancel request; a no-op when nothing
+    runs). The interrupted statement raises in the thread that ran it. For a thread that only reads for
+    a screen (a newer key made its query stale)."""
+    from ..store.db import database, is_postgresql, is_sqlite
 
-    if not is_sqlite():
+    if is_sqlite():
+        interrupt = database.connection().interrupt
+    elif is_postgresql():
+        conn = database.connection()
+        interrupt = getattr(conn, "cancel_safe", None) or conn.cancel
+    else:
         return lambda: None
-    interrupt = database.connection().interrupt
 
     def cancel() -> None:
         try:

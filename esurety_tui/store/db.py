@@ -109,10 +109,15 @@ def _check_header(path: Path) -> None:
 
 
 def _sqlite(path: str, *, readonly: bool = False, immutable: bool = False) -> SqliteDatabase:
+    from .search import register_functions
+
     if readonly:
         uri = f"file:{quote(path)}?mode=ro" + ("&immutable=1" if immutable else "")
-        return EsuretySqliteDatabase(uri, uri=True, pragmas=READONLY_PRAGMAS, timeout=10, autoconnect=True)
-    return EsuretySqliteDatabase(path, pragmas=SQLITE_PRAGMAS, timeout=10, lock_type="IMMEDIATE", autoconnect=True)
+        db = EsuretySqliteDatabase(uri, uri=True, pragmas=READONLY_PRAGMAS, timeout=10, autoconnect=True)
+    else:
+        db = EsuretySqliteDatabase(path, pragmas=SQLITE_PRAGMAS, timeout=10, lock_type="IMMEDIATE", autoconnect=True)
+    register_functions(db)  # the search index's triggers call it
+    return db
 
 
 def _create(path: Path) -> None:

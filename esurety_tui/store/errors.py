@@ -103,8 +103,10 @@ def translate(exc: BaseException, where: str = "") -> DatabaseUnavailable | None
         return disk_full(where)
     name = type(exc).__name__
     if name == "ImproperlyConfigured":  # peewee: the driver for this URL is not installed
-        return BadDatabaseSetting(f"データベースのドライバがインストールされていません: {exc}",
-                                  f"database driver not installed: {exc}")
+        hint = "（pip install 'esurety-tui[postgres]'）" if "psycopg" in str(exc).lower() or "postgres" in str(exc).lower() else ""
+        return BadDatabaseSetting(f"データベースのドライバがインストールされていません: {exc}{hint}",
+                                  f"database driver not installed: {exc}" + (
+                                      "; pip install 'esurety-tui[postgres]'" if hint else ""))
     if name in ("OperationalError", "InterfaceError") and type(exc).__module__.startswith(("psycopg", "peewee")):
         first = (str(exc).strip().splitlines() or [""])[0]  # drivers add hint lines
         return DatabaseUnavailable(f"データベースに接続できません: {first}", f"cannot connect to the database: {first}")

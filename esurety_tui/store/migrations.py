@@ -13,6 +13,8 @@ History:
   8  D-Sure: dsure_view (閲覧履歴), dsure_lock (lock-out per number); mail attachments (発注者へ提出)
   9  application.revision (a draft open in two sessions: the later save from an older state is kept as a copy)
   10 application.contact_phone (担当者電話番号, a field of the form: domain.fields)
+ 11  search index (store/search.py): SQLite FTS5 trigram + 1-/2-gram tables with triggers, PostgreSQL
+     pg_trgm GIN; company.search_name; index (branch, issued_at, id)
 """
 
 from __future__ import annotations
@@ -145,8 +147,22 @@ def _to_10(db: Database) -> None:
     run(_migrator(db).add_column("application", "contact_phone", CharField(default="")))
 
 
+def _to_11(db: Database) -> None:
+    from playhouse.migrate import migrate as run
+
+    from ..domain.text import search_key
+    from . import search
+    from .models import Company
+
+    run(_migrator(db).add_column("company", "search_name", CharField(null=True)))
+    Guarantee._schema.create_indexes(safe=True)  # type: ignore[union-attr]  # (branch, issued_at, id)
+    for company_id, name in list(Company.select(Company.id, Company.name).tuples()):
+        Company.update(search_name=search_key(name)).where(Company.id == company_id).execute()
+    search.install(db)  # creates the indexes and fills them from the rows already there
+
+
 STEPS: dict[int, Callable[[Database], None]] = {
-    2: _to_2, 3: _to_3, 4: _to_4, 5: _to_5, 6: _to_6, 7: _to_7, 8: _to_8, 9: _to_9, 10: _to_10,
+    2: _to_2, 3: _to_3, 4: _to_4, 5: _to_5, 6: _to_6, 7: _to_7, 8: _to_8, 9: _to_9, 10: _to_10, 11: _to_11,
 }
 
 
@@ -172,8 +188,15 @@ def _refuse_newer(version: int) -> None:
 def create_latest(db: Database) -> None:
     """The whole schema at LATEST in one transaction (a new, empty database)."""
     with db.atomic():
-        db.create_tables(MODELS)
-        SchemaVersion.create(version=LATEST)
+        _create_all(db)
+
+
+def _create_all(db: Database) -> None:
+    from . import search
+
+    db.create_tables(MODELS)
+    search.install(db)
+    SchemaVersion.create(version=LATEST)
 
 
 def migrate(db: Database) -> int:
@@ -226,8 +249,7 @@ def _upgrade(db: Database) -> int:
         version = current_version(db)
         _refuse_newer(version)
         if version == 0:
-            db.create_tables(MODELS)
-            SchemaVersion.create(version=LATEST)
+            _create_all(db)
             return LATEST
         if not db.table_exists("schema_version"):
             db.create_tables([SchemaVersion])

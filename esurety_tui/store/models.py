@@ -51,6 +51,15 @@ class Company(BaseModel):
     name = CharField(unique=True)
     address = CharField(default="")
     zip_code = CharField(default="")
+    # search_key(name), set by save(): a branch's search finds a company's rows by it (NULL where a
+    # program other than esurety inserted the row: the name is then not searched).
+    search_name = CharField(null=True)
+
+    def save(self, *args, **kwargs):
+        from ..domain.text import search_key
+
+        self.search_name = search_key(self.name or "")
+        return super().save(*args, **kwargs)
 
 
 class Branch(BaseModel):
@@ -189,7 +198,8 @@ class Guarantee(BaseModel):
     issued_at = DateTimeField(default=now)
     # 認証キーの再発行: when the key last changed; the notice must go to the orderer again.
     key_reissued_at = DateTimeField(null=True)
-    search_text = TextField(default="")  # NFKC + casefold of number, orderer and work name
+    # NFKC + casefold of number, orderer and work name; store/search.py indexes it (triggers).
+    search_text = TextField(default="")
 
     class Meta:
         # 保証契約一覧 windows are newest first (issued_at DESC, id DESC): these let the database walk
@@ -199,6 +209,7 @@ class Guarantee(BaseModel):
             (("company", "electronic", "issued_at", "id"), False),
             (("company", "issued_at", "id"), False),
             (("issued_at", "id"), False),
+            (("branch", "issued_at", "id"), False),
         )
 
 

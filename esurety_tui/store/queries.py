@@ -1,5 +1,8 @@
 """Read queries shared by services. Every contractor query is scoped by company id.
 
+A search with words goes through store/search.py first (SQLite: the FTS5 indexes answer rare words
+and counts; common words walk the list's index below). Counts take a cap: they stop at cap + 1.
+
 The 保証契約一覧 windows are ordered newest first (issued_at DESC, id DESC), which the indexes
 on guarantee (company_id, issued_at, id) / (company_id, electronic, issued_at, id) / (issued_at,
 id) and on certificate_version (issued_at, id) serve without sorting. A window is read in two
@@ -24,12 +27,49 @@ def _search_words(text: str) -> list[str]:
     return search_key(text.strip()).split()
 
 
-def refresh_search_text(g: Guarantee) -> None:
+def search_text_of(number: str, orderer_name: str, work_name: str) -> str:
     from ..domain.text import search_key
 
+    return search_key(f"{number} {orderer_name} {work_name}")
+
+
+def refresh_search_text(g: Guarantee) -> None:
     # Only the name column: migration step 2 runs before later steps add orderer columns.
     orderer = Orderer.select(Orderer.name).where(Orderer.id == g.orderer_id).get().name
-    g.search_text = search_key(f"{g.number} {orderer} {g.work_name}")
+    g.search_text = search_text_of(g.number, orderer, g.work_name)
+
+
+def refresh_orderer_search_text(orderer_id: int) -> int:
+    """After an orderer is renamed: the search text of its guarantees (the index follows by trigger).
+    Returns how many rows changed."""
+    name = Orderer.select(Orderer.name).where(Orderer.id == orderer_id).get().name
+    changed = 0
+    rows = Guarantee.select(Guarantee.id, Guarantee.number, Guarantee.work_name, Guarantee.search_text).where(
+        Guarantee.orderer == orderer_id).tuples()
+    for gid, number, work_name, old in list(rows):
+        text = search_text_of(number, name, work_name)
+        if text != old:
+            Guarantee.update(search_text=text).where(Guarantee.id == gid).execute()
+            changed += 1
+    return changed
+
+
+def _matches(word: str, by_company: bool):
+    """A word as a condition on Guarantee: in its search text, or (a branch's list) its company's name.
+    The companies are looked up first: a word in no company's name leaves a plain LIKE, which
+    PostgreSQL serves from its trigram index (an OR with a sub-select would make it scan)."""
+    from . import search
+    from .models import Company
+
+    condition = Guarantee.search_text.contains(word)
+    if not by_company:
+        return condition
+    companies = search.company_matches(word)
+    if not companies:
+        return condition
+    if len(companies) > search.MAX_COMPANY_ALTERNATIVES:
+        return condition | Guarantee.company.in_(Company.select(Company.id).where(Company.search_name.contains(word)))
+    return condition | Guarantee.company.in_(companies)
 
 
 def _filtered(q, company_id: int | None, text: str, electronic_only: bool, branch_id: int | None = None):
@@ -41,8 +81,21 @@ def _filtered(q, company_id: int | None, text: str, electronic_only: bool, branc
     if electronic_only:
         q = q.where(Guarantee.electronic == True)  # noqa: E712
     for word in _search_words(text):
-        q = q.where(Guarantee.search_text.contains(word))
+        q = q.where(_matches(word, company_id is None))
     return q
+
+
+def _plan(company_id: int | None, text: str, electronic: bool, branch_id: int | None):
+    """The search index's plan for a search on SQLite (None: no words, or another database)."""
+    from .db import database, is_sqlite
+
+    words = _search_words(text)
+    if not words or not is_sqlite():
+        return None
+    from . import search
+
+    return search.plan(database.obj, words, search.Scope(company_id, branch_id, electronic),
+                       by_company=company_id is None)
 
 
 def _guarantee_order():
@@ -50,6 +103,16 @@ def _guarantee_order():
 
 
 def guarantee_page(company_id: int | None, text: str, tab: str, offset: int, limit: int, branch_id: int | None = None):
+    p = _plan(company_id, text, tab == "electronic", branch_id)
+    if p is not None and p.sparse:
+        from . import search
+        from .db import database
+
+        ids = search.guarantee_ids(database.obj, p, offset, limit)
+        if not ids:
+            return []
+        rows = {g.id: g for g in Guarantee.select(Guarantee, Orderer).join(Orderer).where(Guarantee.id.in_(ids))}
+        return [rows[i] for i in ids if i in rows]
     ids = (
         _filtered(Guarantee.select(Guarantee.id), company_id, text, tab == "electronic", branch_id)
         .order_by(*_guarantee_order())
@@ -65,9 +128,21 @@ def guarantee_page(company_id: int | None, text: str, tab: str, offset: int, lim
     return list(q)
 
 
-def guarantee_count(company_id: int | None, text: str, tab: str, branch_id: int | None = None) -> int:
-    q = _filtered(Guarantee.select(fn.COUNT(Guarantee.id)), company_id, text, tab == "electronic", branch_id)
-    return q.scalar() or 0
+def guarantee_count(company_id: int | None, text: str, tab: str, branch_id: int | None = None,
+                    cap: int | None = None) -> int:
+    """How many rows match; with ``cap``, at most cap + 1 (the count stops there)."""
+    p = _plan(company_id, text, tab == "electronic", branch_id)
+    if p is not None:
+        from . import search
+        from .db import database
+
+        n = search.guarantee_count(database.obj, p, cap)
+        if n is not None:
+            return n
+    q = _filtered(Guarantee.select(Guarantee.id), company_id, text, tab == "electronic", branch_id)
+    if cap is not None:
+        return q.limit(cap + 1).count()
+    return q.count()
 
 
 def _history(q, company_id: int | None, text: str, branch_id: int | None = None):
@@ -80,7 +155,7 @@ def _history(q, company_id: int | None, text: str, branch_id: int | None = None)
     if branch_id is not None:
         q = q.where(Guarantee.branch == branch_id)
     for word in _search_words(text):
-        q = q.where(Guarantee.search_text.contains(word))
+        q = q.where(_matches(word, company_id is None))
     return q
 
 
@@ -89,6 +164,21 @@ def _history_order():
 
 
 def history_page(company_id: int | None, text: str, offset: int, limit: int, branch_id: int | None = None):
+    p = _plan(company_id, text, True, branch_id)
+    if p is not None and p.table is not None:
+        from . import search
+        from .db import database
+
+        if p.sparse:
+            ids = search.version_ids(database.obj, p, offset, limit)
+        else:
+            ids = search.version_ids_walk(database.obj, p, offset, limit)
+        if not ids:
+            return []
+        q = (CertificateVersion.select(CertificateVersion, Guarantee, Orderer).join(Guarantee).join(Orderer)
+             .where(CertificateVersion.id.in_(ids)))
+        rows = {v.id: v for v in q}
+        return [rows[i] for i in ids if i in rows]
     ids = (
         _history(CertificateVersion.select(CertificateVersion.id), company_id, text, branch_id)
         .order_by(*_history_order())
@@ -105,8 +195,19 @@ def history_page(company_id: int | None, text: str, offset: int, limit: int, bra
     return list(q)
 
 
-def history_count(company_id: int | None, text: str, branch_id: int | None = None) -> int:
-    return _history(CertificateVersion.select(fn.COUNT(CertificateVersion.id)), company_id, text, branch_id).scalar() or 0
+def history_count(company_id: int | None, text: str, branch_id: int | None = None, cap: int | None = None) -> int:
+    p = _plan(company_id, text, True, branch_id)
+    if p is not None:
+        from . import search
+        from .db import database
+
+        n = search.version_count(database.obj, p, cap)
+        if n is not None:
+            return n
+    q = _history(CertificateVersion.select(CertificateVersion.id), company_id, text, branch_id)
+    if cap is not None:
+        return q.limit(cap + 1).count()
+    return q.count()
 
 
 def visible_versions(guarantee_id: int) -> list[CertificateVersion]:

@@ -11,11 +11,13 @@ from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import Provider
+from textual.message import Message
 from textual.notifications import SeverityLevel
 
 from textual.screen import Screen
 
 from . import patches  # noqa: F401  (keeps full-width text whole under overlays)
+from .messages import Notice
 
 if TYPE_CHECKING:
     from ..services.session import Session
@@ -124,6 +126,22 @@ class NetDeskApp(App[None]):
 
         super().notify(short(message, TOAST_LIMIT), title=short(title, 40), severity=severity,
                        timeout=timeout, markup=False)
+
+    def on_notice(self, message: Notice) -> None:
+        """A worker's toast (``messages.Notice``)."""
+        self.notify(message.text, title=message.title, severity=message.severity, timeout=message.timeout)
+
+    class Download(Message):
+        """Under textual-serve: a PDF for the browser to download (``deliver_binary`` on the loop)."""
+
+        def __init__(self, data: bytes, filename: str) -> None:
+            super().__init__()
+            self.data, self.filename = data, filename
+
+    def on_net_desk_app_download(self, message: Download) -> None:
+        import io
+
+        self.deliver_binary(io.BytesIO(message.data), save_filename=message.filename, mime_type="application/pdf")
 
     def get_key_display(self, binding: Binding) -> str:
         """F-keys as the header writes them: F1, not f1."""
@@ -371,7 +389,7 @@ class NetDeskApp(App[None]):
             # 100,000 contracts, 1-8 s at 1,000,000), so it runs after, below, and only when the file
             # was not closed cleanly (each SSH session is a start: a full read per log-in would not do).
             for warning in open_database(self._database, check=False):
-                self.call_from_thread(self.notify, warning, title="ファイルの権限", severity="warning", timeout=20)
+                self.post_message(Notice(warning, title="ファイルの権限", severity="warning", timeout=20))
             if self._demo_if_empty and Path(self._database) == default_database_path():
                 from ..services import demo
 
@@ -379,15 +397,12 @@ class NetDeskApp(App[None]):
 
                 if demo.is_empty(SYSTEM_SESSION):
                     demo.load(SYSTEM_SESSION)
-                    self.call_from_thread(
-                        self.notify,
+                    self.post_message(Notice(
                         "初回起動のため、デモデータを読み込みました。ログインID demo / パスワード demo でお試しください。",
-                        title="デモデータ",
-                        timeout=15,
-                    )
+                        title="デモデータ", timeout=15))
         except Exception as e:  # noqa: BLE001 - shown to the user, the app stays usable
             self.db_error = f"データベースを開けません: {e}"
-            self.call_from_thread(self.notify, self.db_error, severity="error", timeout=30)
+            self.post_message(Notice(self.db_error, severity="error", timeout=30))
         finally:
             self.db_ready.set()
         self._warm_up()
@@ -426,10 +441,9 @@ class NetDeskApp(App[None]):
         except Exception as e:  # noqa: BLE001 - reported like damage
             problems = [str(e)]
         if problems:
-            self.call_from_thread(
-                self.notify,
+            self.post_message(Notice(
                 f"データベースが壊れています（{problems[0][:80]}）。esurety check で確認し、バックアップから戻してください。",
-                title="データベース", severity="error", timeout=60)
+                title="データベース", severity="error", timeout=60))
 
     def _apply_keymap(self) -> None:
         if self.settings.keymap:
@@ -552,19 +566,14 @@ class NetDeskApp(App[None]):
         folder is on the server: the note also gives the ``ssh … {fetch} > file`` line that
         brings the same PDF to the operator's own machine."""
         if self.is_web:
-            import io
-
-            buffer = io.BytesIO(data)
-            self.call_from_thread(
-                self.deliver_binary, buffer, save_filename=filename, mime_type="application/pdf"
-            )
+            self.post_message(self.Download(data, filename))
             return
         from ..services.exports import save_to_exports
 
         try:
             path = save_to_exports(filename, data)
         except OSError as e:
-            self.call_from_thread(self.notify, f"PDFを保存できませんでした: {e}", severity="error", timeout=12)
+            self.post_message(Notice(f"PDFを保存できませんでした: {e}", severity="error", timeout=12))
             return
         self.last_export = path
         message = f"PDFを保存しました: {path}"
@@ -572,7 +581,7 @@ class NetDeskApp(App[None]):
         if line:
             # the line first: a toast is cut at TOAST_LIMIT, and one line (printable() escapes a newline)
             message = f"手元に取り出すには: {line}  （サーバーに保存: {path}）"
-        self.call_from_thread(self.notify, message, title="印刷", timeout=30 if line else 12)
+        self.post_message(Notice(message, title="印刷", timeout=30 if line else 12))
 
     def on_delivery_complete(self, event) -> None:
         self.notify(f"PDFをダウンロードしました: {event.path}", title="印刷", timeout=12)

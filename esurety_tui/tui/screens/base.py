@@ -9,6 +9,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from ..messages import Missing
 from ..widgets.header import PageHeader
 
 if TYPE_CHECKING:
@@ -64,9 +65,9 @@ class NetDeskScreen(Screen):
             return len(self.app.screen_stack) > 2  # nothing to go back to on the first page
         return True
 
-    def _missing(self, message: str) -> None:
+    def on_missing(self, message: Missing) -> None:
         """What this page shows could not be loaded (gone, or not the caller's): say so, go back."""
-        self.notify(message, severity="error")
+        self.notify(message.text, severity="error")
         self.app.pop_screen()
 
     def action_back(self) -> None:

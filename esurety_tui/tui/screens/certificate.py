@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from rich.table import Table
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.widgets import Static
 
 from ...domain.money import format_yen
 from ...domain.wareki import to_wareki, to_wareki_datetime
 from ...services.contracts import CertificateView
+from ..messages import Notice
 from ..widgets.text import literal
 from .base import NetDeskScreen
 
@@ -51,6 +53,11 @@ class CertificateScreen(NetDeskScreen):
     HELP = "certificate"
     BINDINGS = [Binding("f5", "print", "印刷", id="print", tooltip="印刷（保証書の PDF）")]
 
+    class Loaded(Message):
+        def __init__(self, view: CertificateView) -> None:
+            super().__init__()
+            self.view = view
+
     def __init__(self, version_id: int) -> None:
         super().__init__()
         self.version_id = version_id
@@ -74,12 +81,13 @@ class CertificateScreen(NetDeskScreen):
         try:
             view = contracts.certificate(self.netdesk.session, self.version_id)
         except ServiceError as e:
-            self.app.call_from_thread(self.notify, str(e), severity="error")
+            self.app.post_message(Notice(str(e), severity="error"))
             return
-        self.app.call_from_thread(self._show, view)
+        self.post_message(self.Loaded(view))
 
-    def _show(self, c: CertificateView) -> None:
-        self.view = c
+    @on(Loaded)
+    def _show(self, message: Loaded) -> None:
+        self.view = c = message.view
         title = self.query_one("#certificate-title", Static)
         title.update(f"{c.title}（{c.version_kind}）" + ("  【取消】" if c.version_kind == "取消" else ""))
         title.set_class(c.version_kind == "取消", "cancelled")
@@ -99,7 +107,7 @@ class CertificateScreen(NetDeskScreen):
         try:
             name, data = exports.certificate_pdf(self.netdesk.session, self.version_id)
         except ServiceError as e:
-            self.app.call_from_thread(self.notify, str(e), severity="error")
+            self.app.post_message(Notice(str(e), severity="error"))
             return
         view = self.view
         fetch = f"certificate {view.contract_number} --version {view.version_no}" if view else None

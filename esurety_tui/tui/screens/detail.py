@@ -9,13 +9,16 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from ...domain.money import format_number
 from ...domain.wareki import format_datetime
 from ...services.contracts import ContractDetail
+from ..messages import Missing, Notice
 from ..widgets.text import literal
 from .base import NetDeskScreen
+from .help import key_of
 
 
 def _summary(d: ContractDetail) -> Table:
@@ -44,6 +47,11 @@ class DetailScreen(NetDeskScreen):
         Binding("f7", "submit", "発注者へ提出", id="submit", tooltip="発注者へ提出（お知らせ PDF をメールで送信）"),
     ]
 
+    class Loaded(Message):
+        def __init__(self, detail: ContractDetail, views: list) -> None:
+            super().__init__()
+            self.detail, self.views = detail, views
+
     def __init__(self, ref: int | str) -> None:
         super().__init__()
         self.ref = ref
@@ -58,7 +66,8 @@ class DetailScreen(NetDeskScreen):
             with Horizontal(id="key-row"):
                 yield Static("認証キー", id="key-label", markup=False)
                 yield Static("", id="auth-key", markup=False)
-                yield Static("F5 印刷\nF6 コピー", id="key-actions", markup=False)
+                yield Static(f"{key_of(self, 'print')} 印刷\n{key_of(self, 'copy')} コピー", id="key-actions",
+                             markup=False)
             yield Static("電子保証情報(履歴情報) ※訂正、変更取消された履歴は表示されません。",
                          id="history-title", classes="section", markup=False)
             yield Static("電子保証発行日時とは、発注者が保証証書を確認するシステム(プラットフォーム)に"
@@ -88,13 +97,14 @@ class DetailScreen(NetDeskScreen):
             detail = contracts.detail(session, self.ref)
             views = dsure.views(session, detail.number) if detail.electronic else []
         except (ServiceError, ValueError) as e:
-            self.app.call_from_thread(self._missing, str(e))
+            self.post_message(Missing(str(e)))
             return
-        self.app.call_from_thread(self._loaded, detail, views)
+        self.post_message(self.Loaded(detail, views))
 
-    def _loaded(self, d: ContractDetail, views: list) -> None:
-        self.views = views
-        self._show(d)
+    @on(Loaded)
+    def _loaded(self, message: Loaded) -> None:
+        self.views = message.views
+        self._show(message.detail)
 
     def _show(self, d: ContractDetail) -> None:
         self.detail = d
@@ -109,9 +119,10 @@ class DetailScreen(NetDeskScreen):
         key = self.query_one("#auth-key", Static)
         if electronic:
             key.update(Text(d.auth_key, style="bold"))
-            actions = ["F6 コピー"] if d.cancelled else ["F5 印刷", "F6 コピー"]
+            copy, printing = f"{key_of(self, 'copy')} コピー", f"{key_of(self, 'print')} 印刷"
+            actions = [copy] if d.cancelled else [printing, copy]
             if not d.cancelled and self._contractor():
-                actions.append("F7 発注者へ提出")
+                actions.append(f"{key_of(self, 'submit')} 発注者へ提出")
             self.query_one("#key-actions", Static).update("\n".join(actions))
             if d.cancelled:
                 self.query_one("#key-note", Static).update(
@@ -202,6 +213,6 @@ class DetailScreen(NetDeskScreen):
         try:
             name, data = exports.notice_pdf(self.netdesk.session, guarantee_id)
         except ServiceError as e:
-            self.app.call_from_thread(self.notify, str(e), severity="error")
+            self.app.post_message(Notice(str(e), severity="error"))
             return
         self.netdesk.deliver_pdf(name, data, fetch=f"notice {number}" if number else None)

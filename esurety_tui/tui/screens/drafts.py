@@ -14,6 +14,7 @@ from ...services.applications import DraftRow
 from ...services.errors import ServiceError
 from ..widgets.text import cell
 from .base import NetDeskScreen
+from .help import key_of
 from .confirm import ConfirmScreen
 
 DRAFT = "作成中"
@@ -96,7 +97,7 @@ class DraftsScreen(NetDeskScreen):
         if current is not None and current.id in self.listed:
             table.move_cursor(row=table.get_row_index(str(current.id)))
         drafts = sum(1 for r in message.rows if r.status == DRAFT)
-        status = f"{len(message.rows)}件（作成中 {drafts}件）" if message.rows else "申込はまだありません。F4 で作成できます。"
+        status = f"{len(message.rows)}件（作成中 {drafts}件）" if message.rows else f"申込はまだありません。{key_of(self, 'new_application')} で作成できます。"
         self.query_one("#drafts-status", Static).update(status)
 
     def on_drafts_screen_failed(self, message: Failed) -> None:

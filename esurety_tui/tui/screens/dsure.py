@@ -12,10 +12,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical, VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label, Static
 
 from ...domain.wareki import format_datetime
+from ..messages import Notice
 from ..widgets.input import SafeInput
 
 if TYPE_CHECKING:
@@ -67,6 +69,16 @@ class DSureLoginScreen(DSureScreen):
     AUTO_FOCUS = "#dsure-number"
     _busy = False
 
+    class Opened(Message):
+        def __init__(self, result: DSureResult, key: str) -> None:
+            super().__init__()
+            self.result, self.key = result, key
+
+    class Refused(Message):
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
     def compose_body(self) -> ComposeResult:
         with Center():
             with Vertical(id="dsure-box"):
@@ -109,25 +121,27 @@ class DSureLoginScreen(DSureScreen):
         try:
             result = dsure.view(number, key, lockout=self.netdesk.settings.dsure)
         except dsure.DSureRefused as e:
-            self.app.call_from_thread(self._failed, str(e))
+            self.post_message(self.Refused(str(e)))
             return
         except Exception as e:  # noqa: BLE001 - e.g. the database could not be opened
-            self.app.call_from_thread(self._failed, f"確認できません: {e}")
+            self.post_message(self.Refused(f"確認できません: {e}"))
             return
-        self.app.call_from_thread(self._opened, result, key)
+        self.post_message(self.Opened(result, key))
 
-    def _opened(self, result: "DSureResult", key: str) -> None:
+    @on(Opened)
+    def _opened(self, message: Opened) -> None:
         self._busy = False
         self.query_one("#dsure-key", Input).value = ""
         self._show("", error=False)
-        self.app.push_screen(DSureCertificateScreen(result, key))
+        self.app.push_screen(DSureCertificateScreen(message.result, message.key))
 
-    def _failed(self, message: str) -> None:
+    @on(Refused)
+    def _failed(self, message: Refused) -> None:
         self._busy = False
         field = self.query_one("#dsure-key", Input)
         field.value = ""
         field.focus()
-        self._show(message)
+        self._show(message.text)
 
     def _show(self, message: str, error: bool = True) -> None:
         label = self.query_one("#dsure-message", Static)
@@ -140,6 +154,13 @@ class DSureCertificateScreen(DSureScreen):
     version; F5 downloads the PDF of the version shown."""
 
     BINDINGS = [Binding("f5", "download", "ダウンロード", id="download", tooltip="表示中の保証証書を PDF でダウンロード")]
+
+    class Switched(Message):
+        """Another version of the certificate, read with the key again."""
+
+        def __init__(self, result: DSureResult) -> None:
+            super().__init__()
+            self.result = result
 
     def __init__(self, result: "DSureResult", key: str) -> None:
         super().__init__()
@@ -195,12 +216,13 @@ class DSureCertificateScreen(DSureScreen):
             result = dsure.view(self.result.number, self._key, version_id=version_id,
                                  lockout=self.netdesk.settings.dsure)
         except ServiceError as e:
-            self.app.call_from_thread(self.notify, str(e), severity="error", timeout=10)
+            self.app.post_message(Notice(str(e), severity="error", timeout=10))
             return
-        self.app.call_from_thread(self._switch, result)
+        self.post_message(self.Switched(result))
 
-    def _switch(self, result: "DSureResult") -> None:
-        self.result = result
+    @on(Switched)
+    def _switch(self, message: Switched) -> None:
+        self.result = message.result
         self._render_result()
 
     def action_download(self) -> None:
@@ -216,6 +238,6 @@ class DSureCertificateScreen(DSureScreen):
             name, data = dsure.certificate_pdf(self.result.number, self._key, version_id,
                                                lockout=self.netdesk.settings.dsure)
         except ServiceError as e:
-            self.app.call_from_thread(self.notify, str(e), severity="error", timeout=10)
+            self.app.post_message(Notice(str(e), severity="error", timeout=10))
             return
         self.netdesk.deliver_pdf(name, data)

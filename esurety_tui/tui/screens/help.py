@@ -88,6 +88,19 @@ def key_lines(screen: DOMNode) -> list[tuple[str, str]]:
     return list(rows.values())
 
 
+def key_of(node: DOMNode, binding_id: str) -> str:
+    """The key(s) now bound to ``binding_id`` on ``node`` (or the app), as the help writes them ("F5",
+    "Ctrl+K/F6"): for hints in the page's own text, so that a [keymap] change shows there too."""
+    keymap: dict[str, str] = dict(getattr(node.app, "_keymap", None) or {})
+    if binding_id in keymap:
+        return "/".join(key_label(k) for k in keymap[binding_id].split(",") if k.strip())
+    for owner in (node, node.app):
+        bindings = _declared(type(owner)).get(binding_id)
+        if bindings:
+            return "/".join(dict.fromkeys(b.key_display or key_label(b.key) for b in bindings))
+    return ""
+
+
 def keys_markdown(lines: list[tuple[str, str]]) -> str:
     """The keys as a Markdown list (``- **F5**　印刷``): Textual cuts table cells at 80 columns where a
     list wraps. Key names are code, never markup."""

@@ -6,6 +6,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
+from textual.message import Message
 from textual.screen import Screen
 from textual import events
 from textual.widgets import Footer, Input, Label, Static
@@ -25,6 +26,18 @@ class LoginScreen(Screen):
         Binding("f5", "dsure", "保証確認サービス(D・Sure)", id="dsure",
                 tooltip="保証確認サービス(D・Sure)（発注者様：保証契約番号と認証キーで保証証書を確認）"),
     ]
+
+    class LoggedIn(Message):
+        """The password was right: the session, and the top page's first window if it was read."""
+
+        def __init__(self, session: object, first: object) -> None:
+            super().__init__()
+            self.session, self.first = session, first
+
+    class Refused(Message):
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
 
     def compose(self) -> ComposeResult:
         yield Static("インターネット保証サービス Net Desk", id="login-service", markup=False)
@@ -87,15 +100,16 @@ class LoginScreen(Screen):
         try:
             session = auth.login(login_id, password)
         except LoginFailed as e:
-            self.app.call_from_thread(self._failed, str(e))
+            self.post_message(self.Refused(str(e)))
             return
         except Exception as e:  # noqa: BLE001 - e.g. the database could not be opened
-            self.app.call_from_thread(self._failed, f"ログインできません: {e}")
+            self.post_message(self.Refused(f"ログインできません: {e}"))
             return
         first = self.app.read_top_window(session)  # type: ignore[attr-defined]
-        self.app.call_from_thread(self._succeeded, session, first)
+        self.post_message(self.LoggedIn(session, first))
 
-    def _succeeded(self, session, first=None) -> None:
+    @on(LoggedIn)
+    def _succeeded(self, message: LoggedIn) -> None:
         # This screen stays under 全体トップ while the session lasts (ログアウト pops back to it):
         # leave it empty, with no password kept, ready for the next log-in.
         self._busy = False
@@ -104,14 +118,15 @@ class LoginScreen(Screen):
         login_id.value = ""
         login_id.focus()
         self._show("", error=False)
-        self.app.logged_in(session, first)
+        self.app.logged_in(message.session, message.first)  # type: ignore[attr-defined]
 
-    def _failed(self, message: str) -> None:
+    @on(Refused)
+    def _failed(self, message: Refused) -> None:
         self._busy = False
         password = self.query_one("#password", Input)
         password.value = ""
         password.focus()
-        self._show(message)
+        self._show(message.text)
 
     def _show(self, message: str, error: bool = True) -> None:
         label = self.query_one("#login-message", Static)

@@ -8,11 +8,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from ...domain.status import AppStatus
 from ...domain.wareki import format_datetime
 from ...services.applications import SentDetail
+from ..messages import Missing
 from ..widgets.text import cell, literal
 from .base import NetDeskScreen
 from .review import review_sections
@@ -43,6 +45,11 @@ class SentApplicationScreen(NetDeskScreen):
     HELP = "sent"
     HELP_TITLE = "申込内容のヘルプ"
     BINDINGS = [Binding("f5", "open_contract", "電子保証概要", id="open_contract")]
+
+    class Loaded(Message):
+        def __init__(self, detail: SentDetail) -> None:
+            super().__init__()
+            self.detail = detail
 
     def __init__(self, application_id: int) -> None:
         super().__init__()
@@ -77,12 +84,13 @@ class SentApplicationScreen(NetDeskScreen):
         try:
             detail = applications.sent_detail(self.netdesk.session, self.application_id)
         except ServiceError as e:
-            self.app.call_from_thread(self._missing, str(e))
+            self.post_message(Missing(str(e)))
             return
-        self.app.call_from_thread(self._show, detail)
+        self.post_message(self.Loaded(detail))
 
-    def _show(self, d: SentDetail) -> None:
-        self.detail = d
+    @on(Loaded)
+    def _show(self, message: Loaded) -> None:
+        self.detail = d = message.detail
         self.query_one("#sent-progress", Static).update(progress_text(d.status))
         reason = self.query_one("#sent-reason", Static)
         if d.status == AppStatus.REFUSED:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, Label, Static
 
@@ -17,6 +20,25 @@ class SubmitScreen(ModalScreen[bool]):
     """Enter sends; Esc cancels. The key is never in the mail body: only in the attached PDF."""
 
     BINDINGS = [Binding("escape", "cancel", "キャンセル", id="cancel")]
+
+    class Prepared(Message):
+        """The contract's summary and the orderer's address, if registered (services.submissions)."""
+
+        def __init__(self, submission: object) -> None:
+            super().__init__()
+            self.submission = submission
+
+    class Problem(Message):
+        """Something to say on the dialog's message line; ``failed``: a send that did not go."""
+
+        def __init__(self, text: str, *, failed: bool = False) -> None:
+            super().__init__()
+            self.text, self.failed = text, failed
+
+    class Sent(Message):
+        def __init__(self, to: str) -> None:
+            super().__init__()
+            self.to = to
 
     def __init__(self, number: str) -> None:
         super().__init__()
@@ -50,13 +72,15 @@ class SubmitScreen(ModalScreen[bool]):
         try:
             s = submissions.prepare(self.app.session, self.number)  # type: ignore[attr-defined]
         except ServiceError as e:
-            self.app.call_from_thread(self._show, str(e))
+            self.post_message(self.Problem(str(e)))
             return
-        self.app.call_from_thread(self._prepared, s)
+        self.post_message(self.Prepared(s))
 
-    def _prepared(self, s) -> None:
+    @on(Prepared)
+    def _prepared(self, message: Prepared) -> None:
         from rich.text import Text
 
+        s: Any = message.submission
         self.query_one("#submit-summary", Static).update(Text("\n").join([
             literal(f"保証契約番号 {s.number}"), literal(f"工事名 {s.work_name}"),
             literal(f"発注者名 {s.orderer_name}"),
@@ -88,26 +112,24 @@ class SubmitScreen(ModalScreen[bool]):
         try:
             submissions.submit_to_orderer(self.app.session, self.number, to)  # type: ignore[attr-defined]
         except ServiceError as e:
-            self.app.call_from_thread(self._failed, str(e))
+            self.post_message(self.Problem(str(e), failed=True))
             return
         except Exception as e:  # noqa: BLE001 - shown to the user
-            self.app.call_from_thread(self._failed, f"送信できませんでした: {e}")
+            self.post_message(self.Problem(f"送信できませんでした: {e}", failed=True))
             return
-        self.app.call_from_thread(self._sent, to)
-        try:  # deliver now, off the UI thread; a failure leaves it queued for the next run
-            from ...services import mail
+        self.post_message(self.Sent(to))
 
-            mail.deliver_in_worker()
-        except Exception:  # noqa: BLE001
-            pass
-
-    def _sent(self, to: str) -> None:
-        self.app.notify(f"発注者へ提出しました（{to}）。", title="発注者へ提出", timeout=10)
+    @on(Sent)
+    def _sent(self, message: Sent) -> None:
+        self.app.send_mail()  # type: ignore[attr-defined]  # deliver now, off the UI thread; a failure leaves it queued
+        self.app.notify(f"発注者へ提出しました（{message.to}）。", title="発注者へ提出", timeout=10)
         self.dismiss(True)
 
-    def _failed(self, message: str) -> None:
-        self._busy = False
-        self._show(message)
+    @on(Problem)
+    def _problem(self, message: Problem) -> None:
+        if message.failed:
+            self._busy = False
+        self._show(message.text)
 
     def _show(self, message: str, error: bool = True) -> None:
         label = self.query_one("#submit-message", Static)

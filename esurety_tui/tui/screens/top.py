@@ -269,10 +269,13 @@ class TopScreen(NetDeskScreen):
     def _status_text(self) -> str:
         w, shown = self.window, len(self._rows)
         if shown:
+            from .help import key_of
+
             first, last = w.offset + 1, w.offset + shown
+            keys = f"Enter 詳細  {key_of(self, 'prev_page')}/{key_of(self, 'next_page')} ページ"
             if w.capped:
-                return f"{max(w.cap, last):,}件以上 {first:,}〜{last:,}件  Enter 詳細  F7/F8 ページ"
-            return f"{w.size:,}件中 {first:,}〜{last:,}件  Enter 詳細  F7/F8 ページ"
+                return f"{max(w.cap, last):,}件以上 {first:,}〜{last:,}件  {keys}"
+            return f"{w.size:,}件中 {first:,}〜{last:,}件  {keys}"
         if w.text:
             return f"「{w.text}」に一致する保証契約はありません。"
         return "保証契約はありません。"

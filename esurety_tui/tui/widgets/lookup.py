@@ -75,6 +75,12 @@ class ZipInput(SafeInput):
     def _show_note(self, text: str) -> None:
         self.note.update(literal(text))
         self.note.display = bool(text)
+        if text and self.has_focus:  # the field may sit on the last row: bring the note (and 住所) into view
+            self.call_after_refresh(self._reveal_note)
+
+    def _reveal_note(self) -> None:
+        if self.note.display and self.note.is_mounted:
+            self.note.scroll_visible(animate=False)
 
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
@@ -98,12 +104,15 @@ class ZipInput(SafeInput):
         answer = message.answer
         if message.text != self.value or answer is None:
             return  # typed on since, or not a whole code
+        target = self._target_input()
+        current = target.value.strip()
         if not answer.found:
             area = f"（{answer.code[:3]}- は {answer.area}）" if answer.area else ""
             self._show_note(f"郵便番号のデータにない番号です{area}。住所を入力してください。")
+            if message.typed and current and current == self.filled:
+                target.value = ""  # the previous code's address, not this one's
+                self.filled = None
             return
-        target = self._target_input()
-        current = target.value.strip()
         if not message.typed:
             if current == answer.address:
                 self.filled = answer.address  # a loaded draft whose 住所 came from its 〒

@@ -4,21 +4,29 @@ audited by the services."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.widgets import Static
 
 from ....domain.status import AppStatus, sources_of
 from ....domain.wareki import format_datetime
 from ....services.review import ApplicationDetail
+from ...messages import Missing
 from ...widgets.summary import SummarySections
 from ...widgets.text import literal
 from ..base import NetDeskScreen
 from ..confirm import ConfirmScreen
+from ..help import key_of
 from ..review import review_sections
+
+if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
 
 # Action -> the status it moves the application to (the footer dims keys the status does not allow).
 TARGETS = {"accept": AppStatus.ACCEPTED, "refuse": AppStatus.REFUSED, "issue": AppStatus.ISSUED}
@@ -35,6 +43,19 @@ class BranchApplicationScreen(NetDeskScreen):
                 tooltip="発行（確認のあと）: 保証契約番号を採番し、電子保証では認証キーを発行して D-Sure に掲載し、"
                         "発行完了のお知らせメールを送ります"),
     ]
+
+    class Loaded(Message):
+        def __init__(self, detail: ApplicationDetail) -> None:
+            super().__init__()
+            self.detail = detail
+
+    class Decided(Message):
+        """引受 / 謝絶 / 発行 done (or refused): say so and read the application again; ``mail``: 発行
+        queued the notice mail, deliver it now."""
+
+        def __init__(self, text: str, severity: SeverityLevel, *, mail: bool = False) -> None:
+            super().__init__()
+            self.text, self.severity, self.mail = text, severity, mail
 
     def __init__(self, application_id: int) -> None:
         super().__init__()
@@ -66,12 +87,13 @@ class BranchApplicationScreen(NetDeskScreen):
                 issuing.start_review(session, self.application_id)  # 送信済 → 審査中 when first opened
             detail = review.application_detail(session, self.application_id)
         except ServiceError as e:
-            self.app.call_from_thread(self._missing, str(e))
+            self.post_message(Missing(str(e)))
             return
-        self.app.call_from_thread(self._show, detail)
+        self.post_message(self.Loaded(detail))
 
-    def _show(self, d: ApplicationDetail) -> None:
-        self.detail = d
+    @on(Loaded)
+    def _show(self, message: Loaded) -> None:
+        self.detail = d = message.detail
         head = Text(no_wrap=True, overflow="ellipsis")
         head.append(f"受付番号 {d.receipt_no}  ")
         head.append(f"状況 {d.status}", style="bold red" if d.status == AppStatus.REFUSED else "bold")
@@ -157,26 +179,30 @@ class BranchApplicationScreen(NetDeskScreen):
         from ....services.errors import ServiceError
 
         session = self.netdesk.session
+        mail = False
         try:
             if action == "accept":
                 issuing.accept(session, self.application_id)
-                message = "引受しました。F9 で発行できます。"
+                message = f"引受しました。{key_of(self, 'issue')} で発行できます。"
             elif action == "refuse":
                 issuing.refuse(session, self.application_id, reason)
                 message = "謝絶しました。理由は申込者に表示されます。"
             else:
                 numbers = issuing.issue(session, self.application_id)
                 message = "発行しました。保証契約番号: " + "、".join(numbers)
-                self.app.call_from_thread(self.netdesk.send_mail)  # the notice mail, after commit
+                mail = True  # the notice mail, after commit
         except ServiceError as e:
-            self.app.call_from_thread(self._done, str(e), "error")
+            self.post_message(self.Decided(str(e), "error"))
             return
         except Exception as e:  # noqa: BLE001 - shown; the transaction rolled back
-            self.app.call_from_thread(self._done, f"処理できませんでした: {e}", "error")
+            self.post_message(self.Decided(f"処理できませんでした: {e}", "error"))
             return
-        self.app.call_from_thread(self._done, message, "information")
+        self.post_message(self.Decided(message, "information", mail=mail))
 
-    def _done(self, message: str, severity: str) -> None:
+    @on(Decided)
+    def _done(self, message: Decided) -> None:
+        if message.mail:
+            self.netdesk.send_mail()
         self.busy = False
-        self.notify(message, severity=severity, timeout=12)  # type: ignore[arg-type]
+        self.notify(message.text, severity=message.severity, timeout=12)
         self.load()

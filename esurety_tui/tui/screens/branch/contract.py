@@ -4,9 +4,12 @@ A paper guarantee shows its 受取方法 where an electronic one shows its key."
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.binding import Binding
+from textual.message import Message
 from textual.widgets import Static
 
 from ....domain.status import VersionKind
@@ -14,6 +17,9 @@ from ....services.contracts import ContractDetail
 from ...widgets.text import literal
 from ..confirm import ConfirmScreen
 from ..detail import DetailScreen
+
+if TYPE_CHECKING:
+    from textual.notifications import SeverityLevel
 
 AMEND_KEYS = {"correct": VersionKind.CORRECTION, "change": VersionKind.CHANGE, "cancel": VersionKind.CANCEL}
 
@@ -33,6 +39,21 @@ class BranchContractScreen(DetailScreen):
                 tooltip="認証キーの再発行: 新しい認証キーを発行し、旧キーは直ちに無効になります。申込者に通知し、"
                         "「認証キー」のお知らせを発注者へ再提出してもらいます"),
     ]
+
+    class Receipt(Message):
+        """受取方法 of a paper certificate."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    class Finished(Message):
+        """An amendment or a re-issue is done (or refused): say so, read the contract again, and
+        deliver the notice mail when one was queued."""
+
+        def __init__(self, text: str, severity: SeverityLevel, *, mail: bool = False) -> None:
+            super().__init__()
+            self.text, self.severity, self.mail = text, severity, mail
 
     def __init__(self, ref: int | str) -> None:
         super().__init__(ref)
@@ -77,13 +98,14 @@ class BranchContractScreen(DetailScreen):
         except ServiceError:
             return
         if text:
-            self.app.call_from_thread(self._show_receipt, text)
+            self.post_message(self.Receipt(text))
 
-    def _show_receipt(self, text: str) -> None:
+    @on(Receipt)
+    def _show_receipt(self, message: Receipt) -> None:
         self.query_one("#key-label", Static).update("受取方法")
         shown = self.query_one("#auth-key", Static)
         shown.styles.content_align = ("left", "middle")
-        shown.update(literal(f"証書(紙)  {text}"))
+        shown.update(literal(f"証書(紙)  {message.text}"))
 
     # 訂正 / 変更 / 取消 ---------------------------------------------------------------
 
@@ -127,9 +149,9 @@ class BranchContractScreen(DetailScreen):
         try:
             issuing.amend(self.netdesk.session, number, kind, note=note, **values)
         except ServiceError as e:
-            self.app.call_from_thread(self._finished, str(e), "error")
+            self.post_message(self.Finished(str(e), "error"))
             return
-        self.app.call_from_thread(self._finished, f"{kind.label}の新しい版を発行しました（{number}）。", "information")
+        self.post_message(self.Finished(f"{kind.label}の新しい版を発行しました（{number}）。", "information"))
 
     # 認証キーの再発行 -------------------------------------------------------------------
 
@@ -160,16 +182,17 @@ class BranchContractScreen(DetailScreen):
         try:
             issuing.reissue_key(self.netdesk.session, number)
         except ServiceError as e:
-            self.app.call_from_thread(self._finished, str(e), "error")
+            self.post_message(self.Finished(str(e), "error"))
             return
-        self.app.call_from_thread(self.netdesk.send_mail)
-        self.app.call_from_thread(
-            self._finished, f"認証キーを再発行しました（{number}）。旧キーは無効です。申込者へ通知しました。", "information"
-        )
+        self.post_message(self.Finished(
+            f"認証キーを再発行しました（{number}）。旧キーは無効です。申込者へ通知しました。", "information", mail=True))
 
-    def _finished(self, message: str, severity: str) -> None:
+    @on(Finished)
+    def _finished(self, message: Finished) -> None:
+        if message.mail:
+            self.netdesk.send_mail()
         self.busy = False
-        self.notify(message, severity=severity, timeout=12)  # type: ignore[arg-type]
+        self.notify(message.text, severity=message.severity, timeout=12)
         self.load()
 
 

@@ -14,6 +14,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
 from ...widgets.input import SafeInput
 from textual.widgets import Checkbox, Input, Static
@@ -222,6 +223,16 @@ class OrdererFormScreen(FormDialog):
 
     BINDINGS = [Binding("f5", "toggle_electronic", "電子保証の切替", id="toggle_electronic")]
 
+    class Saved(Message):
+        def __init__(self, orderer_name: str) -> None:
+            super().__init__()
+            self.orderer_name = orderer_name
+
+    class Refused(Message):
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
     def __init__(self, orderer=None) -> None:
         super().__init__()
         self.orderer = orderer  # services.orderers.OrdererRow or None (新規)
@@ -279,6 +290,14 @@ class OrdererFormScreen(FormDialog):
             else:
                 row = orderers.update(session, self.orderer.id, name=values["name"], **fields)
         except ServiceError as e:
-            self.app.call_from_thread(self._message, str(e))
+            self.post_message(self.Refused(str(e)))
             return
-        self.app.call_from_thread(self.dismiss, row.name)
+        self.post_message(self.Saved(row.name))
+
+    @on(Saved)
+    def _saved(self, message: Saved) -> None:
+        self.dismiss(message.orderer_name)
+
+    @on(Refused)
+    def _refused(self, message: Refused) -> None:
+        self._message(message.text)

@@ -4,13 +4,16 @@ F5 再送 puts a failed mail back in the queue and delivers it off the UI thread
 from __future__ import annotations
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.widgets import DataTable, Static
 
+from ...messages import Notice
 from ...widgets.text import cell
 from ..base import NetDeskScreen
+from ..help import key_of
 
 STATUS_LABELS = {
     "failed": "送信失敗",
@@ -28,6 +31,13 @@ class MailsScreen(NetDeskScreen):
     BINDINGS = [
         Binding("f5", "retry", "再送", id="retry", tooltip="再送（送信に失敗したメールを送信待ちに戻し、すぐに送信）"),
     ]
+
+    class Listed(Message):
+        """The mails, failed first; ``deliver``: a mail was put back in the queue, send it now."""
+
+        def __init__(self, rows: list, *, deliver: bool = False) -> None:
+            super().__init__()
+            self.rows, self.deliver = rows, deliver
 
     def __init__(self) -> None:
         super().__init__()
@@ -54,10 +64,13 @@ class MailsScreen(NetDeskScreen):
 
         rows = mail.listing(self.netdesk.session, limit=500)
         rows.sort(key=lambda r: (r.status != "failed", r.status != "queued"))  # failed first, stable
-        self.app.call_from_thread(self._show, rows)
+        self.post_message(self.Listed(rows))
 
-    def _show(self, rows: list) -> None:
-        self.rows = rows
+    @on(Listed)
+    def _show(self, message: Listed) -> None:
+        if message.deliver:
+            self.netdesk.send_mail()
+        self.rows = rows = message.rows
         table = self.query_one(DataTable)
         cursor = table.cursor_row
         table.clear()
@@ -71,7 +84,7 @@ class MailsScreen(NetDeskScreen):
             table.move_cursor(row=min(cursor, len(rows) - 1), animate=False)
         failed = sum(1 for r in rows if r.status == "failed")
         self.query_one("#mails-status", Static).update(
-            f"{len(rows)}件（送信失敗 {failed}件）  F5 再送" if rows else "送信メールはありません。"
+            f"{len(rows)}件（送信失敗 {failed}件）  {key_of(self, 'retry')} 再送" if rows else "送信メールはありません。"
         )
         self._show_error()
 
@@ -105,10 +118,9 @@ class MailsScreen(NetDeskScreen):
         try:
             mail.retry(self.netdesk.session, mail_id)
         except ServiceError as e:
-            self.app.call_from_thread(self.notify, str(e), severity="error")
+            self.app.post_message(Notice(str(e), severity="error"))
             return
-        self.app.call_from_thread(self.notify, "送信待ちに戻しました。送信します。", title="再送")
-        self.netdesk.send_mail()
+        self.app.post_message(Notice("送信待ちに戻しました。送信します。", title="再送"))
         rows = mail.listing(self.netdesk.session, limit=500)
         rows.sort(key=lambda r: (r.status != "failed", r.status != "queued"))
-        self.app.call_from_thread(self._show, rows)
+        self.post_message(self.Listed(rows, deliver=True))

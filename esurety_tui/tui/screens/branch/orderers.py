@@ -6,6 +6,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from ...widgets.text import cell
@@ -20,6 +21,11 @@ class OrderersScreen(NetDeskScreen):
         Binding("f4", "add", "追加", id="add", tooltip="発注者の追加"),
         Binding("enter", "edit", "編集", id="edit", show=True, tooltip="選択した発注者の編集"),
     ]
+
+    class Listed(Message):
+        def __init__(self, rows: list) -> None:
+            super().__init__()
+            self.rows = rows
 
     def __init__(self) -> None:
         super().__init__()
@@ -43,11 +49,11 @@ class OrderersScreen(NetDeskScreen):
     def load(self) -> None:
         from ....services import orderers
 
-        rows = orderers.list(self.netdesk.session)
-        self.app.call_from_thread(self._show, rows)
+        self.post_message(self.Listed(orderers.list(self.netdesk.session)))
 
-    def _show(self, rows: list) -> None:
-        self.rows = rows
+    @on(Listed)
+    def _show(self, message: Listed) -> None:
+        self.rows = rows = message.rows
         table = self.query_one(DataTable)
         cursor = table.cursor_row
         table.clear()

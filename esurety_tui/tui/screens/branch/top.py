@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Static, Tab, Tabs
 from ....clock import now
 from ....domain.money import format_number, format_yen
 from ...widgets.text import cell
+from ..help import key_of
 from ..top import PAGE, TopScreen
 
 TABS = (("open", "受付中"), ("closed", "処理済"), ("contracts", "保証契約一覧"))
@@ -117,7 +118,7 @@ class BranchTopScreen(TopScreen):
         """Notice mails the server refused for good: the branch tells the contractor another way."""
         alert = self.query_one("#mail-alert", Static)
         alert.display = failed > 0
-        alert.update(f"送信できなかったメールが{failed}件あります（F9 送信メール）。" if failed else "")
+        alert.update(f"送信できなかったメールが{failed}件あります（{key_of(self, 'mails')} 送信メール）。" if failed else "")
 
     def _status_text(self) -> str:
         w = self.window
