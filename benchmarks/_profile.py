@@ -86,30 +86,39 @@ def app_under_cprofile(drive, spawn_profiled) -> str:
         return top(pstats.Stats(str(out)), 12)
 
 
-def query_plans(texts: list[str]) -> str:
-    """How the database runs the list's count and window for each term (the searches' floor is this
-    SQL: its plan says why), from the services' own queries, on the open store."""
-    from esurety_tui.store import queries
+def query_plans(expect, texts: list[str]) -> str:
+    """How the database runs the list's count and window for each term: the statements the services
+    actually execute (caught from peewee's query log), each with its plan."""
+    import logging
+
     from esurety_tui.store.db import database, is_sqlite
 
-    from esurety_tui.store.models import Company
+    caught: list[tuple[str, tuple]] = []
 
-    company = Company.get(Company.name == "〇〇建設 株式会社").id
+    class Catch(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if isinstance(record.msg, tuple) and len(record.msg) == 2:
+                caught.append((record.msg[0], tuple(record.msg[1] or ())))
+
+    log = logging.getLogger("peewee")
+    handler, level = Catch(), log.level
+    log.addHandler(handler)
+    log.setLevel(logging.DEBUG)
     out = []
     try:
-        _plans(texts, company, out, queries, database, is_sqlite)
-    except Exception as e:  # noqa: BLE001 - the store's query helpers changed: say so, keep the run
-        out.append(f"      (no plan: {type(e).__name__}: {e})")
+        for text in texts:
+            caught.clear()
+            expect.sql(text)
+            for sql, params in list(caught):
+                if not sql.lstrip().upper().startswith(("SELECT", "WITH")):
+                    continue
+                prefix = "EXPLAIN QUERY PLAN " if is_sqlite() else "EXPLAIN "
+                try:
+                    plan = [str(row[-1]).strip() for row in database.execute_sql(prefix + sql, params).fetchall()]
+                except Exception as e:  # noqa: BLE001 - a statement that cannot be explained alone
+                    plan = [f"(no plan: {e})"]
+                out.append(f"      {text!r}: {sql[:90]}{'…' if len(sql) > 90 else ''}\n        plan: " + " / ".join(plan))
+    finally:
+        log.removeHandler(handler)
+        log.setLevel(level)
     return "\n".join(out)
-
-
-def _plans(texts, company, out, queries, database, is_sqlite) -> None:
-    for text in texts:
-        for label, q in (("count", queries._filtered(queries.Guarantee.select(queries.fn.COUNT(queries.Guarantee.id)),
-                                                     company, text, False)),
-                         ("window ids", queries._filtered(queries.Guarantee.select(queries.Guarantee.id), company,
-                                                          text, False).order_by(*queries._guarantee_order()).limit(50))):
-            sql, params = q.sql()
-            prefix = "EXPLAIN QUERY PLAN " if is_sqlite() else "EXPLAIN "
-            plan = [" ".join(str(c) for c in row[-1:]) for row in database.execute_sql(prefix + sql, params).fetchall()]
-            out.append(f"      {text!r} {label}: " + " / ".join(p.strip() for p in plan))

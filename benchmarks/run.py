@@ -427,23 +427,24 @@ def _profile_search(ctx, enter: bool) -> str:
     terms = [t[:k] for t in TERMS for k in range(1, len(t) + 1)]
     sql = _profile.in_process(lambda: [ctx.expect.sql(t) for t in terms], 1)
     return ("    the services' count + window for every prefix typed, in process:\n" + sql
-            + "\n    their plans:\n" + _profile.query_plans(["河", "河川維持", "35072"])
+            + "\n    the statements they run and their plans:\n" + _profile.query_plans(ctx.expect, ["河", "河川維持", "35072"])
             + "\n    the app's main thread (event loop) over one round:\n"
             + _app_profile(ctx, lambda app: type_keys(app, ctx.expect, 1, enter=enter)))
 
 
 def _profile_login(ctx) -> str:
-    """What the app does on its database thread before the first query can run: open_database (as
-    the app calls it, check=True), in process on the same database; then the app's main thread."""
+    """What the app does on its database thread before the first query can run (open_database, with
+    quick_check off as the app now opens), in process on the same database; then the app's main
+    thread from start to the rows."""
     import _profile
     from esurety_tui.services.setup import open_database
     from esurety_tui.store.db import close_database
 
     def reopen() -> None:
         close_database()
-        open_database(ctx.setting, check=True)
+        open_database(ctx.setting, check=False)
     text = _profile.in_process(reopen, 1)
-    return ("    services.setup.open_database(check=True), as the app's database worker runs it at start:\n" + text
+    return ("    services.setup.open_database(check=False), as the app's database worker runs it at start:\n" + text
             + "\n    the app's main thread, start → log-in → rows → quit:\n" + _app_profile(ctx, lambda app: None))
 
 
@@ -553,6 +554,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--ops", type=int, default=1000, help="list operations for the memory row")
     ap.add_argument("--postgres", default=os.environ.get("ESURETY_BENCH_POSTGRES", ""),
                     help="also on this PostgreSQL database (empty; its tables are dropped at the end)")
+    ap.add_argument("--no-sqlite", action="store_true", help="only the PostgreSQL rows (with --postgres)")
     ap.add_argument("--profile", action="store_true", help="after a missed goal, profile that row (cProfile)")
     ap.add_argument("--keep", metavar="DIR", help="build the SQLite database in DIR and keep it")
     args = ap.parse_args(argv)
@@ -576,11 +578,12 @@ def main(argv: list[str] | None = None) -> int:
         db = work / "bench.sqlite3"
         for leftover in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
             leftover.unlink(missing_ok=True)
-        ctx = Context(args, str(db), False, app_home)
-        reports.append(measure(ctx, f"SQLite, {args.contracts:,} contracts", rows))
+        if not args.no_sqlite:
+            ctx = Context(args, str(db), False, app_home)
+            reports.append(measure(ctx, f"SQLite, {args.contracts:,} contracts", rows))
         if args.postgres:
             why = postgres_ready(args.postgres)
-            pg_rows = [r for r in rows if r in DB_ROWS]
+            pg_rows = [r for r in rows if r in DB_ROWS or args.no_sqlite]
             if why:
                 print(f"\n== PostgreSQL skipped: {why}")
             elif pg_rows:
