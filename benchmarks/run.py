@@ -554,6 +554,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--ops", type=int, default=1000, help="list operations for the memory row")
     ap.add_argument("--postgres", default=os.environ.get("ESURETY_BENCH_POSTGRES", ""),
                     help="also on this PostgreSQL database (empty; its tables are dropped at the end)")
+    ap.add_argument("--no-sqlite", action="store_true", help="only the PostgreSQL rows (with --postgres)")
     ap.add_argument("--profile", action="store_true", help="after a missed goal, profile that row (cProfile)")
     ap.add_argument("--keep", metavar="DIR", help="build the SQLite database in DIR and keep it")
     args = ap.parse_args(argv)
@@ -577,11 +578,12 @@ def main(argv: list[str] | None = None) -> int:
         db = work / "bench.sqlite3"
         for leftover in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
             leftover.unlink(missing_ok=True)
-        ctx = Context(args, str(db), False, app_home)
-        reports.append(measure(ctx, f"SQLite, {args.contracts:,} contracts", rows))
+        if not args.no_sqlite:
+            ctx = Context(args, str(db), False, app_home)
+            reports.append(measure(ctx, f"SQLite, {args.contracts:,} contracts", rows))
         if args.postgres:
             why = postgres_ready(args.postgres)
-            pg_rows = [r for r in rows if r in DB_ROWS]
+            pg_rows = [r for r in rows if r in DB_ROWS or args.no_sqlite]
             if why:
                 print(f"\n== PostgreSQL skipped: {why}")
             elif pg_rows:

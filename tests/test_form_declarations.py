@@ -14,9 +14,10 @@ from esurety_tui.domain.fields import FIELD_BY_KEY, FIELDS, ROWS, When
 from esurety_tui.domain.rules import validate_application
 from esurety_tui.services import applications
 from esurety_tui.store.models import Application, form_column_name
-from esurety_tui.tui.screens.application import ApplicationScreen, gates
+from esurety_tui.tui.screens.application import ApplicationScreen
 from esurety_tui.tui.screens.branch.application import BranchApplicationScreen
 from esurety_tui.tui.screens.review import ReviewScreen
+from esurety_tui.tui.widgets.application_form import gates
 from esurety_tui.tui.widgets.summary import SummarySections
 from tests.conftest import session_of
 from tests.helpers.cases import kawasaki, valid_raw

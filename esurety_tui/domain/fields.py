@@ -95,6 +95,8 @@ class Field:
     clear_when_disabled: bool = False  # a checkbox that is unticked when its condition goes off
     ref: str = ""  # REF: the master the id points at ("orderer", "branch")
     default: str = ""  # raw value of a new application (申込の作成(新規), クリア)
+    lookup: str = ""  # looked up as typed: "postal" (〒 fills ``fills``), "bank" (bank and branch names completed)
+    fills: str = ""  # "postal": the field the address from Japan Post's data goes to
 
     def __post_init__(self) -> None:
         if not self.max_length:
@@ -222,6 +224,7 @@ FIELDS: tuple[Field, ...] = (
     Field("advance_amount", "前払金保証金額", "guarantee", Kind.AMOUNT, True, unit="円", enabled_when=_ADVANCE,
           help="保証を受ける前払金の額です。工事は請負金額の4/10、業務委託は3/10が上限です。"),
     Field("deposit_bank", "預託金融機関(全角)", "guarantee", Kind.FULLWIDTH, True, max_length=60, enabled_when=_ADVANCE,
+          lookup="bank",
           help="前払金を預託する金融機関と支店を全角で入力します（例: 〇〇銀行 ××支店）。半角で入力しても全角に変換します。"),
     Field("redeposit", "再預託利用区分", "guarantee", Kind.CHOICE, True, REDEPOSIT, enabled_when=_ADVANCE, default="no",
           help="再預託を利用するかどうかを選びます。"),
@@ -283,7 +286,8 @@ FIELDS: tuple[Field, ...] = (
     Field("contact_phone", "担当者電話番号", "info", Kind.TEXT, max_length=30,
           help="申込内容について当社からお問い合わせするときの、ご担当者の電話番号です（内線があれば「045-662-8203 内線123」のように）。"),
     Field("send_name", "宛名", "info", Kind.TEXT, max_length=60, heading="保証証書送付先", help="保証証書送付先の宛名です。"),
-    Field("send_zip", "〒", "info", Kind.ZIP, help="郵便番号を「231-8463」の形で入力します。"),
+    Field("send_zip", "〒", "info", Kind.ZIP, lookup="postal", fills="send_address",
+          help="郵便番号を「231-8463」の形で入力します。"),
     Field("send_address", "住所", "info", Kind.TEXT, max_length=100, help="保証証書送付先の住所です。"),
     Field("send_building", "建物名", "info", Kind.TEXT, max_length=60, help="ビル名・階など。"),
 )

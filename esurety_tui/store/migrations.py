@@ -20,7 +20,7 @@ History:
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from peewee import CharField, Database, DateTimeField, IntegerField, TextField
 
@@ -155,8 +155,9 @@ def _to_11(db: Database) -> None:
     from .models import Company
 
     run(_migrator(db).add_column("company", "search_name", CharField(null=True)))
-    Guarantee._schema.create_indexes(safe=True)  # type: ignore[union-attr]  # (branch, issued_at, id)
-    for company_id, name in list(Company.select(Company.id, Company.name).tuples()):
+    Guarantee._schema.create_indexes(safe=True)  # type: ignore[attr-defined]  # (branch, issued_at, id)
+    # .tuples() rows are typed as models by peewee's hints: say what they are
+    for company_id, name in cast("list[tuple[int, str]]", list(Company.select(Company.id, Company.name).tuples())):
         Company.update(search_name=search_key(name)).where(Company.id == company_id).execute()
     search.install(db)  # creates the indexes and fills them from the rows already there
 

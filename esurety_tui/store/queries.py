@@ -13,6 +13,8 @@ foreign key, so the join never removes a row). Plain SQL only: SQLite and Postgr
 
 from __future__ import annotations
 
+from typing import cast
+
 from peewee import JOIN, fn
 
 from .models import CertificateVersion, Guarantee, Orderer
@@ -46,7 +48,7 @@ def refresh_orderer_search_text(orderer_id: int) -> int:
     changed = 0
     rows = Guarantee.select(Guarantee.id, Guarantee.number, Guarantee.work_name, Guarantee.search_text).where(
         Guarantee.orderer == orderer_id).tuples()
-    for gid, number, work_name, old in list(rows):
+    for gid, number, work_name, old in cast("list[tuple[int, str, str, str]]", list(rows)):  # .tuples() rows
         text = search_text_of(number, name, work_name)
         if text != old:
             Guarantee.update(search_text=text).where(Guarantee.id == gid).execute()

@@ -30,6 +30,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from operator import add
+from typing import cast
 
 from peewee import Database, SqliteDatabase
 
@@ -151,7 +152,8 @@ def rebuild(db: Database) -> None:
     from ..domain.text import search_key
     from .models import Company
 
-    for company_id, name in list(Company.select(Company.id, Company.name).where(Company.search_name.is_null()).tuples()):
+    rows = Company.select(Company.id, Company.name).where(Company.search_name.is_null()).tuples()
+    for company_id, name in cast("list[tuple[int, str]]", list(rows)):  # peewee types .tuples() rows as models
         Company.update(search_name=search_key(name)).where(Company.id == company_id).execute()
     if not isinstance(db, SqliteDatabase):
         return
@@ -265,8 +267,8 @@ def company_matches(word: str) -> list[int]:
     """Companies whose name contains ``word`` (at most MAX_COMPANY_ALTERNATIVES + 1 of them)."""
     from .models import Company
 
-    return [cid for (cid,) in Company.select(Company.id).where(Company.search_name.contains(word))
-            .limit(MAX_COMPANY_ALTERNATIVES + 1).tuples()]
+    rows = Company.select(Company.id).where(Company.search_name.contains(word)).limit(MAX_COMPANY_ALTERNATIVES + 1)
+    return [cid for (cid,) in cast("list[tuple[int]]", list(rows.tuples()))]
 
 
 _recent = threading.local()  # per thread (a connection per thread): the last plans made there

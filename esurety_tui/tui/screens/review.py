@@ -50,12 +50,6 @@ class ReviewScreen(NetDeskScreen):
         Binding("escape", "back", "戻って修正", id="back"),
         Binding("f9", "send", "送信", id="send"),
     ]
-    DEFAULT_CSS = """
-    ReviewScreen #review-intro { height: auto; padding: 0 1; color: $text-muted; }
-    ReviewScreen #review-body { height: 1fr; padding: 0 1; scrollbar-size-vertical: 1; }
-    ReviewScreen #review-body:focus { background-tint: transparent; }
-    ReviewScreen #review-status { height: 1; padding: 0 1; color: $text-muted; }
-    """
 
     class Sent(Message):
         def __init__(self, receipt: Receipt) -> None:
