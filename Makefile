@@ -1,14 +1,19 @@
 # Developer shortcuts. CI runs `bash .ci/run` (a fresh venv, then the README's test command).
 PY ?= python
 
-.PHONY: check lint test snapshots screens bench
+.PHONY: check lint format test snapshots screens bench
 
-check: lint test            ## ruff, import contracts, mypy, then the whole suite
+check: lint test            ## ruff (lint + format), import contracts, mypy, then the whole suite
 
 lint:
 	$(PY) -m ruff check esurety_tui tests scripts benchmarks
+	$(PY) -m ruff format --check esurety_tui tests scripts benchmarks
 	lint-imports
 	$(PY) -m mypy
+
+format:                     ## apply ruff's formatter and its safe fixes
+	$(PY) -m ruff format esurety_tui tests scripts benchmarks
+	$(PY) -m ruff check --fix esurety_tui tests scripts benchmarks
 
 test:
 	$(PY) -m pytest

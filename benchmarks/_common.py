@@ -46,10 +46,14 @@ NEUTRAL_CWD.mkdir(exist_ok=True)
 
 def clean_env(**extra: str) -> dict[str, str]:
     """The current environment without anything that changes Textual's or the app's behaviour."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("TEXTUAL", "ESURETY_", "PYTHONPROFILEIMPORTTIME", "PYTHONDONTWRITEBYTECODE"))}
-    env.update(TERM="xterm-256color", COLORTERM="truecolor", LANG=env.get("LANG", "C.UTF-8"),
-               PYTHONPYCACHEPREFIX=str(PYCACHE))
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("TEXTUAL", "ESURETY_", "PYTHONPROFILEIMPORTTIME", "PYTHONDONTWRITEBYTECODE"))
+    }
+    env.update(
+        TERM="xterm-256color", COLORTERM="truecolor", LANG=env.get("LANG", "C.UTF-8"), PYTHONPYCACHEPREFIX=str(PYCACHE)
+    )
     env.update(extra)
     return env
 
@@ -57,14 +61,22 @@ def clean_env(**extra: str) -> dict[str, str]:
 @dataclass
 class PtyRun:
     seen: dict[bytes, float] = field(default_factory=dict)  # marker -> seconds after spawn
-    exited: float | None = None                              # seconds after spawn
+    exited: float | None = None  # seconds after spawn
     returncode: int | None = None
     output: bytes = b""
 
 
-def run_in_pty(argv: list[str], markers: list[bytes], env: dict[str, str], *, quit_after: bytes | None,
-               quit_keys: bytes = b"\x11", timeout: float = 60.0, size: tuple[int, int] = (24, 80),
-               cwd: str | None = None) -> PtyRun:
+def run_in_pty(
+    argv: list[str],
+    markers: list[bytes],
+    env: dict[str, str],
+    *,
+    quit_after: bytes | None,
+    quit_keys: bytes = b"\x11",
+    timeout: float = 60.0,
+    size: tuple[int, int] = (24, 80),
+    cwd: str | None = None,
+) -> PtyRun:
     """Run ``argv`` on a new pty of ``size`` (rows, cols); time when each marker first shows.
 
     Once ``quit_after`` has been seen, ``quit_keys`` (ctrl+q) are typed; the run ends when the
@@ -74,8 +86,16 @@ def run_in_pty(argv: list[str], markers: list[bytes], env: dict[str, str], *, qu
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", size[0], size[1], 0, 0))
     t0 = time.perf_counter()
-    proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True,
-                            start_new_session=True, cwd=cwd or NEUTRAL_CWD)
+    proc = subprocess.Popen(
+        argv,
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        close_fds=True,
+        start_new_session=True,
+        cwd=cwd or NEUTRAL_CWD,
+    )
     os.close(slave)
     result = PtyRun()
     buf = bytearray()
@@ -117,8 +137,10 @@ def run_in_pty(argv: list[str], markers: list[bytes], env: dict[str, str], *, qu
 
 def importtimes(stderr: bytes) -> list[tuple[str, int, int, int]]:
     """(module, self µs, cumulative µs, depth) in order of the lines."""
-    return [(m.group(4).decode(), int(m.group(1)), int(m.group(2)), len(m.group(3)) // 2)
-            for m in IMPORT_LINE.finditer(stderr)]
+    return [
+        (m.group(4).decode(), int(m.group(1)), int(m.group(2)), len(m.group(3)) // 2)
+        for m in IMPORT_LINE.finditer(stderr)
+    ]
 
 
 def print_top_imports(rows: list[tuple[str, int, int, int]], n: int = 15, title: str = "") -> None:
@@ -139,8 +161,9 @@ def demo_home(contracts: int = 0, seed: int = 1, **env: str) -> Path:
     argv = [PYTHON, "-m", "esurety_tui", "demo", "--seed", str(seed)]
     if contracts:
         argv += ["--contracts", str(contracts)]
-    subprocess.run(argv, env=clean_env(ESURETY_HOME=str(home), **env), check=True, stdout=subprocess.DEVNULL,
-                   cwd=NEUTRAL_CWD)
+    subprocess.run(
+        argv, env=clean_env(ESURETY_HOME=str(home), **env), check=True, stdout=subprocess.DEVNULL, cwd=NEUTRAL_CWD
+    )
     return home
 
 
@@ -148,9 +171,20 @@ def demo_home(contracts: int = 0, seed: int = 1, **env: str) -> Path:
 
 TERMS = ("河", "河川", "河川維持", "35072", "ZZZZ")
 PAGE = 50
-KEYS = {"enter": b"\r", "ctrl+f": b"\x06", "ctrl+u": b"\x15", "f7": b"\x1b[18~", "f8": b"\x1b[19~",
-        "down": b"\x1b[B", "up": b"\x1b[A", "pagedown": b"\x1b[6~", "pageup": b"\x1b[5~", "ctrl+q": b"\x11",
-        "end": b"\x1b[1;5F", "home": b"\x1b[1;5H"}  # ctrl+end / ctrl+home: the table's last / first row
+KEYS = {
+    "enter": b"\r",
+    "ctrl+f": b"\x06",
+    "ctrl+u": b"\x15",
+    "f7": b"\x1b[18~",
+    "f8": b"\x1b[19~",
+    "down": b"\x1b[B",
+    "up": b"\x1b[A",
+    "pagedown": b"\x1b[6~",
+    "pageup": b"\x1b[5~",
+    "ctrl+q": b"\x11",
+    "end": b"\x1b[1;5F",
+    "home": b"\x1b[1;5H",
+}  # ctrl+end / ctrl+home: the table's last / first row
 SYNC_QUERY, SYNC_SUPPORTED = b"\x1b[?2026$p", b"\x1b[?2026;2$y"
 SYNC_BEGIN, SYNC_END = b"\x1b[?2026h", b"\x1b[?2026l"
 ROW_NO = re.compile(r"^ (\d[\d,]*)\s")
@@ -166,8 +200,16 @@ class Terminal:
         self.stream = pyte.ByteStream(self.screen)
         self.master, slave = pty.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-        self.proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True,
-                                     start_new_session=True, cwd=NEUTRAL_CWD)
+        self.proc = subprocess.Popen(
+            argv,
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=env,
+            close_fds=True,
+            start_new_session=True,
+            cwd=NEUTRAL_CWD,
+        )
         os.close(slave)
         self.frames = 0  # frames the app wrote so far
         self._partial = b""  # the start of a frame not yet complete
@@ -209,6 +251,7 @@ class Terminal:
             self._partial = b""
             return t
         return t if frames else False
+
     def wait(self, cond, timeout: float = 30.0, what: str = "") -> float:
         """The time the chunk that made ``cond()`` true was read."""
         if cond():
@@ -302,8 +345,10 @@ def p(values: list[float], q: float) -> float:
 def fmt(values: list[float]) -> str:
     if not values:
         return "(none)"
-    return (f"p50 {p(values, .5) * 1000:6.1f} ms  p95 {p(values, .95) * 1000:6.1f} ms  "
-            f"max {max(values) * 1000:6.1f} ms  (n={len(values)})")
+    return (
+        f"p50 {p(values, 0.5) * 1000:6.1f} ms  p95 {p(values, 0.95) * 1000:6.1f} ms  "
+        f"max {max(values) * 1000:6.1f} ms  (n={len(values)})"
+    )
 
 
 class Expect:
@@ -354,6 +399,7 @@ class Expect:
                 return False
             rows = app.rows()
             return bool(rows) and rows[0].split()[-1] == numbers[0] and rows[0].split()[0] == f"{offset + 1}"
+
         return check
 
 
@@ -385,8 +431,9 @@ def log_in(app: Terminal, expect: Expect, cpu: list[float] | None = None) -> flo
     return t1 - t0
 
 
-def type_keys(app: Terminal, expect: Expect, rounds: int, enter: bool,
-              floor=None) -> tuple[list[float], list[float], int, int]:
+def type_keys(
+    app: Terminal, expect: Expect, rounds: int, enter: bool, floor=None
+) -> tuple[list[float], list[float], int, int]:
     """Search as you type (or term + Enter: the term and Enter in one write, as a paste or a fast
     typist's burst arrives, timed to the term's list); returns (latencies, echo latencies (the key's
     character shown in 検索), frames > 1, flashes). ``floor(text)`` is called after each counted key, once the
@@ -402,7 +449,7 @@ def type_keys(app: Terminal, expect: Expect, rounds: int, enter: bool,
                 before_rows = tuple(app.rows())
                 typed += ch
                 total, numbers = expect.window(typed)
-                prev = expect.window(typed[:-len(ch)])
+                prev = expect.window(typed[: -len(ch)])
                 changes = (total, numbers) != prev or not numbers  # a no-hit message names the term
                 f0, h0 = app.frames, len(app.history)
                 t0 = app.send(ch.encode() + (b"\r" if enter else b""))
@@ -440,6 +487,7 @@ def measure_move(app: Terminal, expect: Expect, key: str, offset: int, want_no: 
 
     def done() -> bool:
         return app.cursor_no() == f"{want_no}" and any(r.startswith(f"{want_no} ") for r in app.rows())
+
     t1 = app.wait(done, what=f"No. {want_no} highlighted after {key}")
     after = tuple(app.rows())
     flash = any(rows not in (before, after, ()) for rows in app.history[h0:])

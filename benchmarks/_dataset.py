@@ -25,28 +25,110 @@ import time
 from datetime import datetime, timedelta
 
 PLACES = (
-    "多摩川", "鶴見川", "相模川", "境川", "酒匂川", "荒川", "利根川", "江戸川", "中川", "綾瀬川",
-    "市道鶴見第12号線", "県道横浜厚木線", "国道16号", "市道中原", "県道町田厚木線", "東名側道",
-    "川崎港", "横浜駅西口", "相模原駅前", "藤沢北部", "大師河原", "等々力", "港北", "戸塚", "青葉台",
+    "多摩川",
+    "鶴見川",
+    "相模川",
+    "境川",
+    "酒匂川",
+    "荒川",
+    "利根川",
+    "江戸川",
+    "中川",
+    "綾瀬川",
+    "市道鶴見第12号線",
+    "県道横浜厚木線",
+    "国道16号",
+    "市道中原",
+    "県道町田厚木線",
+    "東名側道",
+    "川崎港",
+    "横浜駅西口",
+    "相模原駅前",
+    "藤沢北部",
+    "大師河原",
+    "等々力",
+    "港北",
+    "戸塚",
+    "青葉台",
 )
 KINDS = (
-    "河川維持", "河川改修", "河川護岸補修", "河川浚渫", "道路改良", "道路維持補修", "道路舗装", "道路照明更新",
-    "橋梁補修", "橋梁耐震補強", "下水道管渠", "下水道ポンプ場改修", "公園整備", "庁舎改修", "学校体育館改修",
-    "水門補修", "砂防堰堤", "護岸整備", "歩道橋補修", "雨水貯留施設",
+    "河川維持",
+    "河川改修",
+    "河川護岸補修",
+    "河川浚渫",
+    "道路改良",
+    "道路維持補修",
+    "道路舗装",
+    "道路照明更新",
+    "橋梁補修",
+    "橋梁耐震補強",
+    "下水道管渠",
+    "下水道ポンプ場改修",
+    "公園整備",
+    "庁舎改修",
+    "学校体育館改修",
+    "水門補修",
+    "砂防堰堤",
+    "護岸整備",
+    "歩道橋補修",
+    "雨水貯留施設",
 )
 SUFFIXES = ("工事", "工事", "工事（その{k}）", "工事 第{k}工区", "維持管理業務委託", "測量設計業務委託")
-COMPANIES = tuple(f"{a}{b} 株式会社" for a, b in (
-    ("東和", "建設"), ("北辰", "土木"), ("大成", "工務店"), ("湘南", "建設"), ("丸和", "組"), ("京浜", "工業"),
-    ("三栄", "建設"), ("武蔵", "土建"), ("相模", "舗道"), ("日進", "建設"), ("朝日", "工業"), ("富士", "建工"),
-    ("港南", "建設"), ("中央", "土木"), ("青木", "組"), ("関東", "道路"), ("光", "建設"), ("泉", "工業"),
-    ("新栄", "建設"), ("緑", "土木"), ("太平", "建設"), ("平和", "工業"), ("昭和", "舗道"), ("大和", "組"),
-    ("桜", "建設"), ("松本", "土建"), ("石井", "工務店"), ("鈴木", "建設"),
-))
+COMPANIES = tuple(
+    f"{a}{b} 株式会社"
+    for a, b in (
+        ("東和", "建設"),
+        ("北辰", "土木"),
+        ("大成", "工務店"),
+        ("湘南", "建設"),
+        ("丸和", "組"),
+        ("京浜", "工業"),
+        ("三栄", "建設"),
+        ("武蔵", "土建"),
+        ("相模", "舗道"),
+        ("日進", "建設"),
+        ("朝日", "工業"),
+        ("富士", "建工"),
+        ("港南", "建設"),
+        ("中央", "土木"),
+        ("青木", "組"),
+        ("関東", "道路"),
+        ("光", "建設"),
+        ("泉", "工業"),
+        ("新栄", "建設"),
+        ("緑", "土木"),
+        ("太平", "建設"),
+        ("平和", "工業"),
+        ("昭和", "舗道"),
+        ("大和", "組"),
+        ("桜", "建設"),
+        ("松本", "土建"),
+        ("石井", "工務店"),
+        ("鈴木", "建設"),
+    )
+)
 BRANCHES = (("千葉支店", "320"), ("埼玉支店", "330"), ("静岡支店", "340"))
 ORDERERS = (
-    "国土交通省関東地方整備局長", "東京都知事", "千葉県知事", "埼玉県知事", "静岡県知事", "さいたま市長", "千葉市長",
-    "川口市長", "船橋市長", "浜松市長", "静岡市長", "八王子市長", "町田市長", "大和市長", "厚木市長", "平塚市長",
-    "茅ヶ崎市長", "小田原市長", "横須賀市長", "鎌倉市長",
+    "国土交通省関東地方整備局長",
+    "東京都知事",
+    "千葉県知事",
+    "埼玉県知事",
+    "静岡県知事",
+    "さいたま市長",
+    "千葉市長",
+    "川口市長",
+    "船橋市長",
+    "浜松市長",
+    "静岡市長",
+    "八王子市長",
+    "町田市長",
+    "大和市長",
+    "厚木市長",
+    "平塚市長",
+    "茅ヶ崎市長",
+    "小田原市長",
+    "横須賀市長",
+    "鎌倉市長",
 )
 YEARS = tuple(range(2016, 2026))
 DEMO_COMPANY = "〇〇建設 株式会社"
@@ -75,13 +157,16 @@ def _schema_objects(db, tables: tuple[str, ...]) -> list[tuple[str, str, str]]:
         marks = ",".join("?" * len(tables))
         rows = db.execute_sql(
             f"SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger') AND sql IS NOT NULL "
-            f"AND tbl_name IN ({marks})", tables).fetchall()
+            f"AND tbl_name IN ({marks})",
+            tables,
+        ).fetchall()
         return [(kind, name, sql) for kind, name, sql in rows]
     marks = ",".join(["%s"] * len(tables))
     rows = db.execute_sql(
         "SELECT 'index', i.indexname, i.indexdef FROM pg_indexes i WHERE i.schemaname = current_schema() "
         f"AND i.tablename IN ({marks}) AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)",
-        tables).fetchall()
+        tables,
+    ).fetchall()
     return [(kind, name, sql) for kind, name, sql in rows]
 
 
@@ -117,8 +202,8 @@ class Built:
 def build(setting: str, contracts: int, seed: int = 1, log=print) -> Built:
     """Create ``setting`` (an SQLite path or a server URL with an empty schema) and fill it."""
     from esurety_tui.domain.auth_key import ALPHABET, LENGTH
-    from esurety_tui.domain.contract_number import ALPHABET as CHECK
     from esurety_tui.domain.contract_number import _OFFSET as CHECK_OFFSET
+    from esurety_tui.domain.contract_number import ALPHABET as CHECK
     from esurety_tui.domain.contract_number import make_contract_number
     from esurety_tui.domain.text import search_key
     from esurety_tui.services import demo
@@ -146,7 +231,9 @@ def build(setting: str, contracts: int, seed: int = 1, log=print) -> Built:
         for name in COMPANIES:  # one by one: the model may derive columns on save (a search name)
             Company.create(name=name)
         Branch.insert_many([{"name": name, "code": code} for name, code in BRANCHES]).execute()
-        Orderer.insert_many([{"name": name, "accepts_electronic": i % 7 != 3} for i, name in enumerate(ORDERERS)]).execute()
+        Orderer.insert_many(
+            [{"name": name, "accepts_electronic": i % 7 != 3} for i, name in enumerate(ORDERERS)]
+        ).execute()
     companies = {c.name: c.id for c in Company.select(Company.id, Company.name)}
     branches = [(b.id, b.code) for b in Branch.select(Branch.id, Branch.code).order_by(Branch.id)]
     orderers = [(o.id, o.name, o.accepts_electronic) for o in Orderer.select().order_by(Orderer.id)]
@@ -155,17 +242,21 @@ def build(setting: str, contracts: int, seed: int = 1, log=print) -> Built:
     demo_id, demo2_id = companies[DEMO_COMPANY], companies[DEMO2_COMPANY]
 
     # Who owns each contract, and where (branch, year): the numbers are allocated per prefix.
-    owners = [demo_id if r < 0.4 else demo2_id if r < 0.5 else others[int(r * 1000) % len(others)]
-              for r in (rng.random() for _ in range(contracts))]
-    branch_of = [branches[0] if owner == demo_id and rng.random() < 0.8 else branches[rng.randrange(len(branches))]
-                 for owner in owners]
+    owners = [
+        demo_id if r < 0.4 else demo2_id if r < 0.5 else others[int(r * 1000) % len(others)]
+        for r in (rng.random() for _ in range(contracts))
+    ]
+    branch_of = [
+        branches[0] if owner == demo_id and rng.random() < 0.8 else branches[rng.randrange(len(branches))]
+        for owner in owners
+    ]
     span = (datetime(2025, 12, 26, 17, 0) - datetime(2016, 1, 4, 9, 0)).total_seconds()
     step = span / max(1, contracts)
     first_at = datetime(2016, 1, 4, 9, 0)
     issued = [first_at + timedelta(seconds=int(i * step)) for i in range(contracts)]
     per_prefix: dict[str, int] = {}
     prefixes = []
-    for (_, code), at in zip(branch_of, issued):
+    for (_, code), at in zip(branch_of, issued, strict=True):
         prefix = f"{code}{at.year % 100:02d}"
         prefixes.append(prefix)
         per_prefix[prefix] = per_prefix.get(prefix, 0) + 1
@@ -173,12 +264,44 @@ def build(setting: str, contracts: int, seed: int = 1, log=print) -> Built:
         serial = {prefix: queries.next_serial(prefix, n) for prefix, n in sorted(per_prefix.items())}
     phase("plan")
 
-    g_order = ["id", "number", "kind", "company_id", "application_id", "orderer_id", "branch_id", "electronic",
-               "auth_key", "work_name", "work_place", "contractor_name", "jv_name", "contract_amount",
-               "guarantee_amount", "deposit_bank", "start_date", "end_date", "cancelled", "issued_at",
-               "key_reissued_at", "search_text"]
-    v_order = ["guarantee_id", "seq", "kind", "issued_at", "superseded", "work_name", "guarantee_amount",
-               "contract_amount", "start_date", "end_date", "deposit_bank", "note"]
+    g_order = [
+        "id",
+        "number",
+        "kind",
+        "company_id",
+        "application_id",
+        "orderer_id",
+        "branch_id",
+        "electronic",
+        "auth_key",
+        "work_name",
+        "work_place",
+        "contractor_name",
+        "jv_name",
+        "contract_amount",
+        "guarantee_amount",
+        "deposit_bank",
+        "start_date",
+        "end_date",
+        "cancelled",
+        "issued_at",
+        "key_reissued_at",
+        "search_text",
+    ]
+    v_order = [
+        "guarantee_id",
+        "seq",
+        "kind",
+        "issued_at",
+        "superseded",
+        "work_name",
+        "guarantee_amount",
+        "contract_amount",
+        "start_date",
+        "end_date",
+        "deposit_bank",
+        "note",
+    ]
     g_extra = _defaults(Guarantee, set(g_order))
     v_extra = _defaults(CertificateVersion, set(v_order) | {"id"})
     g_order += list(g_extra)
@@ -229,26 +352,74 @@ def build(setting: str, contracts: int, seed: int = 1, log=print) -> Built:
             if owner == demo_id and electronic and not demo_sample and i > contracts // 2:
                 demo_sample = number
             gid = start_id + i
-            yield (gid, number, kind, owner, None, org_id, branch_id, electronic,
-                   "".join(keys(ALPHABET, k=LENGTH)) if electronic else None,
-                   work, PLACES[w[0]], company_names[owner], "", amount, guaranteed, "〇〇銀行 本店",
-                   start, end, cancelled, at_s, None,
-                   search_key(number) + " " + orderer_keys[org_id] + " " + work_key) + g_extra_values
+            yield (
+                gid,
+                number,
+                kind,
+                owner,
+                None,
+                org_id,
+                branch_id,
+                electronic,
+                "".join(keys(ALPHABET, k=LENGTH)) if electronic else None,
+                work,
+                PLACES[w[0]],
+                company_names[owner],
+                "",
+                amount,
+                guaranteed,
+                "〇〇銀行 本店",
+                start,
+                end,
+                cancelled,
+                at_s,
+                None,
+                search_key(number) + " " + orderer_keys[org_id] + " " + work_key,
+            ) + g_extra_values
             first = (gid, 1, "新規", at_s, False, work, guaranteed, amount, start, end, "〇〇銀行 本店", "")
             versions.append(first + v_extra_values)
             if cancelled:
-                versions.append((gid, 2, "取消", dt(at + timedelta(days=30)), False, work, guaranteed, amount,
-                                 start, end, "〇〇銀行 本店", "請負契約の解除") + v_extra_values)
+                versions.append(
+                    (
+                        gid,
+                        2,
+                        "取消",
+                        dt(at + timedelta(days=30)),
+                        False,
+                        work,
+                        guaranteed,
+                        amount,
+                        start,
+                        end,
+                        "〇〇銀行 本店",
+                        "請負契約の解除",
+                    )
+                    + v_extra_values
+                )
             elif i % 11 == 3:
-                versions.append((gid, 2, "変更", dt(at + timedelta(days=60)), False, work, guaranteed + 1_000_000,
-                                 amount + 2_500_000, start, end, "〇〇銀行 本店", "請負契約の変更（増額）")
-                                + v_extra_values)
+                versions.append(
+                    (
+                        gid,
+                        2,
+                        "変更",
+                        dt(at + timedelta(days=60)),
+                        False,
+                        work,
+                        guaranteed + 1_000_000,
+                        amount + 2_500_000,
+                        start,
+                        end,
+                        "〇〇銀行 本店",
+                        "請負契約の変更（増額）",
+                    )
+                    + v_extra_values
+                )
 
     orderer_keys = {oid: search_key(name) for oid, name, _ in orderers}
     # The check letter as domain.contract_number computes it (weights 1..10 over the ten digits), in
     # two precomputed halves: make_contract_number per row was a sixth of the build (it is sampled above).
-    prefix_sum = {p: sum(w * int(d) for w, d in zip(range(1, 6), p)) + CHECK_OFFSET for p in serial}
-    serial_sum = [sum(w * int(d) for w, d in zip(range(6, 11), f"{n:05d}")) for n in range(100_000)]
+    prefix_sum = {p: sum(w * int(d) for w, d in zip(range(1, 6), p, strict=True)) + CHECK_OFFSET for p in serial}
+    serial_sum = [sum(w * int(d) for w, d in zip(range(6, 11), f"{n:05d}", strict=True)) for n in range(100_000)]
     spans: dict = {}  # (issue date, length) -> (start, end) in the database's form
 
     tables = ("guarantee", "certificate_version")
@@ -262,7 +433,7 @@ def build(setting: str, contracts: int, seed: int = 1, log=print) -> Built:
         phase(f"insert {contracts:,} guarantees")
         cursor.executemany(v_sql, versions)
         phase(f"insert {len(versions):,} certificate versions")
-        for kind, _, sql in sorted(objects, key=lambda o: o[0] != "index"):  # indexes before triggers
+        for _kind, _, sql in sorted(objects, key=lambda o: o[0] != "index"):  # indexes before triggers
             db.execute_sql(sql)
         phase(f"create {len(objects)} indexes/triggers")
         out.search_helper = _rebuild_search(db)

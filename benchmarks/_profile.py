@@ -20,16 +20,21 @@ from pathlib import Path
 
 from _common import NEUTRAL_CWD, PYTHON, importtimes
 
-
-IDLE = ("'poll' of 'select.epoll'", "'acquire' of '_thread.lock'", "'select' of 'select.epoll'",
-        "{built-in method time.sleep}")
+IDLE = (
+    "'poll' of 'select.epoll'",
+    "'acquire' of '_thread.lock'",
+    "'select' of 'select.epoll'",
+    "{built-in method time.sleep}",
+)
 
 
 def top(stats: pstats.Stats, n: int = 10, indent: str = "      ") -> str:
     """Top ``n`` by own time, then the esurety_tui functions by cumulative time."""
     out = []
-    for title, key, restrict in (("by own time", "tottime", ()), ("esurety_tui by cumulative time", "cumulative",
-                                                                     ("esurety_tui",))):
+    for title, key, restrict in (
+        ("by own time", "tottime", ()),
+        ("esurety_tui by cumulative time", "cumulative", ("esurety_tui",)),
+    ):
         buf = io.StringIO()
         stats.stream = buf
         stats.sort_stats(key).print_stats(*restrict, n + 4)
@@ -39,8 +44,9 @@ def top(stats: pstats.Stats, n: int = 10, indent: str = "      ") -> str:
             continue
         total = next((line.strip() for line in lines if "function calls" in line), "")
         out.append(f"{indent}{title} ({total}; waiting in epoll / on locks left out):")
-        out += [indent + "  " + line.strip() for line in lines[start:]
-                if not any(idle in line for idle in IDLE)][:n + 1]
+        out += [indent + "  " + line.strip() for line in lines[start:] if not any(idle in line for idle in IDLE)][
+            : n + 1
+        ]
     return "\n".join(out)
 
 
@@ -57,15 +63,27 @@ def command(argv_tail: list[str], env: dict[str, str]) -> str:
     """``python -m cProfile`` and ``-X importtime`` of ``python -m esurety_tui <argv_tail>``."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "prof"
-        subprocess.run([PYTHON, "-m", "cProfile", "-o", str(out), "-m", "esurety_tui", *argv_tail], env=env,
-                       capture_output=True, check=True, cwd=NEUTRAL_CWD)
+        subprocess.run(
+            [PYTHON, "-m", "cProfile", "-o", str(out), "-m", "esurety_tui", *argv_tail],
+            env=env,
+            capture_output=True,
+            check=True,
+            cwd=NEUTRAL_CWD,
+        )
         text = top(pstats.Stats(str(out)), 8)
-    r = subprocess.run([PYTHON, "-X", "importtime", "-m", "esurety_tui", *argv_tail], env=env, capture_output=True,
-                       check=True, cwd=NEUTRAL_CWD)
+    r = subprocess.run(
+        [PYTHON, "-X", "importtime", "-m", "esurety_tui", *argv_tail],
+        env=env,
+        capture_output=True,
+        check=True,
+        cwd=NEUTRAL_CWD,
+    )
     rows = importtimes(r.stderr)
     total = sum(cum for _, _, cum, depth in rows if depth == 0)
-    lines = [f"      imports (-X importtime), {total / 1000:.1f} ms at top level; the heaviest at any depth "
-             "(cumulative, depth indented):"]
+    lines = [
+        f"      imports (-X importtime), {total / 1000:.1f} ms at top level; the heaviest at any depth "
+        "(cumulative, depth indented):"
+    ]
     for name, _self, cum, depth in sorted(rows, key=lambda r: -r[2])[:12]:
         lines.append(f"        {cum / 1000:7.1f} ms  {'  ' * min(depth, 6)}{name}")
     return text + "\n" + "\n".join(lines)
@@ -115,9 +133,11 @@ def query_plans(expect, texts: list[str]) -> str:
                 prefix = "EXPLAIN QUERY PLAN " if is_sqlite() else "EXPLAIN "
                 try:
                     plan = [str(row[-1]).strip() for row in database.execute_sql(prefix + sql, params).fetchall()]
-                except Exception as e:  # noqa: BLE001 - a statement that cannot be explained alone
+                except Exception as e:
                     plan = [f"(no plan: {e})"]
-                out.append(f"      {text!r}: {sql[:90]}{'…' if len(sql) > 90 else ''}\n        plan: " + " / ".join(plan))
+                out.append(
+                    f"      {text!r}: {sql[:90]}{'…' if len(sql) > 90 else ''}\n        plan: " + " / ".join(plan)
+                )
     finally:
         log.removeHandler(handler)
         log.setLevel(level)

@@ -89,9 +89,11 @@ def main() -> None:
             took, stop = burst(args.db, first, last, True)
             cuts.append(took)
             stops.append(stop or 0.0)
-        print(f"{first!r} then {last!r}: alone {alone_first * 1000:.1f} / {alone_last * 1000:.1f} ms; burst: "
-              f"waiting {statistics.median(waits) * 1000:.1f} ms, interrupting {statistics.median(cuts) * 1000:.1f} ms "
-              f"(the scan stops {statistics.median(stops) * 1000:.2f} ms after interrupt())")
+        print(
+            f"{first!r} then {last!r}: alone {alone_first * 1000:.1f} / {alone_last * 1000:.1f} ms; burst: "
+            f"waiting {statistics.median(waits) * 1000:.1f} ms, interrupting {statistics.median(cuts) * 1000:.1f} ms "
+            f"(the scan stops {statistics.median(stops) * 1000:.2f} ms after interrupt())"
+        )
     conn.close()
 
 

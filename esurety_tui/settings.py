@@ -40,8 +40,16 @@ ENV_KEYS = ("ESURETY_HOME", ENV_DATABASE, ENV_SMTP_PASSWORD, ENV_SSH_AUTHORIZED_
 class ConfigError(Exception):
     """config.toml cannot be used: ``ja`` and ``en`` say where (line, column or key) and why."""
 
-    def __init__(self, path: Path | None, ja: str, en: str, *, key: str | None = None,
-                 line: int | None = None, column: int | None = None) -> None:
+    def __init__(
+        self,
+        path: Path | None,
+        ja: str,
+        en: str,
+        *,
+        key: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+    ) -> None:
         self.path, self.key, self.line, self.column = path, key, line, column
         where = str(path) if path is not None else "config.toml"
         at_ja = f"{line}行目" if line else ""
@@ -98,7 +106,14 @@ class Settings:
 
 
 # key: (type name in messages, check) — every key the file may hold, by section
-_STR, _INT, _POS_INT, _POS_NUM, _BOOL, _PORT = "string", "integer", "positive integer", "positive number", "boolean", "port number (1-65535)"
+_STR, _INT, _POS_INT, _POS_NUM, _BOOL, _PORT = (
+    "string",
+    "integer",
+    "positive integer",
+    "positive number",
+    "boolean",
+    "port number (1-65535)",
+)
 KNOWN_KEYS: dict[str, str] = {
     "database": _STR,
     "pdf_font": _STR,
@@ -119,8 +134,15 @@ KNOWN_KEYS: dict[str, str] = {
     "dsure_lock_minutes": _POS_INT,
     "keymap": "table",
 }
-_JA = {_STR: "文字列", _INT: "整数", _POS_INT: "1以上の整数", _POS_NUM: "正の数", _BOOL: "true か false",
-       _PORT: "1〜65535 の整数", "table": "表（[keymap]）"}
+_JA = {
+    _STR: "文字列",
+    _INT: "整数",
+    _POS_INT: "1以上の整数",
+    _POS_NUM: "正の数",
+    _BOOL: "true か false",
+    _PORT: "1〜65535 の整数",
+    "table": "表（[keymap]）",
+}
 
 
 def _type_ok(kind: str, value: Any) -> bool:
@@ -170,8 +192,9 @@ def _keymap_line(text: str | None, key: str) -> int | None:
     return None
 
 
-def parse(data: Mapping[str, Any], *, env: Mapping[str, str] | None = None, path: Path | None = None,
-          text: str | None = None) -> Settings:
+def parse(
+    data: Mapping[str, Any], *, env: Mapping[str, str] | None = None, path: Path | None = None, text: str | None = None
+) -> Settings:
     """Settings from the parsed TOML ``data`` and ``env`` (``os.environ`` when None); ConfigError for a
     known key of the wrong type. ``text`` (the file's text) lets the message name the key's line."""
     env = os.environ if env is None else env
@@ -180,18 +203,29 @@ def parse(data: Mapping[str, Any], *, env: Mapping[str, str] | None = None, path
         kind = KNOWN_KEYS.get(key)
         if kind is None:
             at = _line_of(text, key)
-            warnings.append(f"設定ファイル「{path or 'config.toml'}」{f'の{at}行目' if at else ''}: 不明な設定 {key} は"
-                            f"無視します (unknown key {key!r} ignored)")
+            warnings.append(
+                f"設定ファイル「{path or 'config.toml'}」{f'の{at}行目' if at else ''}: 不明な設定 {key} は"
+                f"無視します (unknown key {key!r} ignored)"
+            )
             continue
         if not _type_ok(kind, value):
-            raise ConfigError(path, f"{key} は{_JA[kind]}で指定してください（{value!r}）。",
-                              f"{key} must be a {kind} (not {value!r})", key=key, line=_line_of(text, key))
+            raise ConfigError(
+                path,
+                f"{key} は{_JA[kind]}で指定してください（{value!r}）。",
+                f"{key} must be a {kind} (not {value!r})",
+                key=key,
+                line=_line_of(text, key),
+            )
     keymap: dict[str, str] = {}
     for binding_id, keys in dict(data.get("keymap") or {}).items():
         if not isinstance(keys, str) or not keys.strip():
-            raise ConfigError(path, f"keymap.{binding_id} はキーの文字列で指定してください（{keys!r}）。",
-                              f"keymap.{binding_id} must be a key string such as \"f9\" (not {keys!r})",
-                              key=f"keymap.{binding_id}", line=_keymap_line(text, str(binding_id)))
+            raise ConfigError(
+                path,
+                f"keymap.{binding_id} はキーの文字列で指定してください（{keys!r}）。",
+                f'keymap.{binding_id} must be a key string such as "f9" (not {keys!r})',
+                key=f"keymap.{binding_id}",
+                line=_keymap_line(text, str(binding_id)),
+            )
         keymap[str(binding_id)] = keys.strip()
 
     def get(key: str, default: Any = None) -> Any:
@@ -214,8 +248,10 @@ def parse(data: Mapping[str, Any], *, env: Mapping[str, str] | None = None, path
         lease_minutes=float(get("mail_lease_minutes", 5.0)),
     )
     ssh_keys = env.get(ENV_SSH_AUTHORIZED_KEYS) or get("ssh_authorized_keys")
-    ssh = SshConfig(require_password=get("ssh_require_password", False),
-                    **({"authorized_keys": Path(ssh_keys).expanduser()} if ssh_keys else {}))
+    ssh = SshConfig(
+        require_password=get("ssh_require_password", False),
+        **({"authorized_keys": Path(ssh_keys).expanduser()} if ssh_keys else {}),
+    )
     font = (get("pdf_font") or "").strip()
     pdf_font = None
     if font:
@@ -251,8 +287,9 @@ def load(path: Path | None = None, env: Mapping[str, str] | None = None) -> Sett
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
-        raise ConfigError(path, "UTF-8 として読めません。", "not valid UTF-8",
-                          line=raw[: e.start].count(b"\n") + 1) from None
+        raise ConfigError(
+            path, "UTF-8 として読めません。", "not valid UTF-8", line=raw[: e.start].count(b"\n") + 1
+        ) from None
     import tomllib  # only when there is a file
 
     try:
@@ -263,8 +300,9 @@ def load(path: Path | None = None, env: Mapping[str, str] | None = None) -> Sett
         line: int | None = int(found.group(1)) if found else None
         column: int | None = int(found.group(2)) if found else None
         reason = _POSITION.sub("", message).strip()
-        raise ConfigError(path, f"TOML として読めません（{reason}）。", f"not valid TOML: {reason}",
-                          line=line, column=column) from None
+        raise ConfigError(
+            path, f"TOML として読めません（{reason}）。", f"not valid TOML: {reason}", line=line, column=column
+        ) from None
     return parse(data, env=env, path=path, text=text)
 
 

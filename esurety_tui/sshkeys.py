@@ -53,7 +53,7 @@ class KeyError_(ValueError):
 @dataclass(frozen=True)
 class PublicKey:
     type: str
-    blob: str      # base64, as written in the file
+    blob: str  # base64, as written in the file
     comment: str
 
     @property
@@ -130,7 +130,9 @@ def _importable_without_path() -> bool:
     """Is this package installed where the interpreter finds it on its own (not a source checkout
     on PYTHONPATH)? sshd starts the forced command with a clean environment."""
     root = Path(__file__).resolve().parent.parent
-    paths = {Path(p).resolve() for p in (sysconfig.get_paths().get("purelib"), sysconfig.get_paths().get("platlib")) if p}
+    paths = {
+        Path(p).resolve() for p in (sysconfig.get_paths().get("purelib"), sysconfig.get_paths().get("platlib")) if p
+    }
     return root in paths
 
 

@@ -46,8 +46,13 @@ def parse(command: str) -> tuple[str, list[str], dict[str, str]]:
     if not words:
         raise Refused("コマンドがありません。`help` で使えるコマンドを表示します。")
     name, rest = words[0], words[1:]
-    spec = {"key": (1, ()), "contracts": (0, ("--search",)), "notice": (1, ()),
-            "certificate": (1, ("--version",)), "help": (0, ())}
+    spec = {
+        "key": (1, ()),
+        "contracts": (0, ("--search",)),
+        "notice": (1, ()),
+        "certificate": (1, ("--version",)),
+        "help": (0, ()),
+    }
     if name not in spec:
         raise Refused(f"このコマンドは使えません: {name[:40]!r}。`help` で使えるコマンドを表示します。")
     arity, allowed = spec[name]
@@ -144,8 +149,17 @@ def _dispatch(session, name: str, args: list[str], options: dict[str, str]) -> i
             from .services import contracts
 
             for r in contracts.page(session, "all", options.get("--search", ""), 0, 1000):
-                print("\t".join([r.number, r.kind_short, printable(r.orderer_name), printable(r.work_name),
-                                 format_yen(r.contract_amount)]))
+                print(
+                    "\t".join(
+                        [
+                            r.number,
+                            r.kind_short,
+                            printable(r.orderer_name),
+                            printable(r.work_name),
+                            format_yen(r.contract_amount),
+                        ]
+                    )
+                )
         elif name in ("notice", "certificate"):
             if sys.stdout.isatty():
                 raise Refused(f"PDF は端末に表示できません。ファイルへ: ssh … {name} {args[0]} > {name}.pdf")
@@ -213,8 +227,9 @@ def _tui(session) -> int:
 
     settings = current()  # loaded (and checked) already by main(): the same object
     # The store is open already (database=None): no demo loading, no second open.
-    app = NetDeskApp(None, demo_if_empty=False, session=None if settings.ssh.require_password else session,
-                     settings=settings)
+    app = NetDeskApp(
+        None, demo_if_empty=False, session=None if settings.ssh.require_password else session, settings=settings
+    )
     app.run()
     return 0
 

@@ -1,6 +1,6 @@
 """Regenerate screenshots/*.svg: every screen at 80×24 from the demo data (fixed clock and keys).
 
-    python scripts/screenshots.py [OUTDIR]
+python scripts/screenshots.py [OUTDIR]
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ SIZE = (80, 24)
 
 
 sys.path.insert(0, str(ROOT))  # run from a checkout: the package beside this script
-from esurety_tui.tui.pilot import settle, type_text as _type  # noqa: E402  (the same pilot steps as the tests)
 from esurety_tui.domain.seed_case import valid_raw as _valid_raw  # noqa: E402
+from esurety_tui.tui.pilot import settle  # noqa: E402  (the same pilot steps as the tests)
+from esurety_tui.tui.pilot import type_text as _type  # noqa: E402
 
 
 async def _settle(pilot) -> None:
@@ -44,6 +45,7 @@ def _scenes():
         async def go(p):
             for _ in range(n):
                 await p.press("f6")
+
         return go
 
     async def detail(p):
@@ -100,11 +102,13 @@ def _scenes():
             for key in keys:
                 await p.press(key)
                 await _settle(p)
+
         return go
 
     def lookup(field: str, *keys: str, empty: tuple[str, ...] = ()):
         """A filled draft, ``field`` (and ``empty``) emptied, ``field`` focused, then ``keys`` typed (the
         look-ups of 保証申込)."""
+
         async def go(p):
             from textual.widgets import Input
 
@@ -119,6 +123,7 @@ def _scenes():
             for key in keys:
                 await (_type(p, key) if len(key) > 1 and key not in ("down", "space") else p.press(key))
                 await _settle(p)
+
         return go
 
     async def field_help(p):

@@ -39,8 +39,10 @@ def _isolated(tmp_path, monkeypatch):
     close_database()
 
 
-POSTGRES_SKIP = ("no PostgreSQL server named: set ESURETY_TEST_POSTGRES to a server URL "
-                 "(e.g. postgresql://postgres@127.0.0.1:5432/test) to run the PostgreSQL pass")
+POSTGRES_SKIP = (
+    "no PostgreSQL server named: set ESURETY_TEST_POSTGRES to a server URL "
+    "(e.g. postgresql://postgres@127.0.0.1:5432/test) to run the PostgreSQL pass"
+)
 
 
 def postgres_server() -> str | None:
@@ -64,7 +66,7 @@ def pytest_generate_tests(metafunc):
 
 @pytest.fixture
 def backend(request) -> str:
-    """"sqlite" or "postgres" (only in postgres-marked tests, and only with a server named)."""
+    """ "sqlite" or "postgres" (only in postgres-marked tests, and only with a server named)."""
     name = getattr(request, "param", "sqlite")
     if name == "postgres" and postgres_server() is None:
         pytest.skip(POSTGRES_SKIP)

@@ -32,13 +32,26 @@ def test_the_probe_sees_what_is_imported():
 
 def test_core_packages_do_not_import_textual():
     loaded = _loaded_after(
-        "esurety_tui.domain", "esurety_tui.domain.rules", "esurety_tui.domain.fields",
-        "esurety_tui.store", "esurety_tui.store.db", "esurety_tui.store.models",
-        "esurety_tui.store.migrations", "esurety_tui.store.queries",
-        "esurety_tui.services", "esurety_tui.services.auth", "esurety_tui.services.contracts",
-        "esurety_tui.services.applications", "esurety_tui.services.issuing", "esurety_tui.services.mail",
-        "esurety_tui.services.demo", "esurety_tui.services.exports",
-        "esurety_tui.documents", "esurety_tui.cli", "esurety_tui.locations", "esurety_tui.clock",
+        "esurety_tui.domain",
+        "esurety_tui.domain.rules",
+        "esurety_tui.domain.fields",
+        "esurety_tui.store",
+        "esurety_tui.store.db",
+        "esurety_tui.store.models",
+        "esurety_tui.store.migrations",
+        "esurety_tui.store.queries",
+        "esurety_tui.services",
+        "esurety_tui.services.auth",
+        "esurety_tui.services.contracts",
+        "esurety_tui.services.applications",
+        "esurety_tui.services.issuing",
+        "esurety_tui.services.mail",
+        "esurety_tui.services.demo",
+        "esurety_tui.services.exports",
+        "esurety_tui.documents",
+        "esurety_tui.cli",
+        "esurety_tui.locations",
+        "esurety_tui.clock",
     )
     assert "peewee" in loaded  # the store did load
     assert "textual" not in loaded
@@ -54,9 +67,15 @@ def test_documents_do_not_import_reportlab_until_rendering(module):
 
 def test_domain_is_pure():
     loaded = _loaded_after(
-        "esurety_tui.domain", "esurety_tui.domain.auth_key", "esurety_tui.domain.contract_number",
-        "esurety_tui.domain.fields", "esurety_tui.domain.money", "esurety_tui.domain.rules",
-        "esurety_tui.domain.text", "esurety_tui.domain.wareki", "esurety_tui.domain.errors",
+        "esurety_tui.domain",
+        "esurety_tui.domain.auth_key",
+        "esurety_tui.domain.contract_number",
+        "esurety_tui.domain.fields",
+        "esurety_tui.domain.money",
+        "esurety_tui.domain.rules",
+        "esurety_tui.domain.text",
+        "esurety_tui.domain.wareki",
+        "esurety_tui.domain.errors",
     )
     assert not loaded & set(HEAVY), loaded & set(HEAVY)
     assert "esurety_tui" in loaded

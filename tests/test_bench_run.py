@@ -17,7 +17,11 @@ def test_bench_run_builds_its_own_database_and_prints_the_key_row(tmp_path):
     env["ESURETY_DATABASE"] = str(decoy)
     done = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--contracts", "2000", "--only", "key", "--runs", "1"],
-        env=env, capture_output=True, text=True, timeout=300, cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     out = done.stdout
@@ -30,7 +34,11 @@ def test_bench_run_builds_its_own_database_and_prints_the_key_row(tmp_path):
 
 
 def test_bench_run_refuses_an_unknown_row():
-    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--only", "nope"],
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--only", "nope"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 2
     assert "unknown rows" in done.stderr

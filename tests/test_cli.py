@@ -20,9 +20,26 @@ from esurety_tui.store import migrations, queries
 from esurety_tui.store.db import close_database, init_database
 from esurety_tui.store.models import Company, Guarantee, SchemaVersion, User
 
-COMMANDS = ("init", "demo", "key", "verify", "contracts", "locate", "check", "backup", "migrate-to", "user", "orderer",
-            "branch", "notice",
-            "certificate", "mail", "ssh", "ssh-session", "web")
+COMMANDS = (
+    "init",
+    "demo",
+    "key",
+    "verify",
+    "contracts",
+    "locate",
+    "check",
+    "backup",
+    "migrate-to",
+    "user",
+    "orderer",
+    "branch",
+    "notice",
+    "certificate",
+    "mail",
+    "ssh",
+    "ssh-session",
+    "web",
+)
 SEED_NUMBER, SEED_KEY = "35072-00000M", "Z28YUE4J3Bux"
 
 
@@ -34,12 +51,23 @@ def _env(home: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def run(home: Path, *args: str, stdin: str | None = None, cwd: Path | None = None,
-        python_flags: tuple[str, ...] = (), **env: str) -> subprocess.CompletedProcess:
+def run(
+    home: Path,
+    *args: str,
+    stdin: str | None = None,
+    cwd: Path | None = None,
+    python_flags: tuple[str, ...] = (),
+    **env: str,
+) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, *python_flags, "-m", "esurety_tui", *args],
-        input=stdin, capture_output=True, text=True, encoding="utf-8", env=_env(home, **env),
-        cwd=cwd or home.parent, timeout=120,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=_env(home, **env),
+        cwd=cwd or home.parent,
+        timeout=120,
     )
 
 
@@ -74,8 +102,12 @@ def test_help_lists_every_command(tmp_path):
     assert not (tmp_path / "home").exists()  # --help touches no database
 
 
-@pytest.mark.parametrize("argv", [[c] for c in COMMANDS if c not in ("user", "mail", "ssh")] + [["user"], ["user", "add"]]
-                         + [["mail"], ["mail", "list"], ["mail", "send"], ["mail", "retry"], ["ssh", "authorize"]])
+@pytest.mark.parametrize(
+    "argv",
+    [[c] for c in COMMANDS if c not in ("user", "mail", "ssh")]
+    + [["user"], ["user", "add"]]
+    + [["mail"], ["mail", "list"], ["mail", "send"], ["mail", "retry"], ["ssh", "authorize"]],
+)
 def test_each_command_has_its_own_help(argv, capsys):
     with pytest.raises(SystemExit) as exit_:
         cli.main([*argv, "--help"])
@@ -196,8 +228,11 @@ def test_key_reads_with_sqlite3_alone_through_the_key_service(demo_home):
     assert (done.returncode, done.stdout) == (0, SEED_KEY + "\n")
     modules = _imported(done.stderr.splitlines())
     assert {"sqlite3", "esurety_tui.store.lookup", "esurety_tui.services.keys", "esurety_tui.services.authz"} <= modules
-    heavy = {m for m in modules if m.split(".")[0] in ("peewee", "playhouse", "textual", "rich", "reportlab",
-                                                      "jaconv", "argon2")}
+    heavy = {
+        m
+        for m in modules
+        if m.split(".")[0] in ("peewee", "playhouse", "textual", "rich", "reportlab", "jaconv", "argon2")
+    }
     assert heavy == set()
     assert not {"esurety_tui.store.models", "esurety_tui.store.db", "esurety_tui.services.audit"} & modules
 
@@ -211,7 +246,9 @@ def test_key_on_a_newer_schema_is_refused_as_before_not_read_the_light_way(tmp_p
 
     conn = sqlite3.connect(home / "esurety.sqlite3")
     with conn:
-        conn.execute("INSERT INTO schema_version (version, applied_at) VALUES (?, '2030-01-01')", (migrations.LATEST + 1,))
+        conn.execute(
+            "INSERT INTO schema_version (version, applied_at) VALUES (?, '2030-01-01')", (migrations.LATEST + 1,)
+        )
     conn.close()
     done = run(home, "key", SEED_NUMBER)
     assert (done.returncode, done.stdout) == (3, "")
@@ -230,16 +267,19 @@ def test_the_light_read_goes_through_the_key_service_role_and_scope_check(demo_h
 
     path = demo_home / "esurety.sqlite3"
     conn = sqlite3.connect(path)
-    company, branch = conn.execute("SELECT company_id, branch_id FROM guarantee WHERE number = ?",
-                                   (SEED_NUMBER,)).fetchone()
+    company, branch = conn.execute(
+        "SELECT company_id, branch_id FROM guarantee WHERE number = ?", (SEED_NUMBER,)
+    ).fetchone()
     conn.close()
     with light(str(path)) as fast:
         assert fast
         assert lookup_key(SYSTEM_SESSION, SEED_NUMBER) == SEED_KEY
         assert lookup_key(Session(1, "c", Role.CONTRACTOR, company_id=company), SEED_NUMBER) == SEED_KEY
         assert lookup_key(Session(2, "b", Role.BRANCH, branch_id=branch), SEED_NUMBER) == SEED_KEY
-        for stranger in (Session(3, "x", Role.CONTRACTOR, company_id=company + 1000),
-                         Session(4, "y", Role.BRANCH, branch_id=branch + 1000)):
+        for stranger in (
+            Session(3, "x", Role.CONTRACTOR, company_id=company + 1000),
+            Session(4, "y", Role.BRANCH, branch_id=branch + 1000),
+        ):
             with pytest.raises(NotFound):
                 lookup_key(stranger, SEED_NUMBER)
         with pytest.raises(Forbidden):
@@ -362,7 +402,8 @@ def test_database_option_is_honoured(tmp_path):
     assert not (home / "esurety.sqlite3").exists()
     # locate names the file actually used, then the setting as written
     assert run(home, "--database", "other.sqlite3", "locate", cwd=tmp_path).stdout.splitlines()[0] == (
-        f"database  {used}  (other.sqlite3)")
+        f"database  {used}  (other.sqlite3)"
+    )
     # the option wins over the environment
     env_db = tmp_path / "env.sqlite3"
     done = run(home, "--database", "other.sqlite3", "demo", cwd=tmp_path, ESURETY_DATABASE=str(env_db))

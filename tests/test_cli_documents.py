@@ -32,7 +32,13 @@ def test_notice_to_file_holds_key_and_fields(demo_env, tmp_path, capsys):
     box = reader.pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4
     text = _text(out)
-    for expected in ("35072-00000M", lookup_key(SYSTEM_SESSION, "35072-00000M"), "前払金保証", "〇〇建設", "令和5年4月3日"):
+    for expected in (
+        "35072-00000M",
+        lookup_key(SYSTEM_SESSION, "35072-00000M"),
+        "前払金保証",
+        "〇〇建設",
+        "令和5年4月3日",
+    ):
         assert expected in text
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".") or p.suffix == ".tmp"]
 
@@ -101,7 +107,11 @@ def test_interrupted_write_leaves_nothing(demo_env, tmp_path, monkeypatch, capsy
     assert cli.main(["notice", "35072-00000M", "-o", str(out)]) == 4
     assert capsys.readouterr().err.startswith(f"esurety: 「{out}」に書き込めません: disk full (cannot write {out}")
     assert list(tmp_path.glob("*.pdf")) == []
-    assert [p for p in tmp_path.iterdir() if p.is_file() and p.name != "demo.sqlite3" and not p.name.startswith("demo.sqlite3")] == []
+    assert [
+        p
+        for p in tmp_path.iterdir()
+        if p.is_file() and p.name != "demo.sqlite3" and not p.name.startswith("demo.sqlite3")
+    ] == []
 
 
 @pytest.mark.skipif(shutil.which("pdffonts") is None, reason="poppler-utils (pdffonts) not installed")

@@ -26,8 +26,9 @@ def _env(home: Path, **extra: str) -> dict[str, str]:
     env = dict(os.environ)
     for name in ("ESURETY_DATABASE", "ESURETY_EXPORTS", "ESURETY_FROZEN_TIME", "ESURETY_DEBUG"):
         env.pop(name, None)
-    env.update(ESURETY_HOME=str(home), PYTHONIOENCODING="utf-8", PYTHONPATH=str(ROOT),
-               PYTHONDONTWRITEBYTECODE="1", **extra)
+    env.update(
+        ESURETY_HOME=str(home), PYTHONIOENCODING="utf-8", PYTHONPATH=str(ROOT), PYTHONDONTWRITEBYTECODE="1", **extra
+    )
     return env
 
 
@@ -40,19 +41,33 @@ def _as_nobody() -> list[str]:
         pytest.skip("running as root without setpriv: cannot make a file read-only")
     prefix = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups"]
     # nobody must be able to run this interpreter with its packages (a venv in a private folder is not)
-    probe = subprocess.run([*prefix, sys.executable, "-c", "import peewee"], capture_output=True, timeout=60,
-                           cwd="/")
+    probe = subprocess.run([*prefix, sys.executable, "-c", "import peewee"], capture_output=True, timeout=60, cwd="/")
     if probe.returncode != 0:
         pytest.skip(f"user nobody cannot import this environment's packages ({sys.prefix} is private)")
     return prefix
 
 
-def run(home: Path, *args: str, prefix: list[str] | None = None, umask: int | None = None,
-        cwd: Path | None = None, stdin: str | None = None, **env: str) -> subprocess.CompletedProcess:
+def run(
+    home: Path,
+    *args: str,
+    prefix: list[str] | None = None,
+    umask: int | None = None,
+    cwd: Path | None = None,
+    stdin: str | None = None,
+    **env: str,
+) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [*(prefix or []), sys.executable, "-m", "esurety_tui", *args], input=stdin, capture_output=True,
-        text=True, encoding="utf-8", errors="replace", env=_env(home, **env), cwd=cwd or "/",
-        timeout=120, check=False, preexec_fn=(lambda: os.umask(umask)) if umask is not None else None,
+        [*(prefix or []), sys.executable, "-m", "esurety_tui", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        env=_env(home, **env),
+        cwd=cwd or "/",
+        timeout=120,
+        check=False,
+        preexec_fn=(lambda: os.umask(umask)) if umask is not None else None,
     )
 
 
@@ -120,16 +135,27 @@ def test_a_newer_schema_exits_3(tmp_path, demo_file):
     con.commit()
     con.close()
     for args in (("key", SEED_NUMBER), ("demo",)):
-        _one_line(run(tmp_path / "home", "--database", str(demo_file), *args), 3,
-                  "データベースはこのバージョンより新しい形式です", "newer")
+        _one_line(
+            run(tmp_path / "home", "--database", str(demo_file), *args),
+            3,
+            "データベースはこのバージョンより新しい形式です",
+            "newer",
+        )
 
 
 def test_postgresql_without_its_driver_exits_3(tmp_path):
-    code = ("import sys; sys.modules['psycopg2'] = None; sys.modules['psycopg'] = None\n"
-            "from esurety_tui.cli import main; sys.exit(main(sys.argv[1:]))")
-    done = subprocess.run([sys.executable, "-c", code, "--database", "postgresql://u:secret@127.0.0.1:1/x",
-                           "key", SEED_NUMBER], capture_output=True, text=True, env=_env(tmp_path / "home"),
-                          timeout=60, check=False)
+    code = (
+        "import sys; sys.modules['psycopg2'] = None; sys.modules['psycopg'] = None\n"
+        "from esurety_tui.cli import main; sys.exit(main(sys.argv[1:]))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, "--database", "postgresql://u:secret@127.0.0.1:1/x", "key", SEED_NUMBER],
+        capture_output=True,
+        text=True,
+        env=_env(tmp_path / "home"),
+        timeout=60,
+        check=False,
+    )
     _one_line(done, 3, "ドライバ", "driver")
 
 
@@ -171,8 +197,9 @@ def test_read_only_file_and_folder_still_answer_key(shared_tmp, demo_template):
         listing = run(folder, "contracts", "--search", "河川", prefix=prefix, HOME=str(folder))
         assert listing.returncode == 0 and SEED_NUMBER in listing.stdout
         # a write is refused with exit 3, not a traceback
-        write = run(folder, "user", "add", "x", "--company", "書込建設", prefix=prefix, stdin="password-1\n",
-                    HOME=str(folder))
+        write = run(
+            folder, "user", "add", "x", "--company", "書込建設", prefix=prefix, stdin="password-1\n", HOME=str(folder)
+        )
         _one_line(write, 3, "読み取り専用", "read-only")
     finally:
         folder.chmod(0o755)
@@ -183,8 +210,12 @@ def test_read_only_file_and_folder_still_answer_key(shared_tmp, demo_template):
 
 def test_unwritable_output_exits_4(tmp_path, demo_file):
     home = tmp_path / "home"
-    _one_line(run(home, "--database", str(demo_file), "notice", SEED_NUMBER, "-o", "/proc/x.pdf"), 4,
-              "/proc/x.pdf", "cannot write")
+    _one_line(
+        run(home, "--database", str(demo_file), "notice", SEED_NUMBER, "-o", "/proc/x.pdf"),
+        4,
+        "/proc/x.pdf",
+        "cannot write",
+    )
     _one_line(run(home, "--database", str(demo_file), "certificate", SEED_NUMBER, "-o", "/proc/x.pdf"), 4)
 
 
@@ -198,8 +229,16 @@ def test_read_only_exports_folder_exits_4(shared_tmp, demo_template):
     exports = shared_tmp / "exports"
     exports.mkdir(mode=0o555)
     exports.chmod(0o555)
-    done = run(shared_tmp / "home", "--database", str(db), "notice", SEED_NUMBER, prefix=prefix,
-               ESURETY_EXPORTS=str(exports), HOME=str(shared_tmp))  # HOME: root's fonts are not nobody's
+    done = run(
+        shared_tmp / "home",
+        "--database",
+        str(db),
+        "notice",
+        SEED_NUMBER,
+        prefix=prefix,
+        ESURETY_EXPORTS=str(exports),
+        HOME=str(shared_tmp),
+    )  # HOME: root's fonts are not nobody's
     _one_line(done, 4, str(exports), "cannot write")
     assert list(exports.iterdir()) == []
 
@@ -219,7 +258,9 @@ def test_a_full_disk_keeps_the_old_file_and_exits_4(demo_file, tmp_path, monkeyp
     err = capsys.readouterr().err
     assert err.startswith("esurety: ディスクの空きがありません") and "no space left" in err
     assert out.read_bytes() == b"the previous export"
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["n.pdf", *(p.name for p in tmp_path.glob("demo.sqlite3*"))])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        ["n.pdf", *(p.name for p in tmp_path.glob("demo.sqlite3*"))]
+    )
 
 
 def test_a_full_disk_database_exits_3_and_keeps_everything(demo_file, monkeypatch, capsys):
@@ -246,8 +287,13 @@ def test_hostile_arguments_are_not_echoed_raw(tmp_path, demo_file):
     home = tmp_path / "home"
     long = "9" * 5000
     hostile = "\x1b[2J\x1b]0;owned\x07\u202e12345"
-    for args in (("key", long), ("key", hostile), ("certificate", hostile), ("--database", "/nope/" + long, "key", SEED_NUMBER),
-                 ("--database", str(demo_file), "user", "add", hostile, "--branch", hostile + long)):
+    for args in (
+        ("key", long),
+        ("key", hostile),
+        ("certificate", hostile),
+        ("--database", "/nope/" + long, "key", SEED_NUMBER),
+        ("--database", str(demo_file), "user", "add", hostile, "--branch", hostile + long),
+    ):
         done = run(home, *args, stdin="password-1\n")
         assert done.returncode in (2, 3), (args[:2], done.stderr[:200])
         assert done.stderr.count("\n") == 1
@@ -264,8 +310,12 @@ def test_not_found_is_1_and_malformed_is_2_in_both_languages(tmp_path, demo_file
     _one_line(run(home, "--database", str(demo_file), "key", "35072-00000A"), 2, "チェック文字", "invalid input")
     from esurety_tui.domain.contract_number import make_contract_number
 
-    _one_line(run(home, "--database", str(demo_file), "key", make_contract_number("35099", 1)), 1,
-              "見つかりません", "(not found)")
+    _one_line(
+        run(home, "--database", str(demo_file), "key", make_contract_number("35099", 1)),
+        1,
+        "見つかりません",
+        "(not found)",
+    )
     _one_line(run(home, "--database", str(demo_file), "notice"), 2, "--all", "usage")
 
 
@@ -305,8 +355,11 @@ def test_everything_written_is_private_under_umask_000(tmp_path):
     done = run(home, "notice", SEED_NUMBER, umask=0)
     assert done.returncode == 0, done.stderr
     assert run(home, "certificate", SEED_NUMBER, umask=0).returncode == 0
-    modes = {str(p.relative_to(home)): stat.S_IMODE(p.stat().st_mode)
-             for p in [home, *home.rglob("*")] if p.name != "outbox" and p.parent.name != "outbox"}
+    modes = {
+        str(p.relative_to(home)): stat.S_IMODE(p.stat().st_mode)
+        for p in [home, *home.rglob("*")]
+        if p.name != "outbox" and p.parent.name != "outbox"
+    }
     assert modes[str(Path("."))] == 0o700
     assert modes["exports"] == 0o700
     assert modes["esurety.sqlite3"] == 0o600
@@ -378,7 +431,24 @@ def test_locate_says_which_file_a_relative_url_means(tmp_path):
 
 def test_non_utf8_arguments_are_refused_with_exit_2(tmp_path):
     home = tmp_path / "home"
-    done = subprocess.run([sys.executable, "-m", "esurety_tui", "user", "add", "x", "--company", b"\xff".decode(
-        "utf-8", "surrogateescape")], input="password-1\n", capture_output=True, text=True, encoding="utf-8",
-        errors="replace", env=_env(home), timeout=60, check=False)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "esurety_tui",
+            "user",
+            "add",
+            "x",
+            "--company",
+            b"\xff".decode("utf-8", "surrogateescape"),
+        ],
+        input="password-1\n",
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        env=_env(home),
+        timeout=60,
+        check=False,
+    )
     _one_line(done, 2, "UTF-8", "not valid UTF-8")

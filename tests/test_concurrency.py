@@ -9,14 +9,22 @@ from collections.abc import Callable
 
 import pytest
 
-from tests.conftest import session_of
-from tests.helpers.cases import valid_raw
 from esurety_tui.domain.contract_number import parse_contract_number
 from esurety_tui.services import applications, auth, dsure, issuing
 from esurety_tui.services.errors import InvalidState, LoginFailed
 from esurety_tui.store import queries
 from esurety_tui.store.db import database, retry_on_conflict, transaction
-from esurety_tui.store.models import Application, AuditLog, CertificateVersion, Counter, DSureLock, Guarantee, LoginAttempt
+from esurety_tui.store.models import (
+    Application,
+    AuditLog,
+    CertificateVersion,
+    Counter,
+    DSureLock,
+    Guarantee,
+    LoginAttempt,
+)
+from tests.conftest import session_of
+from tests.helpers.cases import valid_raw
 
 pytestmark = pytest.mark.postgres
 
@@ -32,7 +40,7 @@ def race(work: Callable[[int], object], threads: int = THREADS) -> list[object]:
         try:
             barrier.wait(timeout=30)
             results[i] = work(i)
-        except BaseException as e:  # noqa: BLE001 - the test looks at it
+        except BaseException as e:
             results[i] = e
         finally:
             database.close()
@@ -110,7 +118,7 @@ def test_one_application_issued_twice_at_once_is_issued_once(demo_db):
 
 
 def test_versions_added_at_once_get_consecutive_seqs(demo_db):
-    number = Guarantee.select().where(Guarantee.electronic == True, Guarantee.cancelled == False).first().number  # noqa: E712
+    number = Guarantee.select().where(Guarantee.electronic == True, Guarantee.cancelled == False).first().number
     branch = session_of("branch")
     g = Guarantee.get(Guarantee.number == number)
     before = queries.last_version_seq(g.id)
@@ -118,13 +126,17 @@ def test_versions_added_at_once_get_consecutive_seqs(demo_db):
     results = race(lambda i: [issuing.amend(branch, number, "変更", work_name=f"変更{i}-{k}") for k in range(5)])
 
     assert not [r for r in results if isinstance(r, BaseException)]
-    seqs = [v.seq for v in CertificateVersion.select().where(CertificateVersion.guarantee == g.id)
-            .order_by(CertificateVersion.seq)]
+    seqs = [
+        v.seq
+        for v in CertificateVersion.select()
+        .where(CertificateVersion.guarantee == g.id)
+        .order_by(CertificateVersion.seq)
+    ]
     assert seqs == list(range(1, before + THREADS * 5 + 1))
 
 
 def test_a_cancellation_racing_changes_leaves_nothing_after_it(demo_db):
-    number = Guarantee.select().where(Guarantee.electronic == True, Guarantee.cancelled == False).first().number  # noqa: E712
+    number = Guarantee.select().where(Guarantee.electronic == True, Guarantee.cancelled == False).first().number
     branch = session_of("branch")
 
     def work(i: int):
@@ -134,8 +146,9 @@ def test_a_cancellation_racing_changes_leaves_nothing_after_it(demo_db):
 
     race(work)
     g = Guarantee.get(Guarantee.number == number)
-    versions = list(CertificateVersion.select().where(CertificateVersion.guarantee == g.id)
-                    .order_by(CertificateVersion.seq))
+    versions = list(
+        CertificateVersion.select().where(CertificateVersion.guarantee == g.id).order_by(CertificateVersion.seq)
+    )
     assert g.cancelled and versions[-1].kind == "取消"  # no 変更 was added after the 取消
     assert [v.seq for v in versions] == list(range(1, len(versions) + 1))
 
@@ -151,33 +164,48 @@ def test_one_draft_sent_from_two_sessions_at_once_gets_one_receipt(demo_db):
     receipts = [r for r in results if not isinstance(r, BaseException)]
     assert len(receipts) == 1 and all(isinstance(r, InvalidState) for r in results if r not in receipts)
     assert Application.get_by_id(app_id).receipt_no == receipts[0].receipt_no
-    assert AuditLog.select().where(AuditLog.action == "application.submit",
-                                   AuditLog.target == receipts[0].receipt_no).count() == 1
+    assert (
+        AuditLog.select()
+        .where(AuditLog.action == "application.submit", AuditLog.target == receipts[0].receipt_no)
+        .count()
+        == 1
+    )
 
 
 def test_parallel_wrong_passwords_never_get_past_the_lock_out(demo_db):
-    """Twelve guesses at once at one id, the right password among the last: the lock-out counts
-    every try one after the other, so once five have failed the right one is refused too."""
+    """Twelve guesses at once at one id, the right password tried while the wrong ones still race, but
+    only once five tries have been refused: every refused try was counted first, so the right one is
+    refused too and the lock-out is recorded once."""
     from esurety_tui.services.auth import MAX_FAILURES
 
+    refused = 0
+    refused_lock = threading.Lock()
+    five_refused = threading.Event()
+
     def guess(i: int):
+        nonlocal refused
         for k in range(3):
-            password = "demo" if (i, k) == (THREADS - 1, 2) else f"wrong{i}{k}"
+            right = (i, k) == (THREADS - 1, 2)
+            if right:
+                assert five_refused.wait(timeout=60)
             try:
-                auth.login("demo", password)
+                auth.login("demo", "demo" if right else f"wrong{i}{k}")
                 return "in"
             except LoginFailed:
-                pass
+                with refused_lock:
+                    refused += 1
+                    if refused >= MAX_FAILURES:
+                        five_refused.set()
         return "out"
 
     results = race(guess)
-    assert "in" not in results or LoginAttempt.select().count() < MAX_FAILURES
+    assert results == ["out"] * THREADS
     assert LoginAttempt.select().where(LoginAttempt.login == "demo").count() == MAX_FAILURES
     assert AuditLog.select().where(AuditLog.action == "login.locked").count() == 1
 
 
 def test_parallel_wrong_keys_on_d_sure_are_all_counted(demo_db):
-    g = Guarantee.select().where(Guarantee.electronic == True, Guarantee.cancelled == False).first()  # noqa: E712
+    g = Guarantee.select().where(Guarantee.electronic == True, Guarantee.cancelled == False).first()
     from esurety_tui.settings import DSureConfig
 
     lockout = DSureConfig(max_failures=100, lock_minutes=15)  # count without locking
@@ -229,8 +257,11 @@ def test_a_running_query_is_cancelled_from_another_thread(db):
     from esurety_tui.services.setup import query_canceller
     from esurety_tui.store.db import is_postgresql
 
-    slow = ("SELECT pg_sleep(30)" if is_postgresql() else
-            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000000000) SELECT COUNT(*) FROM n")
+    slow = (
+        "SELECT pg_sleep(30)"
+        if is_postgresql()
+        else "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000000000) SELECT COUNT(*) FROM n"
+    )
     database.close()
     ready, outcome = threading.Event(), {}
 
@@ -242,7 +273,7 @@ def test_a_running_query_is_cancelled_from_another_thread(db):
             try:
                 database.execute_sql(slow).fetchall()
                 outcome["error"] = None
-            except Exception as e:  # noqa: BLE001 - the test looks at it
+            except Exception as e:
                 outcome["error"] = e
             outcome["seconds"] = time.monotonic() - started
         finally:

@@ -23,12 +23,13 @@ from esurety_tui.documents import (
     NoticeData,
     certificate_filename,
     font_info,
+    fonts,
     notice_filename,
+    output,
     render_certificate,
     render_notice,
     write_atomic,
 )
-from esurety_tui.documents import fonts, output
 from esurety_tui.documents.markup import clean_text, escape_para
 
 NOTICE = NoticeData(
@@ -41,11 +42,21 @@ NOTICE = NoticeData(
     auth_key="Z28YUE4J3Bux",
 )
 CERT = CertificateData(
-    kind="advance", contract_number="35072-00000M", guarantee_amount=20_000_000,
-    contract_amount=50_000_000, work_name="河川維持（〇〇）工事", work_place="川崎市川崎区〇〇町地内",
-    orderer_name="川崎市長", contractor_name="〇〇建設 株式会社", jv_name="",
-    start_date=date(2023, 4, 3), end_date=date(2024, 3, 29), deposit_bank="〇〇銀行　××支店",
-    version_kind="新規", version_no=1, issued_at=datetime(2023, 4, 3, 13, 0),
+    kind="advance",
+    contract_number="35072-00000M",
+    guarantee_amount=20_000_000,
+    contract_amount=50_000_000,
+    work_name="河川維持（〇〇）工事",
+    work_place="川崎市川崎区〇〇町地内",
+    orderer_name="川崎市長",
+    contractor_name="〇〇建設 株式会社",
+    jv_name="",
+    start_date=date(2023, 4, 3),
+    end_date=date(2024, 3, 29),
+    deposit_bank="〇〇銀行　××支店",
+    version_kind="新規",
+    version_no=1,
+    issued_at=datetime(2023, 4, 3, 13, 0),
 )
 HAS_TTF = any(p.exists() for p in fonts.system_candidates()) or bool(os.environ.get(fonts.ENV_FONT))
 
@@ -145,16 +156,35 @@ def test_notice_text_extracts():
     pdf = render_notice(NOTICE)
     assert_contains(
         pdf,
-        "電子保証にかかる「認証キー」のお知らせ", "令和5年4月3日", "〇〇建設 株式会社　様",
-        "東日本建設業保証株式会社", "神奈川支店",
+        "電子保証にかかる「認証キー」のお知らせ",
+        "令和5年4月3日",
+        "〇〇建設 株式会社　様",
+        "東日本建設業保証株式会社",
+        "神奈川支店",
         "電子証書を「保証確認サービス(D・Sure)」に掲載しましたので、お知らせします。",
-        "①電子契約システムへのアップロード", "又は", "②電子メールに添付して送信",
+        "①電子契約システムへのアップロード",
+        "又は",
+        "②電子メールに添付して送信",
         "前払金請求手段(前払金保証書)、又は積立契約締結手段(契約保証書)が完了いたします。",
-        "記", "工事名", "河川維持（〇〇）工事", "受注者名", "(J.V.の場合代表者)",
-        "商品(保証区分)", "前払金保証", "保証契約番号", "35072-00000M", "認証キー",
-        "Z28YUE4J3Bux", "Z28Y UE4J 3Bux", "【発注者様へのお問い合わせ】",
-        "「保証確認サービス(D・Sure)」にログインし", "電話番号", "045-662-8203",
-        "土日祝日・年末年始除く 9:00~17:00", "メールアドレス", "ka.mlal1@ejcs.co.jp",
+        "記",
+        "工事名",
+        "河川維持（〇〇）工事",
+        "受注者名",
+        "(J.V.の場合代表者)",
+        "商品(保証区分)",
+        "前払金保証",
+        "保証契約番号",
+        "35072-00000M",
+        "認証キー",
+        "Z28YUE4J3Bux",
+        "Z28Y UE4J 3Bux",
+        "【発注者様へのお問い合わせ】",
+        "「保証確認サービス(D・Sure)」にログインし",
+        "電話番号",
+        "045-662-8203",
+        "土日祝日・年末年始除く 9:00~17:00",
+        "メールアドレス",
+        "ka.mlal1@ejcs.co.jp",
     )
 
 
@@ -229,8 +259,7 @@ def test_markup_helpers():
 def _bbox_words(pdf: bytes, tmp_path: Path) -> list[tuple[float, float, float, float, str]]:
     path = tmp_path / "doc.pdf"
     path.write_bytes(pdf)
-    html = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    html = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True).stdout
     pat = r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>'
     return [(float(a), float(b), float(c), float(d), w) for a, b, c, d, w in re.findall(pat, html)]
 
@@ -390,8 +419,7 @@ def test_configure_font_skips_cff_otf(tmp_path, monkeypatch):
 
 def test_import_does_not_load_reportlab():
     code = "import sys, esurety_tui.documents; print(sorted(m for m in sys.modules if m.startswith(('reportlab', 'textual'))))"
-    out = subprocess.run([sys.executable, "-X", "importtime", "-c", code], capture_output=True, text=True,
-                         check=True)
+    out = subprocess.run([sys.executable, "-X", "importtime", "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
     assert "reportlab" not in out.stderr and "textual" not in out.stderr
 
@@ -403,8 +431,9 @@ def _dark_pixels(pdf: bytes, tmp_path: Path) -> tuple[int, int]:
     """(dark pixels, all pixels) of page 1 rendered by pdftoppm as a PGM at 50 dpi."""
     path = tmp_path / "doc.pdf"
     path.write_bytes(pdf)
-    raw = subprocess.run(["pdftoppm", "-gray", "-r", "50", "-f", "1", "-l", "1", str(path)],
-                         capture_output=True, check=True).stdout
+    raw = subprocess.run(
+        ["pdftoppm", "-gray", "-r", "50", "-f", "1", "-l", "1", str(path)], capture_output=True, check=True
+    ).stdout
     tokens, pos = [], 0
     while len(tokens) < 4:  # magic, width, height, maxval (comments skipped)
         m = re.compile(rb"\s*(#[^\n]*\n\s*)*(\S+)").match(raw, pos)
@@ -434,11 +463,32 @@ def test_certificate_each_version(version_kind):
     pdf = render_certificate(data)
     assert len(PdfReader(io.BytesIO(pdf)).pages) == 1
     assert_contains(
-        pdf, "前払金保証書", "保証契約番号", "35072-00000M", "保証金額", "20,000,000円", "請負金額",
-        "50,000,000円", "工事名", "河川維持（〇〇）工事", "工事場所", "川崎市川崎区〇〇町地内",
-        "発注者", "川崎市長", "受注者", "〇〇建設 株式会社", "保証開始日", "令和5年4月3日", "保証期限",
-        "令和6年3月29日", "預託金融機関", "〇〇銀行　××支店", f"第2版 {version_kind}", "発行日時",
-        "令和5年4月3日 13:00", "東日本建設業保証株式会社",
+        pdf,
+        "前払金保証書",
+        "保証契約番号",
+        "35072-00000M",
+        "保証金額",
+        "20,000,000円",
+        "請負金額",
+        "50,000,000円",
+        "工事名",
+        "河川維持（〇〇）工事",
+        "工事場所",
+        "川崎市川崎区〇〇町地内",
+        "発注者",
+        "川崎市長",
+        "受注者",
+        "〇〇建設 株式会社",
+        "保証開始日",
+        "令和5年4月3日",
+        "保証期限",
+        "令和6年3月29日",
+        "預託金融機関",
+        "〇〇銀行　××支店",
+        f"第2版 {version_kind}",
+        "発行日時",
+        "令和5年4月3日 13:00",
+        "東日本建設業保証株式会社",
     )
     text = text_of(pdf)
     assert ("前払金保証書（取消）" in text) == (version_kind == "取消")

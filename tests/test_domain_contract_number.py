@@ -9,8 +9,12 @@ from esurety_tui.domain.contract_number import (
 )
 from esurety_tui.domain.errors import DomainError
 
-SAMPLES = ["35072-00000M", make_contract_number("35072", 12345), make_contract_number("10230", 99999),
-           make_contract_number("98765", 40321)]
+SAMPLES = [
+    "35072-00000M",
+    make_contract_number("35072", 12345),
+    make_contract_number("10230", 99999),
+    make_contract_number("98765", 40321),
+]
 
 
 def test_seed_number_is_valid():
@@ -30,7 +34,7 @@ def test_every_single_digit_substitution_is_rejected(number):
     for i in digits_at:
         for d in "0123456789":
             if d != number[i]:
-                typo = number[:i] + d + number[i + 1:]
+                typo = number[:i] + d + number[i + 1 :]
                 assert not is_valid_contract_number(typo), typo
 
 
@@ -40,7 +44,7 @@ def test_every_adjacent_transposition_is_rejected(number):
     swaps = 0
     for i in range(9):
         if digits[i] != digits[i + 1]:
-            swapped = digits[:i] + digits[i + 1] + digits[i] + digits[i + 2:]
+            swapped = digits[:i] + digits[i + 1] + digits[i] + digits[i + 2 :]
             assert not is_valid_contract_number(f"{swapped[:5]}-{swapped[5:]}{number[-1]}"), swapped
             swaps += 1
     assert swaps > 0

@@ -33,6 +33,8 @@ def test_choice_label():
 
 
 def test_domain_imports_without_textual():
-    code = ("import sys; import esurety_tui.domain.rules, esurety_tui.domain.auth_key, "
-            "esurety_tui.domain.contract_number; assert 'textual' not in sys.modules")
+    code = (
+        "import sys; import esurety_tui.domain.rules, esurety_tui.domain.auth_key, "
+        "esurety_tui.domain.contract_number; assert 'textual' not in sys.modules"
+    )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=pathlib.Path(__file__).parent.parent)

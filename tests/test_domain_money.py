@@ -10,10 +10,18 @@ def test_format():
     assert format_number(5000000) == "5,000,000"
 
 
-@pytest.mark.parametrize("typed, value", [
-    ("20,000,000", 20000000), ("20000000", 20000000), ("20,000,000円", 20000000),
-    ("２００００円", 20000), ("２０，０００，０００", 20000000), (" 5000 円 ", 5000), ("20,000千円", 20000000),
-])
+@pytest.mark.parametrize(
+    "typed, value",
+    [
+        ("20,000,000", 20000000),
+        ("20000000", 20000000),
+        ("20,000,000円", 20000000),
+        ("２００００円", 20000),
+        ("２０，０００，０００", 20000000),
+        (" 5000 円 ", 5000),
+        ("20,000千円", 20000000),
+    ],
+)
 def test_parse_yen(typed, value):
     assert parse_amount(typed) == value
 
@@ -25,10 +33,19 @@ def test_parse_thousands_field():
         parse_amount("12,345円", label="二番札入札金額", unit="千円")
 
 
-@pytest.mark.parametrize("bad, message", [
-    ("-5", "正の整数"), ("－5", "正の整数"), ("1.5", "整数"), ("abc", "整数"), ("", "入力してください"),
-    ("0", "1以上"), ("1,00", "整数"), ("20,000,000 ", None),
-])
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        ("-5", "正の整数"),
+        ("－5", "正の整数"),
+        ("1.5", "整数"),
+        ("abc", "整数"),
+        ("", "入力してください"),
+        ("0", "1以上"),
+        ("1,00", "整数"),
+        ("20,000,000 ", None),
+    ],
+)
 def test_parse_refuses(bad, message):
     if message is None:  # trailing space is fine
         assert parse_amount(bad) == 20000000

@@ -2,10 +2,10 @@ from datetime import date
 from fractions import Fraction
 
 import pytest
-from tests.helpers.cases import kawasaki, valid_raw
 
 from esurety_tui.domain.fields import FIELDS
 from esurety_tui.domain.rules import OrdererTerms, ratio_text, summary_rows, validate_application, validate_field
+from tests.helpers.cases import kawasaki, valid_raw
 
 
 def problems(terms=None, **changes):
@@ -13,6 +13,7 @@ def problems(terms=None, **changes):
 
 
 # --- the valid case ---------------------------------------------------------------------------------
+
 
 def test_seed_application_is_valid():
     result = validate_application(valid_raw(), kawasaki())
@@ -40,11 +41,22 @@ def test_missing_keys_mean_empty():
 
 # --- 必須 and sections ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("key, label", [
-    ("work_name", "工事名"), ("contract_amount", "請負金額"), ("award_date", "落札日"), ("email", "メールアドレス"),
-    ("advance_amount", "前払金保証金額"), ("deposit_bank", "預託金融機関(全角)"), ("branch_id", "申込送信先"),
-    ("contract_guarantee_amount", "契約保証金額"), ("order_kind", "受注区分"), ("work_place", "工事場所"),
-])
+
+@pytest.mark.parametrize(
+    "key, label",
+    [
+        ("work_name", "工事名"),
+        ("contract_amount", "請負金額"),
+        ("award_date", "落札日"),
+        ("email", "メールアドレス"),
+        ("advance_amount", "前払金保証金額"),
+        ("deposit_bank", "預託金融機関(全角)"),
+        ("branch_id", "申込送信先"),
+        ("contract_guarantee_amount", "契約保証金額"),
+        ("order_kind", "受注区分"),
+        ("work_place", "工事場所"),
+    ],
+)
 def test_required(key, label):
     assert problems(**{key: ""})[key] == f"「{label}」は必須です。"
     assert problems(**{key: "   "})[key] == f"「{label}」は必須です。"
@@ -90,18 +102,25 @@ def test_advance_alone_is_fine():
 def test_jv_fields_required_for_jv():
     p = problems(jv_kind="jv")
     assert p == {"jv_name": "「JV名」は必須です。", "jv_representative": "「JV代表者」は必須です。"}
-    result = validate_application(valid_raw(jv_kind="jv", jv_name="〇〇・△△JV", jv_representative="〇〇建設"), kawasaki())
+    result = validate_application(
+        valid_raw(jv_kind="jv", jv_name="〇〇・△△JV", jv_representative="〇〇建設"), kawasaki()
+    )
     assert result.ok and result.values["jv_name"] == "〇〇・△△JV"
 
 
 def test_receive_method_fields():
     assert problems(receive_month="", receive_day="") == {
-        "receive_month": "「受取希望日(月)」は必須です。", "receive_day": "「受取希望日(日)」は必須です。"}
+        "receive_month": "「受取希望日(月)」は必須です。",
+        "receive_day": "「受取希望日(日)」は必須です。",
+    }
     assert problems(receive_method="counter") == {
-        "visit_month": "「来店予定日(月)」は必須です。", "visit_day": "「来店予定日(日)」は必須です。",
-        "visit_hour": "「来店予定日(時)」は必須です。"}
-    result = validate_application(valid_raw(receive_method="counter", visit_month="4", visit_day="3",
-                                            visit_hour="13"), kawasaki())
+        "visit_month": "「来店予定日(月)」は必須です。",
+        "visit_day": "「来店予定日(日)」は必須です。",
+        "visit_hour": "「来店予定日(時)」は必須です。",
+    }
+    result = validate_application(
+        valid_raw(receive_method="counter", visit_month="4", visit_day="3", visit_hour="13"), kawasaki()
+    )
     assert result.ok and "receive_month" not in result.values and result.values["visit_hour"] == 13
 
 
@@ -112,22 +131,30 @@ def test_intermediate_amount_required_when_flag_on():
 
 # --- kinds -------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("typed", ["50000000", "50,000,000円", "５０，０００，０００"])
 def test_amount_forms_accepted(typed):
     result = validate_application(valid_raw(contract_amount=typed), kawasaki())
     assert result.ok and result.values["contract_amount"] == 50_000_000
 
 
-@pytest.mark.parametrize("typed, message", [
-    ("-5", "請負金額は正の整数で入力してください。"), ("0", "請負金額は1以上で入力してください。"),
-    ("1.5", "請負金額は数字（整数）で入力してください。"), ("abc", "請負金額は数字（整数）で入力してください。"),
-])
+@pytest.mark.parametrize(
+    "typed, message",
+    [
+        ("-5", "請負金額は正の整数で入力してください。"),
+        ("0", "請負金額は1以上で入力してください。"),
+        ("1.5", "請負金額は数字（整数）で入力してください。"),
+        ("abc", "請負金額は数字（整数）で入力してください。"),
+    ],
+)
 def test_amount_refused(typed, message):
     assert problems(contract_amount=typed) == {"contract_amount": message}  # and no cross messages elsewhere
 
 
 def test_thousands_amounts():
-    result = validate_application(valid_raw(second_bid_amount="49,800", highest_bid_amount="５１０００千円"), kawasaki())
+    result = validate_application(
+        valid_raw(second_bid_amount="49,800", highest_bid_amount="５１０００千円"), kawasaki()
+    )
     assert result.ok
     assert result.values["second_bid_amount"] == 49800 and result.values["highest_bid_amount"] == 51000
 
@@ -150,8 +177,19 @@ def test_full_width_bank_has_no_notice():
     assert result.ok and result.notices == {}
 
 
-@pytest.mark.parametrize("bad", ["soumu", "soumu@", "@ejcs.co.jp", "so umu@ejcs.co.jp", "soumu@ejcs", "a@b..jp",
-                                 "soumu@@ejcs.co.jp", ".soumu@ejcs.co.jp"])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "soumu",
+        "soumu@",
+        "@ejcs.co.jp",
+        "so umu@ejcs.co.jp",
+        "soumu@ejcs",
+        "a@b..jp",
+        "soumu@@ejcs.co.jp",
+        ".soumu@ejcs.co.jp",
+    ],
+)
 def test_email_refused(bad):
     assert problems(email=bad) == {"email": "メールアドレスの形式が正しくありません。"}
 
@@ -176,7 +214,8 @@ def test_month_day_hour_ranges():
     assert problems(receive_month="13") == {"receive_month": "「受取希望日(月)」は1〜12の数字で入力してください。"}
     assert problems(receive_day="0") == {"receive_day": "「受取希望日(日)」は1〜31の数字で入力してください。"}
     assert problems(receive_method="counter", visit_month="4", visit_day="3", visit_hour="24") == {
-        "visit_hour": "「来店予定日(時)」は0〜23の数字で入力してください。"}
+        "visit_hour": "「来店予定日(時)」は0〜23の数字で入力してください。"
+    }
     assert problems(receive_method="counter", visit_month="4", visit_day="3", visit_hour="0") == {}
 
 
@@ -186,7 +225,8 @@ def test_month_day_must_be_real():
     assert problems(receive_month="4", receive_day="31") == {"receive_day": "受取希望日の4月31日は存在しない日付です。"}
     # the month failed: no message about the day
     assert problems(receive_month="x", receive_day="31") == {
-        "receive_month": "「受取希望日(月)」は1〜12の数字で入力してください。"}
+        "receive_month": "「受取希望日(月)」は1〜12の数字で入力してください。"
+    }
 
 
 def test_choice_must_be_known():
@@ -205,53 +245,63 @@ def test_dates_real_calendar_dates():
 
 # --- ratio limits ---------------------------------------------------------------------------------------
 
+
 def test_advance_limit_boundary_construction():
     assert problems(advance_amount="20,000,000") == {}
     assert problems(advance_amount="20,000,001") == {
-        "advance_amount": "前払金保証金額は請負金額の4/10（20,000,000円）以下にしてください。"}
+        "advance_amount": "前払金保証金額は請負金額の4/10（20,000,000円）以下にしてください。"
+    }
 
 
 def test_advance_limit_boundary_service():
     assert problems(work_kind="service", advance_amount="15,000,000") == {}
     assert problems(work_kind="service", advance_amount="15,000,001") == {
-        "advance_amount": "前払金保証金額は請負金額の3/10（15,000,000円）以下にしてください。"}
+        "advance_amount": "前払金保証金額は請負金額の3/10（15,000,000円）以下にしてください。"
+    }
 
 
 def test_advance_limit_floors_odd_amounts():
     # 4/10 of 12,345,679 is 4,938,271.6: the limit is 4,938,271
     assert kawasaki().advance_limit(12_345_679, "construction") == 4_938_271
-    assert problems(contract_amount="12,345,679", advance_amount="4,938,271",
-                    contract_guarantee_amount="1,234,568") == {}
-    assert "advance_amount" in problems(contract_amount="12,345,679", advance_amount="4,938,272",
-                                        contract_guarantee_amount="1,234,568")
+    assert (
+        problems(contract_amount="12,345,679", advance_amount="4,938,271", contract_guarantee_amount="1,234,568") == {}
+    )
+    assert "advance_amount" in problems(
+        contract_amount="12,345,679", advance_amount="4,938,272", contract_guarantee_amount="1,234,568"
+    )
 
 
 def test_planned_advance_limit():
     assert problems(planned_advance="20,000,000") == {}
     assert problems(planned_advance="20,000,001") == {
-        "planned_advance": "前払金額(予定)は請負金額の4/10（20,000,000円）以下にしてください。"}
+        "planned_advance": "前払金額(予定)は請負金額の4/10（20,000,000円）以下にしてください。"
+    }
 
 
 def test_advance_limit_skipped_when_contract_amount_bad():
     assert problems(contract_amount="x", advance_amount="99,000,000") == {
-        "contract_amount": "請負金額は数字（整数）で入力してください。"}
+        "contract_amount": "請負金額は数字（整数）で入力してください。"
+    }
 
 
 def test_intermediate_limits():
     ok = dict(intermediate="1", intermediate_amount="10,000,000")
     assert problems(**ok) == {}  # 2/10 exactly, and 20M + 10M = 30M = 6/10
     assert problems(intermediate="1", intermediate_amount="10,000,001") == {
-        "intermediate_amount": "中間前払金額は請負金額の2/10（10,000,000円）以下にしてください。"}
+        "intermediate_amount": "中間前払金額は請負金額の2/10（10,000,000円）以下にしてください。"
+    }
     # each within its own limit, but the sum over 6/10 (with an orderer allowing 5/10 advances)
     terms = kawasaki(advance_work=Fraction(5, 10))
     assert problems(terms, intermediate="1", intermediate_amount="10,000,000", advance_amount="25,000,000") == {
-        "intermediate_amount": "前払金保証金額と中間前払金額の合計は請負金額の6/10（30,000,000円）以下にしてください。"}
+        "intermediate_amount": "前払金保証金額と中間前払金額の合計は請負金額の6/10（30,000,000円）以下にしてください。"
+    }
 
 
 def test_contract_minimum_boundary():
     assert problems(contract_guarantee_amount="5,000,000") == {}
     assert problems(contract_guarantee_amount="4,999,999") == {
-        "contract_guarantee_amount": "契約保証金額は請負金額の1/10（5,000,000円）以上にしてください。"}
+        "contract_guarantee_amount": "契約保証金額は請負金額の1/10（5,000,000円）以上にしてください。"
+    }
 
 
 def test_contract_minimum_rounds_up():
@@ -264,12 +314,14 @@ def test_contract_minimum_rounds_up():
 def test_low_bid_minimum():
     assert problems(low_bid="1", contract_guarantee_amount="15,000,000") == {}
     assert problems(low_bid="1", contract_guarantee_amount="14,999,999") == {
-        "contract_guarantee_amount": "契約保証金額は請負金額の3/10（低入札）（15,000,000円）以上にしてください。"}
+        "contract_guarantee_amount": "契約保証金額は請負金額の3/10（低入札）（15,000,000円）以上にしてください。"
+    }
 
 
 def test_contract_guarantee_not_above_contract_amount():
     assert problems(contract_guarantee_amount="50,000,001") == {
-        "contract_guarantee_amount": "契約保証金額は請負金額（50,000,000円）以下にしてください。"}
+        "contract_guarantee_amount": "契約保証金額は請負金額（50,000,000円）以下にしてください。"
+    }
 
 
 def test_fiscal_year_amount_not_above_contract_amount():
@@ -282,11 +334,13 @@ def test_rounding_unit():
     assert problems(terms) == {}
     assert problems(terms, advance_amount="19,995,000", contract_guarantee_amount="5,005,000") == {
         "advance_amount": "前払金保証金額は10,000円単位で入力してください。",
-        "contract_guarantee_amount": "契約保証金額は10,000円単位で入力してください。"}
+        "contract_guarantee_amount": "契約保証金額は10,000円単位で入力してください。",
+    }
     assert terms.advance_limit(50_005_000, "construction") == 20_000_000  # 20,002,000 floored to 1万円
 
 
 # --- 電子保証 -----------------------------------------------------------------------------------------
+
 
 def test_orderer_without_electronic():
     terms = kawasaki(accepts_electronic=False, name="〇〇町長")
@@ -297,6 +351,7 @@ def test_orderer_without_electronic():
 
 
 # --- dates and counts -----------------------------------------------------------------------------------
+
 
 def test_start_not_before_contract():
     assert problems(start_date="20230401") == {}
@@ -314,7 +369,8 @@ def test_award_not_after_contract():
 
 def test_date_cross_rules_skipped_when_contract_date_bad():
     assert problems(contract_date="2023", award_date="20991231", start_date="20000101") == {
-        "contract_date": "契約日は「20230320」の形（8桁の数字）で入力してください。"}
+        "contract_date": "契約日は「20230320」の形（8桁の数字）で入力してください。"
+    }
 
 
 def test_disqualified_not_above_bidders():
@@ -323,6 +379,7 @@ def test_disqualified_not_above_bidders():
 
 
 # --- ordering and convenience -------------------------------------------------------------------------
+
 
 def test_first_problem_in_fields_order():
     result = validate_application(valid_raw(email="x", award_date="20230402", work_name=""), kawasaki())
@@ -345,6 +402,7 @@ def test_validate_field():
 
 # --- OrdererTerms -----------------------------------------------------------------------------------------
 
+
 def test_terms_from_overrides():
     terms = OrdererTerms.from_overrides("横浜市長", False, {"advance_work": "3/10", "rounding_unit": 10000, "x": 1})
     assert terms.name == "横浜市長" and terms.accepts_electronic is False
@@ -354,10 +412,19 @@ def test_terms_from_overrides():
     assert OrdererTerms.from_overrides("", True, {"contract_min": "0.2"}).contract_min == Fraction(1, 5)
 
 
-@pytest.mark.parametrize("overrides", [
-    {"advance_work": "abc"}, {"advance_work": 0.4}, {"advance_work": "1/0"}, {"advance_work": "3/2"},
-    {"combined": "0"}, {"rounding_unit": 0}, {"rounding_unit": "x"}, {"rounding_unit": 1.5},
-])
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        {"advance_work": "abc"},
+        {"advance_work": 0.4},
+        {"advance_work": "1/0"},
+        {"advance_work": "3/2"},
+        {"combined": "0"},
+        {"rounding_unit": 0},
+        {"rounding_unit": "x"},
+        {"rounding_unit": 1.5},
+    ],
+)
 def test_terms_bad_overrides(overrides):
     with pytest.raises(ValueError):
         OrdererTerms.from_overrides("x", True, overrides)
@@ -374,6 +441,7 @@ def test_ratio_text():
 
 
 # --- summary -----------------------------------------------------------------------------------------------
+
 
 def test_summary_rows():
     values = validate_application(valid_raw(second_bid_amount="12,345", intermediate_claim="1"), kawasaki()).values

@@ -24,8 +24,9 @@ def test_a_save_from_an_older_revision_becomes_a_copy_and_both_texts_stay(demo_s
     assert json.loads(Application.get_by_id(second.application_id).draft)["work_name"] == "二つ目の画面"
     assert Application.get_by_id(second.application_id).status == "作成中"
     # saving on from where each one is goes on without another copy
-    again = applications.save_draft(demo_session, second.application_id, {"work_name": "二つ目の続き"},
-                                    revision=second.revision)
+    again = applications.save_draft(
+        demo_session, second.application_id, {"work_name": "二つ目の続き"}, revision=second.revision
+    )
     assert again.copied_from is None
 
 
@@ -39,8 +40,11 @@ async def test_typing_over_a_draft_changed_in_another_session_saves_a_copy_and_s
         applications.save_draft(demo_session, app_id, {"work_name": "別の画面で入力"}, revision=other)
         await type_into(pilot, "work_name", "この画面で入力")
         await until(pilot, lambda: form.application_id != app_id, what="the copy")
-        await until(pilot, lambda: any("下書きの競合" in (n.title or "") for n in app._notifications),
-                    what="the conflict notice")
+        await until(
+            pilot,
+            lambda: any("下書きの競合" in (n.title or "") for n in app._notifications),
+            what="the conflict notice",
+        )
         assert form.query_one("#f-work_name", Input).value == "この画面で入力"
     assert json.loads(Application.get_by_id(app_id).draft)["work_name"] == "別の画面で入力"
     assert json.loads(Application.get_by_id(form.application_id).draft)["work_name"] == "この画面で入力"

@@ -7,13 +7,13 @@ from datetime import timedelta
 import pytest
 from pypdf import PdfReader
 
-from tests.conftest import FROZEN, session_of
 from esurety_tui import clock
 from esurety_tui.domain.contract_number import make_contract_number
 from esurety_tui.services import dsure, issuing
 from esurety_tui.services.dsure import REFUSED, DSureRefused
 from esurety_tui.services.errors import NotFound
 from esurety_tui.store.models import AuditLog, DSureView, Guarantee
+from tests.conftest import FROZEN, session_of
 
 # The storage and service tests run on SQLite and again on PostgreSQL (tests/conftest.py).
 pytestmark = pytest.mark.postgres
@@ -53,7 +53,7 @@ def test_wrong_unknown_malformed_and_locked_get_the_same_message(demo_db):
     wrong = _refusal(SEED, "Z28YUE4J3Bu2")
     unknown = _refusal(UNKNOWN, KEY)
     malformed = _refusal("35072-00000A", KEY)
-    paper = Guarantee.get(Guarantee.electronic == False).number  # noqa: E712
+    paper = Guarantee.get(Guarantee.electronic == False).number
     no_key = _refusal(paper, KEY)
     for _ in range(5):
         _refusal(SEED, "wrongwrong22")
@@ -178,8 +178,8 @@ def test_submit_refuses_a_bad_address_paper_cancelled_and_other_companies(demo_d
     for to in ("", "no-at-sign", "a@b.example\r\nBcc: x@evil.example"):
         with pytest.raises(InvalidState):
             submissions.submit_to_orderer(demo, SEED, to)
-    paper = Guarantee.get(Guarantee.electronic == False, Guarantee.company == demo.company_id).number  # noqa: E712
-    cancelled = Guarantee.get(Guarantee.cancelled == True).number  # noqa: E712
+    paper = Guarantee.get(Guarantee.electronic == False, Guarantee.company == demo.company_id).number
+    cancelled = Guarantee.get(Guarantee.cancelled == True).number
     for number in (paper, cancelled):
         with pytest.raises(InvalidState):
             submissions.submit_to_orderer(demo, number, "keiyaku@example.jp")
@@ -196,6 +196,5 @@ def test_the_demo_has_the_whole_loop_in_progress(demo_db):
 
     assert {"送信済", "引受", "謝絶", "発行済"} <= statuses("神奈川支店")
     assert "送信済" in statuses("東京支店")
-    assert issuing.queue(session_of("branch2")) and all(
-        r.receipt_no for r in issuing.queue(session_of("branch2")))
+    assert issuing.queue(session_of("branch2")) and all(r.receipt_no for r in issuing.queue(session_of("branch2")))
     assert dsure.views(session_of("demo"), SEED)  # the orderer has viewed the seed's certificate

@@ -70,8 +70,10 @@ async def test_added_field_is_in_the_form_and_round_trips_the_draft(demo_session
         await type_into(pilot, "contact_phone", PHONE)
         await until(
             pilot,
-            lambda: form.application_id is not None
-            and json.loads(Application.get_by_id(form.application_id).draft).get("contact_phone") == PHONE,
+            lambda: (
+                form.application_id is not None
+                and json.loads(Application.get_by_id(form.application_id).draft).get("contact_phone") == PHONE
+            ),
             what="the draft saved with the telephone number",
         )
         app_id = form.application_id

@@ -41,7 +41,13 @@ def test_help_files_hold_prose_without_key_tables():
 
 def test_key_labels_read_as_the_help_writes_them():
     assert [key_label(k) for k in ("f5", "ctrl+f", "escape", "enter", "shift+tab", "ctrl+r")] == [
-        "F5", "Ctrl+F", "Esc", "Enter", "Shift+Tab", "Ctrl+R"]
+        "F5",
+        "Ctrl+F",
+        "Esc",
+        "Enter",
+        "Shift+Tab",
+        "Ctrl+R",
+    ]
 
 
 async def test_a_keymap_override_shows_in_the_help(demo_session):
@@ -65,7 +71,7 @@ def _expected(screen) -> dict[str, tuple[str, str]]:
     app, unless the screen's check_action hides it now (as the footer does)."""
     found: dict[str, tuple[str, str]] = {}
     for node in (screen, screen.app):
-        for _key, binding in node._bindings:  # noqa: SLF001 - the merged bindings, as Textual keeps them
+        for _key, binding in node._bindings:
             if not (binding.id and binding.description) or binding.id in found:
                 continue
             target, name, params = parse(binding.action)
@@ -83,7 +89,7 @@ async def _assert_every_binding_listed(pilot, app) -> None:
     for binding_id, (key, what) in expected.items():
         assert what in listed and key in listed[what].split(" / "), (type(screen).__name__, binding_id, listed)
     text = "\n".join(await _open_help(pilot, app))
-    for binding_id, (key, what) in expected.items():
+    for binding_id, (_key, what) in expected.items():
         assert f"• {listed[what]}" in text, (type(screen).__name__, binding_id)
 
 

@@ -39,8 +39,10 @@ IDS = ["close-tag", "link", "bold", "escapes", "rtl", "nul", "10000", "emoji", "
 
 def test_4400_digits_in_an_amount_is_a_message_not_a_crash():
     """Old code: ValueError 'Exceeds the limit (4300 digits) for integer string conversion'."""
-    v = validate_application(valid_raw(contract_amount="9" * 4400, bidders="9" * 4400, receive_month="9" * 4400,
-                                       orderer_id="9" * 4400), kawasaki())
+    v = validate_application(
+        valid_raw(contract_amount="9" * 4400, bidders="9" * 4400, receive_month="9" * 4400, orderer_id="9" * 4400),
+        kawasaki(),
+    )
     assert "以下で入力してください" in v.problems["contract_amount"]
     assert "999以下" in v.problems["bidders"]
     assert "1〜12" in v.problems["receive_month"]
@@ -142,16 +144,38 @@ def test_a_max_length_name_prints_whole(kind):
     company = full(COMPANY_MAX_LENGTH, "Ｄ")
     bank = full(FIELD_BY_KEY["deposit_bank"].max_length, "Ｅ")
     if kind == "notice":
-        pdf = render_notice(NoticeData(issue_date=date(2023, 4, 3), addressee=company, work_name=work,
-                                       contractor_name=company, product_name="前払金保証",
-                                       contract_number="35072-00000M", auth_key="Z28YUE4J3Bux"))
+        pdf = render_notice(
+            NoticeData(
+                issue_date=date(2023, 4, 3),
+                addressee=company,
+                work_name=work,
+                contractor_name=company,
+                product_name="前払金保証",
+                contract_number="35072-00000M",
+                auth_key="Z28YUE4J3Bux",
+            )
+        )
         needles = [work, company]
     else:
-        pdf = render_certificate(CertificateData(
-            kind="advance", contract_number="35072-00000M", guarantee_amount=MAX_AMOUNT // 3,
-            contract_amount=MAX_AMOUNT, work_name=work, work_place=place, orderer_name="川崎市長",
-            contractor_name=company, jv_name=jv, start_date=date(2023, 4, 3), end_date=date(2024, 3, 29),
-            deposit_bank=bank, version_kind="新規", version_no=1, issued_at=datetime(2023, 4, 3, 13, 0)))
+        pdf = render_certificate(
+            CertificateData(
+                kind="advance",
+                contract_number="35072-00000M",
+                guarantee_amount=MAX_AMOUNT // 3,
+                contract_amount=MAX_AMOUNT,
+                work_name=work,
+                work_place=place,
+                orderer_name="川崎市長",
+                contractor_name=company,
+                jv_name=jv,
+                start_date=date(2023, 4, 3),
+                end_date=date(2024, 3, 29),
+                deposit_bank=bank,
+                version_kind="新規",
+                version_no=1,
+                issued_at=datetime(2023, 4, 3, 13, 0),
+            )
+        )
         needles = [work, place, jv, company, "999,999,999,999,999円"]
     reader = PdfReader(io.BytesIO(pdf))
     assert len(reader.pages) == 1
@@ -181,8 +205,9 @@ def _esurety(tmp_path, *args: bytes) -> subprocess.CompletedProcess:
     import os
 
     env = dict(os.environ, ESURETY_HOME=str(tmp_path / "home"), PYTHONIOENCODING="utf-8", LC_ALL="C.UTF-8")
-    return subprocess.run([sys.executable, "-m", "esurety_tui", *args], input=b"s3cret-pw\n",
-                          capture_output=True, env=env, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "esurety_tui", *args], input=b"s3cret-pw\n", capture_output=True, env=env, timeout=120
+    )
 
 
 def test_user_add_with_non_utf8_bytes_is_refused(tmp_path):
@@ -261,7 +286,7 @@ async def test_the_input_drops_controls_from_pastes_and_keeps_the_maximum(demo_s
         field.post_message(events.Paste("長" * 10_000))
         await settle(pilot)
         assert field.value == "AB[2JCDEF" + "長" * 91  # cut at 100, not refused whole
-        assert any("100文字まで" in n.message for n in app._notifications)  # noqa: SLF001
+        assert any("100文字まで" in n.message for n in app._notifications)
         await pilot.press("x")  # full: nothing more goes in
         assert len(field.value) == 100
 
@@ -305,8 +330,11 @@ async def test_hostile_text_on_every_netdesk_screen(demo_session, text, shown):
         # 全体トップ and its search (pasted: the 10,000 characters too).
         await pilot.press("ctrl+f")
         app.screen.focused.post_message(events.Paste(text))
-        await until(pilot, lambda: clean_input(text)[:100] == app.screen.query_one("#search").value,
-                    what="the pasted search text")
+        await until(
+            pilot,
+            lambda: clean_input(text)[:100] == app.screen.query_one("#search").value,
+            what="the pasted search text",
+        )
         app.screen.query_one("#search").value = "35072-00000M"
         await until(pilot, lambda: shown[:6] in _seen(app), what="the hostile work name listed")
         # The palette: the contract found by number shows the work name in its hits.
@@ -469,6 +497,6 @@ async def test_a_pdf_saved_under_an_exports_path_holding_markup(demo_session, tm
             if app.last_export is not None:
                 break
         assert app.last_export is not None and app.last_export.parent == exports
-        messages = [n.message for n in app._notifications]  # noqa: SLF001
+        messages = [n.message for n in app._notifications]
         assert any(f"PDFを保存しました: {exports}" in m for m in messages), messages
         assert app.is_running

@@ -1,5 +1,5 @@
-"""The README's test command (pytest) also runs the linters, so CI runs them: ruff's bug rules over the
-tree and the import-linter contracts of pyproject.toml (layers; only tui imports Textual; tui never
+"""The README's test command (pytest) also runs the linters, so CI runs them: ruff's rules and its
+formatter over the tree, and the import-linter contracts of pyproject.toml (layers; only tui imports Textual; tui never
 imports the store) and mypy over domain and services."""
 
 from __future__ import annotations
@@ -17,8 +17,16 @@ def _run(*cmd: str) -> subprocess.CompletedProcess:
     return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=300, env=env)
 
 
-def test_ruff_finds_no_bugs_in_the_tree():
-    done = _run(sys.executable, "-m", "ruff", "check", "--no-cache", "esurety_tui", "tests", "scripts", "benchmarks")
+TREE = ("esurety_tui", "tests", "scripts", "benchmarks")
+
+
+def test_ruff_finds_no_problems_in_the_tree():
+    done = _run(sys.executable, "-m", "ruff", "check", "--no-cache", *TREE)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_ruff_format_leaves_the_tree_unchanged():
+    done = _run(sys.executable, "-m", "ruff", "format", "--check", "--no-cache", *TREE)
     assert done.returncode == 0, done.stdout + done.stderr
 
 

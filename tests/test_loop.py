@@ -14,8 +14,8 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from esurety_tui.services.session import SYSTEM_SESSION
 from esurety_tui.services import keys
+from esurety_tui.services.session import SYSTEM_SESSION
 from esurety_tui.store.models import Application, Guarantee, Mail
 from esurety_tui.tui.app import NetDeskApp
 from esurety_tui.tui.screens.branch.application import BranchApplicationScreen
@@ -96,11 +96,20 @@ async def test_the_whole_loop_from_application_to_dsure_by_keyboard(demo_db, smt
     recorder, port = smtp()
     home = Path(os.environ["ESURETY_HOME"])
     home.mkdir(parents=True, exist_ok=True)
-    (home / "config.toml").write_text(f'smtp_host = "127.0.0.1"\nsmtp_port = {port}\nmail_from = "netdesk@ejcs.example"\n')
+    (home / "config.toml").write_text(
+        f'smtp_host = "127.0.0.1"\nsmtp_port = {port}\nmail_from = "netdesk@ejcs.example"\n'
+    )
     Mail.delete().execute()  # the demo's own notices are not this story's
-    draft_with(session_of("demo"), work_name=WORK, notify="yes", email="keiri@maru.example",
-               contract_apply="", contract_guarantee_amount="")
+    draft_with(
+        session_of("demo"),
+        work_name=WORK,
+        notify="yes",
+        email="keiri@maru.example",
+        contract_apply="",
+        contract_guarantee_amount="",
+    )
     from esurety_tui.store.models import Orderer
+
     Orderer.update(email=ORDERER_ADDRESS).where(Orderer.name == "川崎市長").execute()
 
     app = NetDeskApp()
@@ -143,7 +152,9 @@ async def test_the_whole_loop_from_application_to_dsure_by_keyboard(demo_db, smt
         (notice_mail,) = _messages(recorder)
         assert notice_mail["Subject"] == "電子保証（認証キー）発行完了のお知らせ"
         assert notice_mail["To"] == "keiri@maru.example"
-        assert number in notice_mail.get_content() and first_key not in recorder.messages[0][1].decode("utf-8", "replace")
+        assert number in notice_mail.get_content() and first_key not in recorder.messages[0][1].decode(
+            "utf-8", "replace"
+        )
         await _logout(pilot, app)
 
         # 4. The contractor opens 電子保証概要, sees the key, and submits to the orderer.
@@ -155,8 +166,11 @@ async def test_the_whole_loop_from_application_to_dsure_by_keyboard(demo_db, smt
         shown = screen_text(app)
         assert number in shown and first_key in shown
         await pilot.press("f7")
-        await until(pilot, lambda: app.screen.query_one("#submit-to").value == ORDERER_ADDRESS,
-                    what="the orderer's address from the master")
+        await until(
+            pilot,
+            lambda: app.screen.query_one("#submit-to").value == ORDERER_ADDRESS,
+            what="the orderer's address from the master",
+        )
         await pilot.press("enter")
         await until(pilot, lambda: len(recorder.messages) >= 2, what="the submission at the SMTP server")
         submission = _messages(recorder)[1]

@@ -22,7 +22,6 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
-from tests.conftest import FROZEN
 
 from esurety_tui.cli import main
 from esurety_tui.services import mail
@@ -30,6 +29,7 @@ from esurety_tui.services.errors import Forbidden, InvalidState, NotFound
 from esurety_tui.services.session import SYSTEM_SESSION, Role, Session
 from esurety_tui.store.db import database
 from esurety_tui.store.models import Guarantee, Mail
+from tests.conftest import FROZEN
 
 # The storage and service tests run on SQLite and again on PostgreSQL (tests/conftest.py).
 pytestmark = pytest.mark.postgres
@@ -101,7 +101,7 @@ def plain(port: int, **kw) -> mail.MailSettings:
 def queue(demo_db):
     """An empty outbox on the demo database; ``queue(n)`` adds n notices for demo guarantees."""
     Mail.delete().execute()
-    guarantees = list(Guarantee.select().where(Guarantee.electronic == True).order_by(Guarantee.id))  # noqa: E712
+    guarantees = list(Guarantee.select().where(Guarantee.electronic == True).order_by(Guarantee.id))
 
     def add(n: int = 1, to: str = TO) -> list[Mail]:
         return [mail.queue(guarantees[i % len(guarantees)], to, "〇〇建設 株式会社") for i in range(n)]
@@ -158,17 +158,17 @@ def test_delivered_over_smtp_and_read_back(queue, smtp):
 
 def test_issue_only_queues_even_with_a_silent_server(demo_session, branch_session, tmp_path):
     """A server that accepts the connection and never answers cannot hold up issuing."""
-    from tests.test_services import _submitted
-
     from esurety_tui.services import issuing
+    from tests.test_services import _submitted
 
     silent = socket.socket()
     silent.bind(("127.0.0.1", 0))
     silent.listen(5)  # never accept: connect succeeds, the greeting never comes
     home = Path(os.environ["ESURETY_HOME"])
     home.mkdir(parents=True, exist_ok=True)
-    (home / "config.toml").write_text(f'smtp_host = "127.0.0.1"\nsmtp_port = {silent.getsockname()[1]}\n'
-                                      "smtp_timeout = 0.5\n")
+    (home / "config.toml").write_text(
+        f'smtp_host = "127.0.0.1"\nsmtp_port = {silent.getsockname()[1]}\nsmtp_timeout = 0.5\n'
+    )
     try:
         app_id = _submitted(demo_session)
         issuing.accept(branch_session, app_id)
@@ -249,9 +249,11 @@ def test_lost_lease_is_delivered_again_but_a_live_one_is_left_alone(queue, smtp)
     """A deliverer killed between claim and send leaves ``sending``: the lease expires, the mail goes."""
     lost, live = queue(2)
     Mail.update(status="sending", attempts=1, claimed_at=FROZEN - timedelta(minutes=6)).where(
-        Mail.id == lost.id).execute()
+        Mail.id == lost.id
+    ).execute()
     Mail.update(status="sending", attempts=1, claimed_at=FROZEN - timedelta(minutes=1)).where(
-        Mail.id == live.id).execute()
+        Mail.id == live.id
+    ).execute()
     server, port = smtp()
 
     done = mail.deliver_pending(settings=plain(port))  # lease: 5 minutes
@@ -261,19 +263,21 @@ def test_lost_lease_is_delivered_again_but_a_live_one_is_left_alone(queue, smtp)
     assert len(server.messages) == 1
     # a mail whose lease keeps expiring does not loop for ever
     Mail.update(status="sending", attempts=5, claimed_at=FROZEN - timedelta(hours=1)).where(
-        Mail.id == live.id).execute()
+        Mail.id == live.id
+    ).execute()
     assert mail.deliver_pending(settings=plain(port)).reclaimed == 1
     assert status(live) == ("failed", 5) and "lease expired" in Mail.get_by_id(live.id).last_error
 
 
 def test_newlines_in_a_work_name_or_an_address_add_no_header(queue, smtp):
-    g = Guarantee.select().where(Guarantee.electronic == True).first()  # noqa: E712
+    g = Guarantee.select().where(Guarantee.electronic == True).first()
     Mail.delete().execute()
     g.work_name = "河川工事\r\nBcc: evil@example.net\x1b[31m\u2028X-Evil: 1"
     good = mail.queue(g, TO, "〇〇建設\nX-Company: 1")
     bad = mail.queue(g, "keiri@example.jp\nBcc: evil@example.net", "〇〇建設")
-    bad_raw = Mail.create(to=TO, subject="件名\r\nBcc: evil@example.net", body="本文\x1b]52;c;AAAA\x07\r\n次の行",
-                          guarantee=g)
+    bad_raw = Mail.create(
+        to=TO, subject="件名\r\nBcc: evil@example.net", body="本文\x1b]52;c;AAAA\x07\r\n次の行", guarantee=g
+    )
     server, port = smtp()
 
     done = mail.deliver_pending(settings=plain(port))
@@ -282,8 +286,16 @@ def test_newlines_in_a_work_name_or_an_address_add_no_header(queue, smtp):
     assert status(bad)[0] == "failed" and "invalid address" in Mail.get_by_id(bad.id).last_error
     assert [rcpt for rcpt, _ in server.messages] == [[TO], [TO]]
     for msg in server.parsed():
-        assert set(msg.keys()) == {"Subject", "From", "To", "Date", "Message-ID", "Content-Type",
-                                   "Content-Transfer-Encoding", "MIME-Version"}
+        assert set(msg.keys()) == {
+            "Subject",
+            "From",
+            "To",
+            "Date",
+            "Message-ID",
+            "Content-Type",
+            "Content-Transfer-Encoding",
+            "MIME-Version",
+        }
         body = msg.get_content().replace("\r\n", "\n")  # CRLF is SMTP's own line ending
         assert "\x1b" not in body and "\x07" not in body and "\u2028" not in body and "\r" not in body
         assert not any(line.startswith(("Bcc:", "X-")) for line in body.splitlines())
@@ -307,10 +319,28 @@ def certificate(tmp_path_factory) -> tuple[Path, Path]:
     folder = tmp_path_factory.mktemp("tls")
     cert, key = folder / "cert.pem", folder / "key.pem"
     done = subprocess.run(
-        [openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-         "-keyout", str(key), "-out", str(cert), "-days", "2", "-subj", "/CN=localhost",
-         "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"],
-        capture_output=True, timeout=60,
+        [
+            openssl,
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-days",
+            "2",
+            "-subj",
+            "/CN=localhost",
+            "-addext",
+            "subjectAltName=DNS:localhost,IP:127.0.0.1",
+        ],
+        capture_output=True,
+        timeout=60,
     )
     if done.returncode != 0:
         pytest.skip(f"openssl could not make a certificate: {done.stderr.decode(errors='replace')[:200]}")
@@ -327,8 +357,13 @@ def server_context(certificate):
 
 def _with_env_password(port: int, **config) -> mail.MailSettings:
     return mail.MailSettings.from_config(
-        {"smtp_host": "127.0.0.1", "smtp_port": port, "smtp_user": "netdesk", "mail_from": "netdesk@ejcs.example",
-         **config},
+        {
+            "smtp_host": "127.0.0.1",
+            "smtp_port": port,
+            "smtp_user": "netdesk",
+            "mail_from": "netdesk@ejcs.example",
+            **config,
+        },
         env={"ESURETY_SMTP_PASSWORD": "s3cret-pw"},
     )
 
@@ -338,13 +373,21 @@ def test_tls_to_an_untrusted_certificate_is_refused_with_nothing_sent(queue, smt
     (m,) = queue(1)
     recorder = Recorder()
     if mode == "starttls":
-        server, port = smtp(recorder=recorder, tls_context=server_context(certificate), require_starttls=True,
-                            authenticator=recorder.authenticate)
+        server, port = smtp(
+            recorder=recorder,
+            tls_context=server_context(certificate),
+            require_starttls=True,
+            authenticator=recorder.authenticate,
+        )
         settings = _with_env_password(port)  # smtp_user: STARTTLS by default
         assert settings.starttls and not settings.tls
     else:
-        server, port = smtp(recorder=recorder, ssl_context=server_context(certificate),
-                            authenticator=recorder.authenticate, auth_require_tls=False)
+        server, port = smtp(
+            recorder=recorder,
+            ssl_context=server_context(certificate),
+            authenticator=recorder.authenticate,
+            auth_require_tls=False,
+        )
         settings = _with_env_password(port, smtp_tls=True)
 
     done = mail.deliver_pending(settings=settings)
@@ -360,12 +403,20 @@ def test_tls_with_the_certificate_as_smtp_cafile_delivers(queue, smtp, certifica
     (m,) = queue(1)
     recorder = Recorder()
     if mode == "starttls":
-        server, port = smtp(recorder=recorder, tls_context=server_context(certificate), require_starttls=True,
-                            authenticator=recorder.authenticate)
+        server, port = smtp(
+            recorder=recorder,
+            tls_context=server_context(certificate),
+            require_starttls=True,
+            authenticator=recorder.authenticate,
+        )
         settings = _with_env_password(port, smtp_cafile=str(certificate[0]), smtp_starttls=True)
     else:
-        server, port = smtp(recorder=recorder, ssl_context=server_context(certificate),
-                            authenticator=recorder.authenticate, auth_require_tls=False)
+        server, port = smtp(
+            recorder=recorder,
+            ssl_context=server_context(certificate),
+            authenticator=recorder.authenticate,
+            auth_require_tls=False,
+        )
         settings = _with_env_password(port, smtp_cafile=str(certificate[0]), smtp_tls=True)
 
     done = mail.deliver_pending(settings=settings)
@@ -381,8 +432,9 @@ def test_settings_password_from_environment_and_config_warns():
     assert (s.password, s.starttls, s.tls, s.port) == ("in-file", True, False, 587)
     assert s.warnings and "ESURETY_SMTP_PASSWORD" in s.warnings[0]
     assert "in-file" not in repr(s)
-    s = mail.MailSettings.from_config({"smtp_host": "h", "smtp_user": "u", "smtp_password": "in-file"},
-                                      env={"ESURETY_SMTP_PASSWORD": "from-env"})
+    s = mail.MailSettings.from_config(
+        {"smtp_host": "h", "smtp_user": "u", "smtp_password": "in-file"}, env={"ESURETY_SMTP_PASSWORD": "from-env"}
+    )
     assert (s.password, s.warnings) == ("from-env", ())
     s = mail.MailSettings.from_config({"smtp_host": "h", "smtp_port": 465}, env={})
     assert (s.tls, s.starttls) == (True, False)
@@ -445,8 +497,15 @@ def test_four_deliverer_processes_send_each_mail_exactly_once(queue, smtp, demo_
     env.pop("ESURETY_SMTP_PASSWORD", None)
     database.close()
 
-    procs = [subprocess.Popen([sys.executable, "-m", "esurety_tui", "mail", "send"], env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(4)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "esurety_tui", "mail", "send"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
+        for _ in range(4)
+    ]
     outputs = [p.communicate(timeout=120) for p in procs]
 
     assert [p.returncode for p in procs] == [0, 0, 0, 0], outputs
@@ -481,9 +540,8 @@ def test_outbox_files_are_private_and_whole(queue, tmp_path):
 
 
 def test_step_4_puts_mails_stuck_in_sending_back_in_the_queue(tmp_path):
-    from tests.test_store import _load_v1
-
     from esurety_tui.store.db import init_database
+    from tests.test_store import _load_v1
 
     path = tmp_path / "v1.sqlite3"
     _load_v1(path)
@@ -533,7 +591,9 @@ def test_cli_mail_list_send_retry(queue, smtp, demo_db, capsys):
     assert main([*db, "mail", "list"]) == 0
     lines = [line.split("\t") for line in capsys.readouterr().out.splitlines()]
     assert [line[:5] for line in lines] == [
-        [str(second.id), "failed", TO, mail.SUBJECT, "1"], [str(first.id), "failed", TO, mail.SUBJECT, "1"]]
+        [str(second.id), "failed", TO, mail.SUBJECT, "1"],
+        [str(first.id), "failed", TO, mail.SUBJECT, "1"],
+    ]
     assert lines[0][5] == "2026-11-24 10:00" and lines[0][6] == "-" and lines[0][7].startswith("550 5.1.1")
     for key in keys():
         assert all(key not in field for line in lines for field in line)
@@ -566,15 +626,24 @@ def test_cli_mail_send_reports_a_server_down(queue, demo_db, capsys):
     out, err = capsys.readouterr()
     assert out.strip() == "送信 0件、outbox 0件、再試行待ち 0件、失敗 0件"
     lines = err.splitlines()
-    assert "esurety: 警告: smtp_password in the config file: prefer the environment variable ESURETY_SMTP_PASSWORD" in lines
+    assert (
+        "esurety: 警告: smtp_password in the config file: prefer the environment variable ESURETY_SMTP_PASSWORD"
+        in lines
+    )
     (failed,) = [line for line in lines if "送れませんでした" in line]
     assert failed.startswith("esurety: メールを送れませんでした（送信待ちのまま残ります） (127.0.0.1:")
     assert "Connection refused" in failed
     assert "pw\n" not in err and status(m) == ("queued", 0)
 
 
-@pytest.mark.parametrize("config", [{"mail_from": "not an address"}, {"smtp_port": "abc"},
-                                    {"smtp_host": "127.0.0.1", "smtp_cafile": "/nonexistent/ca.pem"}])
+@pytest.mark.parametrize(
+    "config",
+    [
+        {"mail_from": "not an address"},
+        {"smtp_port": "abc"},
+        {"smtp_host": "127.0.0.1", "smtp_cafile": "/nonexistent/ca.pem"},
+    ],
+)
 def test_a_config_mistake_claims_nothing_and_fails_nothing(queue, config, tmp_path):
     (m,) = queue(1)
     home = Path(os.environ["ESURETY_HOME"])
@@ -621,11 +690,19 @@ def test_kill_9_between_claim_and_send_is_delivered_again_after_the_lease(queue,
     home = Path(os.environ["ESURETY_HOME"])
     home.mkdir(parents=True, exist_ok=True)
     (home / "config.toml").write_text(f'smtp_host = "127.0.0.1"\nsmtp_port = {port}\n')
-    env = {**os.environ, "ESURETY_DATABASE": str(demo_db), "ESURETY_FROZEN_TIME": FROZEN.isoformat(),
-           "PYTHONPATH": str(Path(__file__).parents[1])}
+    env = {
+        **os.environ,
+        "ESURETY_DATABASE": str(demo_db),
+        "ESURETY_FROZEN_TIME": FROZEN.isoformat(),
+        "PYTHONPATH": str(Path(__file__).parents[1]),
+    }
     database.close()
-    proc = subprocess.Popen([sys.executable, "-m", "esurety_tui", "mail", "send"], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "esurety_tui", "mail", "send"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         assert server.reached.wait(timeout=60)
     finally:

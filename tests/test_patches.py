@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-from tests.helpers.pilot import screen_text, until
-
 import pytest
 from rich.cells import cell_len
 from textual._compositor import Compositor
@@ -14,6 +12,7 @@ from textual.containers import Horizontal
 from textual.widgets import Static
 
 from esurety_tui.tui import patches
+from tests.helpers.pilot import screen_text, until
 
 MESSAGE = "初回起動のため、デモデータを読み込みました。ログインID demo でお試しください。"
 
@@ -56,6 +55,7 @@ async def test_without_the_fix_characters_are_lost(monkeypatch):
 
 
 # The Footer: no FooterKey kept after it is removed; no recompose when the keys stay the same. ---------
+
 
 class _Keyed(Static, can_focus=True):
     from textual.binding import Binding

@@ -191,7 +191,7 @@ def test_contract_number_round_trip_and_lenient_input(prefix, serial):
 @given(PREFIXES, SERIALS, st.integers(min_value=0, max_value=9), st.integers(min_value=1, max_value=9))
 def test_one_mistyped_digit_is_caught(prefix, serial, position, delta):
     digits = f"{prefix}{serial:05d}"
-    wrong = digits[:position] + str((int(digits[position]) + delta) % 10) + digits[position + 1:]
+    wrong = digits[:position] + str((int(digits[position]) + delta) % 10) + digits[position + 1 :]
     letter = check_letter(digits)
     assert not is_valid_contract_number(f"{wrong[:5]}-{wrong[5:]}{letter}")
 
@@ -202,7 +202,7 @@ def test_two_swapped_neighbours_are_caught(prefix, serial, position):
     digits = f"{prefix}{serial:05d}"
     if digits[position] == digits[position + 1]:
         return
-    swapped = digits[:position] + digits[position + 1] + digits[position] + digits[position + 2:]
+    swapped = digits[:position] + digits[position + 1] + digits[position] + digits[position + 2 :]
     assert not is_valid_contract_number(f"{swapped[:5]}-{swapped[5:]}{check_letter(digits)}")
 
 
@@ -230,10 +230,21 @@ def test_validation_of_any_draft_is_consistent(changes):
     assert v.ok == (not v.problems)
     assert v.first_problem() == next(iter(v.problems), None)
     assert all(isinstance(message, str) and message for message in v.problems.values())
-    assert not set(v.problems) & set(v.values) - {"advance_amount", "contract_guarantee_amount", "planned_advance",
-                                                 "intermediate_amount", "fiscal_year_amount", "start_date",
-                                                 "end_date", "award_date", "disqualified", "receive_day",
-                                                 "visit_day", "advance_apply", "contract_apply"}
+    assert not set(v.problems) & set(v.values) - {
+        "advance_amount",
+        "contract_guarantee_amount",
+        "planned_advance",
+        "intermediate_amount",
+        "fiscal_year_amount",
+        "start_date",
+        "end_date",
+        "award_date",
+        "disqualified",
+        "receive_day",
+        "visit_day",
+        "advance_apply",
+        "contract_apply",
+    }
     for key in changes:
         assert validate_field(key, raw, kawasaki()) == v.problems.get(key)
 
@@ -247,11 +258,27 @@ def test_advance_limit_is_exactly_the_ratio(amount, kind):
     assert limit <= amount * ratio < limit + 1
     if limit < 1:
         return
-    ok = validate_application(valid_raw(contract_amount=str(amount), advance_amount=str(limit), work_kind=kind,
-                                        contract_apply="", planned_advance=""), terms)
+    ok = validate_application(
+        valid_raw(
+            contract_amount=str(amount),
+            advance_amount=str(limit),
+            work_kind=kind,
+            contract_apply="",
+            planned_advance="",
+        ),
+        terms,
+    )
     assert "advance_amount" not in ok.problems
-    over = validate_application(valid_raw(contract_amount=str(amount), advance_amount=str(limit + 1), work_kind=kind,
-                                          contract_apply="", planned_advance=""), terms)
+    over = validate_application(
+        valid_raw(
+            contract_amount=str(amount),
+            advance_amount=str(limit + 1),
+            work_kind=kind,
+            contract_apply="",
+            planned_advance="",
+        ),
+        terms,
+    )
     assert "以下にしてください" in over.problems["advance_amount"]
 
 
@@ -275,18 +302,28 @@ def test_contract_guarantee_minimum_is_exactly_the_ratio(amount, low_bid):
 def test_rounding_unit_refuses_odd_amounts(amount, odd):
     terms = OrdererTerms(rounding_unit=10_000, name="神奈川県知事")
     limit = terms.advance_limit(amount * 10, "construction")
-    ok = validate_application(valid_raw(contract_amount=str(amount * 10), advance_amount=str(limit),
-                                        contract_apply="", planned_advance=""), terms)
+    ok = validate_application(
+        valid_raw(contract_amount=str(amount * 10), advance_amount=str(limit), contract_apply="", planned_advance=""),
+        terms,
+    )
     assert "advance_amount" not in ok.problems and limit % 10_000 == 0
     if limit > odd:
-        wrong = validate_application(valid_raw(contract_amount=str(amount * 10), advance_amount=str(limit - odd),
-                                               contract_apply="", planned_advance=""), terms)
+        wrong = validate_application(
+            valid_raw(
+                contract_amount=str(amount * 10), advance_amount=str(limit - odd), contract_apply="", planned_advance=""
+            ),
+            terms,
+        )
         assert "10,000円単位" in wrong.problems["advance_amount"]
 
 
 @SETTINGS
-@given(st.text(alphabet="0123456789", min_size=3, max_size=3), st.text(alphabet="0123456789", min_size=4, max_size=4),
-       st.sampled_from(["{a}-{b}", "{a}{b}", "〒{a}-{b}", "{a}ー{b}"]), st.booleans())
+@given(
+    st.text(alphabet="0123456789", min_size=3, max_size=3),
+    st.text(alphabet="0123456789", min_size=4, max_size=4),
+    st.sampled_from(["{a}-{b}", "{a}{b}", "〒{a}-{b}", "{a}ー{b}"]),
+    st.booleans(),
+)
 def test_zip_is_normalised(a, b, form, wide):
     text = form.format(a=a, b=b)
     v = validate_application(valid_raw(send_zip=to_fullwidth(text) if wide else text), kawasaki())

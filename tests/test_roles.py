@@ -11,12 +11,12 @@ import pkgutil
 import pytest
 
 import esurety_tui.services as services_pkg
-from tests.conftest import session_of
 from esurety_tui.domain.contract_number import make_contract_number
 from esurety_tui.services import applications, contracts, exports, issuing, keys
 from esurety_tui.services.errors import Forbidden, NotFound
 from esurety_tui.services.session import SYSTEM_SESSION, Role, Session, orderer_session
 from esurety_tui.store.models import Application, Branch, CertificateVersion, Guarantee
+from tests.conftest import session_of
 
 # The storage and service tests run on SQLite and again on PostgreSQL (tests/conftest.py).
 pytestmark = pytest.mark.postgres
@@ -58,8 +58,11 @@ def test_every_public_service_function_declares_who_may_call_it(name, fn):
     assert sum(map(bool, declared)) == 1, f"{name}: add @requires(...), @public or @internal"
 
 
-@pytest.mark.parametrize("name,fn", [(n, f) for n, f in FUNCTIONS if hasattr(f, "__roles__")],
-                         ids=[n for n, f in FUNCTIONS if hasattr(f, "__roles__")])
+@pytest.mark.parametrize(
+    "name,fn",
+    [(n, f) for n, f in FUNCTIONS if hasattr(f, "__roles__")],
+    ids=[n for n, f in FUNCTIONS if hasattr(f, "__roles__")],
+)
 def test_every_wrong_role_is_refused_before_anything_runs(name, fn):
     params = list(inspect.signature(fn).parameters.values())[1:]
     args = [None for p in params if p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
@@ -119,7 +122,9 @@ def test_another_companys_contract_and_a_missing_one_get_the_same_answer(demo_db
         keys.lookup_key(demo2, SEED)
     with pytest.raises(NotFound) as missing_key:
         keys.lookup_key(demo2, make_contract_number("35072", 99999))
-    assert str(theirs_key.value).replace(SEED, "N") == str(missing_key.value).replace(make_contract_number("35072", 99999), "N")
+    assert str(theirs_key.value).replace(SEED, "N") == str(missing_key.value).replace(
+        make_contract_number("35072", 99999), "N"
+    )
 
 
 def test_a_branch_sees_and_amends_only_its_own_branchs_contracts(demo_db):

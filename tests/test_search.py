@@ -20,8 +20,18 @@ from esurety_tui.store.models import Branch, CertificateVersion, Company, Guaran
 
 SCHEMA_V1 = Path(__file__).parent / "data" / "schema_v1.sql"
 
-WORKS = ("河川維持（その１）工事", "河川改修工事", "道路改良工事", "ＡＢＣ橋梁補修工事", "ｶﾜｻｷ公園整備工事",
-         "鶴見下水道工事", "進捗100%工事", "庁舎改修工事", "河口堰工事", "A_B舗装工事")
+WORKS = (
+    "河川維持（その１）工事",
+    "河川改修工事",
+    "道路改良工事",
+    "ＡＢＣ橋梁補修工事",
+    "ｶﾜｻｷ公園整備工事",
+    "鶴見下水道工事",
+    "進捗100%工事",
+    "庁舎改修工事",
+    "河口堰工事",
+    "A_B舗装工事",
+)
 
 
 @pytest.fixture
@@ -39,19 +49,38 @@ def world(db):
         electronic = i % 5 != 0
         at = base + timedelta(minutes=rng.randrange(0, 10_000)) if i != 7 else base + timedelta(minutes=77)
         g = Guarantee(
-            number=make_contract_number(f"{branch.code}25", i), kind="advance", company=company, orderer=orderer,
-            branch=branch, electronic=electronic, auth_key="Z28YUE4J3Bux" if electronic else None,
-            work_name=work, contractor_name=company.name, contract_amount=1, guarantee_amount=1,
-            start_date=date(2025, 4, 1), end_date=date(2026, 3, 31), issued_at=at)
+            number=make_contract_number(f"{branch.code}25", i),
+            kind="advance",
+            company=company,
+            orderer=orderer,
+            branch=branch,
+            electronic=electronic,
+            auth_key="Z28YUE4J3Bux" if electronic else None,
+            work_name=work,
+            contractor_name=company.name,
+            contract_amount=1,
+            guarantee_amount=1,
+            start_date=date(2025, 4, 1),
+            end_date=date(2026, 3, 31),
+            issued_at=at,
+        )
         if i == 8:
             g.issued_at = base + timedelta(minutes=77)  # the same time as row 7: order by id
         queries.refresh_search_text(g)
         g.save()
         for seq in (1, 2) if i % 3 == 0 else (1,):
             CertificateVersion.create(
-                guarantee=g, seq=seq, kind="新規" if seq == 1 else "訂正", issued_at=at + timedelta(minutes=seq),
-                superseded=seq == 1 and i % 3 == 0, work_name=work, guarantee_amount=1, contract_amount=1,
-                start_date=date(2025, 4, 1), end_date=date(2026, 3, 31))
+                guarantee=g,
+                seq=seq,
+                kind="新規" if seq == 1 else "訂正",
+                issued_at=at + timedelta(minutes=seq),
+                superseded=seq == 1 and i % 3 == 0,
+                work_name=work,
+                guarantee_amount=1,
+                contract_amount=1,
+                start_date=date(2025, 4, 1),
+                end_date=date(2026, 3, 31),
+            )
     return companies, branches, orderers
 
 
@@ -74,14 +103,43 @@ def _expected(text: str, company_id=None, branch_id=None, electronic=False) -> l
 
 def _expected_history(text: str, company_id=None, branch_id=None) -> list[int]:
     hits = set(_expected(text, company_id, branch_id, electronic=True))
-    versions = (CertificateVersion.select().where(CertificateVersion.superseded == False)  # noqa: E712
-                .order_by(CertificateVersion.issued_at.desc(), CertificateVersion.id.desc()))
+    versions = (
+        CertificateVersion.select()
+        .where(CertificateVersion.superseded == False)
+        .order_by(CertificateVersion.issued_at.desc(), CertificateVersion.id.desc())
+    )
     return [v.id for v in versions if v.guarantee_id in hits]
 
 
-TERMS = ("河", "川", "河川", "河川維持", "工事", "維持 河", "河川 横浜", "ｶﾜｻｷ", "カワサキ", "abc", "ＡＢＣ", "%", "100%",
-         "a_b", "_", "35025-0001", "351", "その1", "鶴見", "鶴", "zz", "存在しない", "工事 鶴見 川崎", "山田", "株式会社",
-         "河野", "河野 河川")
+TERMS = (
+    "河",
+    "川",
+    "河川",
+    "河川維持",
+    "工事",
+    "維持 河",
+    "河川 横浜",
+    "ｶﾜｻｷ",
+    "カワサキ",
+    "abc",
+    "ＡＢＣ",
+    "%",
+    "100%",
+    "a_b",
+    "_",
+    "35025-0001",
+    "351",
+    "その1",
+    "鶴見",
+    "鶴",
+    "zz",
+    "存在しない",
+    "工事 鶴見 川崎",
+    "山田",
+    "株式会社",
+    "河野",
+    "河野 河川",
+)
 
 
 @pytest.fixture(params=["index", "walk", "like"])
@@ -102,8 +160,13 @@ def path(request, monkeypatch):
 def test_every_term_finds_exactly_the_matching_rows_newest_first_in_every_scope(world, path):
     companies, branches, _ = world
     for term in TERMS:
-        for scope in ({"company_id": companies[0].id}, {"company_id": companies[1].id},
-                      {"branch_id": branches[0].id}, {"branch_id": branches[1].id}, {}):
+        for scope in (
+            {"company_id": companies[0].id},
+            {"company_id": companies[1].id},
+            {"branch_id": branches[0].id},
+            {"branch_id": branches[1].id},
+            {},
+        ):
             for tab in ("all", "electronic"):
                 want = _expected(term, electronic=tab == "electronic", **scope)
                 company_id, branch_id = scope.get("company_id"), scope.get("branch_id")
@@ -123,7 +186,7 @@ def test_windows_at_an_offset_are_the_slices_of_the_whole_list(world, path):
         whole = _expected(term, companies[0].id)
         for offset in (0, 7, 20, len(whole) - 3, len(whole) + 5):
             got = [g.id for g in queries.guarantee_page(companies[0].id, term, "all", offset, 10)]
-            assert got == whole[offset:offset + 10]
+            assert got == whole[offset : offset + 10]
 
 
 @pytest.mark.postgres
@@ -135,7 +198,9 @@ def test_counts_stop_at_the_cap_plus_one(world, path):
     assert queries.guarantee_count(None, "工事", "all", cap=total) == total
     assert queries.guarantee_count(companies[0].id, "工", "all", cap=5) == 6
     assert queries.history_count(None, "工事", cap=10) == 11
-    assert queries.guarantee_count(companies[0].id, "鶴見区", "all", cap=1000) == len(_expected("鶴見区", companies[0].id))
+    assert queries.guarantee_count(companies[0].id, "鶴見区", "all", cap=1000) == len(
+        _expected("鶴見区", companies[0].id)
+    )
     assert queries.guarantee_count(None, "", "all", cap=10) == 11
 
 
@@ -215,12 +280,11 @@ def test_the_index_follows_every_write_in_its_transaction(world):
 
 
 def test_the_index_follows_issue_correction_change_and_cancel(demo_db):
+    from esurety_tui.services import issuing
     from tests.conftest import session_of
 
-    from esurety_tui.services import issuing
-
     branch = session_of("branch")
-    number = Guarantee.select().where(Guarantee.electronic == True).first().number  # noqa: E712
+    number = Guarantee.select().where(Guarantee.electronic == True).first().number
     issuing.amend(branch, number, "訂正", work_name="橋梁耐震訂正工事")
     _index_agrees_with_rows(("訂正", "耐震", "河川"))
     assert [g.number for g in queries.guarantee_page(None, "耐震訂正", "all", 0, 10)] == [number]
@@ -254,11 +318,26 @@ def test_a_company_created_by_the_orm_has_its_search_name(db):
 def test_bulk_load_rebuilds_the_index_once_and_puts_the_triggers_back(world):
     companies, branches, orderers = world
     with transaction(), search.bulk_load(database.obj):
-        Guarantee.insert_many([dict(
-            number=make_contract_number("35299", i), kind="advance", company=companies[0].id, orderer=orderers[0].id,
-            branch=branches[0].id, electronic=True, work_name="一括投入工事", contractor_name="x",
-            contract_amount=1, guarantee_amount=1, start_date=date(2025, 4, 1), end_date=date(2026, 3, 31),
-            search_text=search_key(f"{make_contract_number('35299', i)} 川崎市長 一括投入工事")) for i in range(30)]).execute()
+        Guarantee.insert_many(
+            [
+                dict(
+                    number=make_contract_number("35299", i),
+                    kind="advance",
+                    company=companies[0].id,
+                    orderer=orderers[0].id,
+                    branch=branches[0].id,
+                    electronic=True,
+                    work_name="一括投入工事",
+                    contractor_name="x",
+                    contract_amount=1,
+                    guarantee_amount=1,
+                    start_date=date(2025, 4, 1),
+                    end_date=date(2026, 3, 31),
+                    search_text=search_key(f"{make_contract_number('35299', i)} 川崎市長 一括投入工事"),
+                )
+                for i in range(30)
+            ]
+        ).execute()
     _index_agrees_with_rows(("一括", "投入", "河川"))
     triggers = {r[0] for r in database.execute_sql("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
     assert set(search.TRIGGERS) <= triggers
@@ -277,7 +356,9 @@ def test_a_writer_without_the_function_cannot_leave_the_index_behind(db, tmp_pat
             "INSERT INTO guarantee(number, kind, company_id, orderer_id, branch_id, electronic, work_name, "
             "contractor_name, contract_amount, guarantee_amount, start_date, end_date, cancelled, issued_at, "
             "search_text) VALUES ('n', 'advance', ?, ?, ?, 1, 'w', 'c', 1, 1, '2025-04-01', '2026-03-31', 0, "
-            "'2025-04-01 09:00:00', 'n o w')", (company.id, orderer.id, branch.id))
+            "'2025-04-01 09:00:00', 'n o w')",
+            (company.id, orderer.id, branch.id),
+        )
     con.close()
 
 
@@ -302,9 +383,19 @@ def test_a_database_at_version_10_is_migrated_to_the_index(db):
     company = Company.create(name="旧版建設")
     branch = Branch.create(name="b", code="350")
     orderer = Orderer.create(name="川崎市長")
-    g = Guarantee(number="35072-00000M", kind="advance", company=company, orderer=orderer, branch=branch,
-                  work_name="河川維持工事", contractor_name="c", contract_amount=1, guarantee_amount=1,
-                  start_date=date(2025, 4, 1), end_date=date(2026, 3, 31))
+    g = Guarantee(
+        number="35072-00000M",
+        kind="advance",
+        company=company,
+        orderer=orderer,
+        branch=branch,
+        work_name="河川維持工事",
+        contractor_name="c",
+        contract_amount=1,
+        guarantee_amount=1,
+        start_date=date(2025, 4, 1),
+        end_date=date(2026, 3, 31),
+    )
     queries.refresh_search_text(g)
     g.save()
     db = database.obj
@@ -334,16 +425,30 @@ def test_the_search_step_runs_on_postgresql_and_the_search_query_uses_the_trigra
     close_database()
     db = init_database(pg_url)
     assert migrations.current_version(db) == migrations.LATEST
-    names = {r[0] for r in db.execute_sql(
-        "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'guarantee'")}
+    names = {
+        r[0]
+        for r in db.execute_sql(
+            "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND tablename = 'guarantee'"
+        )
+    }
     assert search.PG_INDEX in names
     company = Company.create(name="ＰＧ建設")
     assert Company.get_by_id(company.id).search_name == "pg建設"
     branch = Branch.create(name="b", code="350")
     orderer = Orderer.create(name="川崎市長")
-    g = Guarantee(number="35072-00000M", kind="advance", company=company, orderer=orderer, branch=branch,
-                  work_name="河川維持工事", contractor_name="c", contract_amount=1, guarantee_amount=1,
-                  start_date=date(2025, 4, 1), end_date=date(2026, 3, 31))
+    g = Guarantee(
+        number="35072-00000M",
+        kind="advance",
+        company=company,
+        orderer=orderer,
+        branch=branch,
+        work_name="河川維持工事",
+        contractor_name="c",
+        contract_amount=1,
+        guarantee_amount=1,
+        start_date=date(2025, 4, 1),
+        end_date=date(2026, 3, 31),
+    )
     queries.refresh_search_text(g)
     g.save()
     assert [x.number for x in queries.guarantee_page(None, "pg建設 河川", "all", 0, 10)] == ["35072-00000M"]

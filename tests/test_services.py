@@ -10,8 +10,6 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from tests.conftest import FROZEN, session_of
-from tests.helpers.cases import valid_raw
 from esurety_tui import clock
 from esurety_tui.domain import auth_key
 from esurety_tui.domain.auth_key import ALPHABET, is_well_formed_key
@@ -24,8 +22,18 @@ from esurety_tui.services.errors import InvalidState, LoginFailed, NotFound
 from esurety_tui.services.session import SYSTEM_SESSION
 from esurety_tui.store import queries
 from esurety_tui.store.models import (
-    Application, AuditLog, Branch, CertificateVersion, Company, Guarantee, Mail, Orderer, User,
+    Application,
+    AuditLog,
+    Branch,
+    CertificateVersion,
+    Company,
+    Guarantee,
+    Mail,
+    Orderer,
+    User,
 )
+from tests.conftest import FROZEN, session_of
+from tests.helpers.cases import valid_raw
 
 # The storage and service tests run on SQLite and again on PostgreSQL (tests/conftest.py).
 pytestmark = pytest.mark.postgres
@@ -51,7 +59,12 @@ def test_demo_logs_in_as_the_contractor(demo_db):
     s = auth.login("demo", "demo")
     company = Company.get(Company.name == "〇〇建設 株式会社")
     assert (s.role, s.login, s.company_id, s.company_name, s.branch_id) == (
-        "contractor", "demo", company.id, "〇〇建設 株式会社", None)
+        "contractor",
+        "demo",
+        company.id,
+        "〇〇建設 株式会社",
+        None,
+    )
     assert s.display_name == "〇〇建設 株式会社 様"
     assert s.scope == company.id
     assert AuditLog.select().where(AuditLog.action == "login", AuditLog.actor == "demo").count() == 1
@@ -102,6 +115,7 @@ def test_failures_outside_the_window_do_not_add_up(demo_db):
 
 def test_unknown_ids_lock_out_exactly_like_known_ones(demo_db):
     """No oracle: the answers for an id that does not exist are those for one that does."""
+
     def story(login_id: str, password: str) -> list[str]:
         answers = [_login_fails(login_id, f"bad{i}") for i in range(5)]
         answers.append(_login_fails(login_id, password))  # right password (if any) while locked
@@ -178,8 +192,13 @@ def test_add_user_rules(db):
 
 def test_demo_never_sees_demo2_contracts(demo_session):
     demo2_number = _number_of("鶴見川河川改修工事")
-    mine = ["境川河川測量設計業務委託", "相模川河川改修（その3）工事", "相模川河川改修（その3）工事",
-            "河川維持（〇〇）工事", "河川維持（〇〇）工事"]
+    mine = [
+        "境川河川測量設計業務委託",
+        "相模川河川改修（その3）工事",
+        "相模川河川改修（その3）工事",
+        "河川維持（〇〇）工事",
+        "河川維持（〇〇）工事",
+    ]
     rows = contracts.page(demo_session, "all", "河川", 0, 50)
     assert [r.work_name for r in rows] == mine
     assert contracts.count(demo_session, "all", "河川") == 5
@@ -227,7 +246,11 @@ def test_drafts_of_another_company_are_out_of_reach(demo_session):
 
     after = Application.get_by_id(theirs)
     assert (after.draft, after.work_name, after.updated_at, after.status) == (
-        before.draft, "他社の工事", before.updated_at, "作成中")
+        before.draft,
+        "他社の工事",
+        before.updated_at,
+        "作成中",
+    )
     assert applications.load_draft(other, theirs)["work_name"] == "他社の工事"
 
 
@@ -259,7 +282,9 @@ def test_detail_of_the_seed_contract(demo_session):
 def test_detail_with_a_change_shows_both_versions(demo_session):
     d = contracts.detail(demo_session, _number_of("市道鶴見第12号線道路改良工事"))
     assert [(v.seq, v.target, v.issued_at) for v in d.versions] == [
-        (1, "新規", datetime(2023, 6, 7, 10, 30)), (2, "変更", datetime(2023, 11, 20, 15, 0))]
+        (1, "新規", datetime(2023, 6, 7, 10, 30)),
+        (2, "変更", datetime(2023, 11, 20, 15, 0)),
+    ]
     assert (d.guarantee_amount, d.contract_amount) == (36_000_000, 90_000_000)
     first = contracts.certificate(demo_session, d.versions[0].id)
     second = contracts.certificate(demo_session, d.versions[1].id)
@@ -278,7 +303,9 @@ def test_detail_of_a_cancellation(demo_session):
     d = contracts.detail(demo_session, _number_of("港北ニュータウン公園遊具更新工事"))
     assert d.cancelled is True
     assert [(v.target, v.issued_at) for v in d.versions] == [
-        ("新規", datetime(2025, 8, 5, 10, 0)), ("取消", datetime(2025, 9, 1, 10, 0))]
+        ("新規", datetime(2025, 8, 5, 10, 0)),
+        ("取消", datetime(2025, 9, 1, 10, 0)),
+    ]
 
 
 def test_detail_of_paper_has_no_key(demo_session):
@@ -295,7 +322,11 @@ def test_new_draft_has_the_defaults(demo_session):
     assert applications.load_draft(demo_session, app_id) == {**DEFAULTS, "branch_id": str(first_branch.id)}
     app = Application.get_by_id(app_id)
     assert (app.status, app.receipt_no, app.company_id, app.user_id) == (
-        "作成中", None, demo_session.company_id, demo_session.user_id)
+        "作成中",
+        None,
+        demo_session.company_id,
+        demo_session.user_id,
+    )
 
 
 def test_save_draft_keeps_invalid_text_verbatim(demo_session):
@@ -342,16 +373,25 @@ def test_submit_valid_fills_the_typed_columns(demo_session):
     assert app.orderer_id == Orderer.get(Orderer.name == "川崎市長").id
     assert app.branch_id == Branch.get(Branch.name == "神奈川支店").id
     assert (app.contract_amount, app.advance_amount, app.contract_guarantee_amount) == (
-        50_000_000, 20_000_000, 5_000_000)
+        50_000_000,
+        20_000_000,
+        5_000_000,
+    )
     assert (app.contract_date, app.start_date, app.end_date, app.award_date) == (
-        date(2023, 4, 1), date(2023, 4, 3), date(2024, 3, 29), date(2023, 3, 20))
+        date(2023, 4, 1),
+        date(2023, 4, 3),
+        date(2024, 3, 29),
+        date(2023, 3, 20),
+    )
     assert (app.advance_apply, app.contract_apply, app.advance_form, app.notify) == (True, True, "electronic", "yes")
     assert (app.bid_rounds, app.bidders, app.disqualified) == (1, 5, 0)
     assert app.deposit_bank == "マルマル銀行\u3000ＡＢＣ支店"
     assert app.send_zip == "231-8463"
     assert json.loads(app.draft)["deposit_bank"] == "ﾏﾙﾏﾙ銀行 ABC支店"  # what was typed stays
-    assert AuditLog.select().where(AuditLog.action == "application.submit",
-                                   AuditLog.target == receipt.receipt_no).count() == 1
+    assert (
+        AuditLog.select().where(AuditLog.action == "application.submit", AuditLog.target == receipt.receipt_no).count()
+        == 1
+    )
 
 
 def test_submit_twice_and_save_after_submit_are_refused(demo_session):
@@ -366,7 +406,11 @@ def test_submit_twice_and_save_after_submit_are_refused(demo_session):
         applications.delete_draft(demo_session, app_id)
     app = Application.get_by_id(app_id)
     assert (app.status, app.receipt_no, app.work_name, app.submitted_at) == (
-        "送信済", receipt.receipt_no, "河川維持（〇〇）工事", FROZEN)
+        "送信済",
+        receipt.receipt_no,
+        "河川維持（〇〇）工事",
+        FROZEN,
+    )
 
 
 def test_a_failure_inside_submit_rolls_back_everything(demo_session, monkeypatch):
@@ -439,8 +483,11 @@ def test_another_branch_cannot_touch_the_application(demo_session, branch_sessio
     app_id = _submitted(demo_session)
     tokyo = Branch.get(Branch.name == "東京支店")
     other = auth.session_for(User.create(login="tokyo", password_hash="x", branch=tokyo))
-    for action in (lambda: issuing.accept(other, app_id), lambda: issuing.issue(other, app_id),
-                   lambda: issuing.refuse(other, app_id, "理由")):
+    for action in (
+        lambda: issuing.accept(other, app_id),
+        lambda: issuing.issue(other, app_id),
+        lambda: issuing.refuse(other, app_id, "理由"),
+    ):
         with pytest.raises(NotFound):
             action()
     assert Application.get_by_id(app_id).status == "送信済"
@@ -481,8 +528,9 @@ def test_issue_electronic_makes_numbers_keys_versions_and_mail(demo_session, bra
     mails = list(Mail.select().order_by(Mail.id))[mails_before:]
     assert [(m.to, m.guarantee_id, m.status, m.sent_at) for m in mails] == [
         ("soumu@ejcs.co.jp", guarantees[0].id, "outbox", FROZEN),
-        ("soumu@ejcs.co.jp", guarantees[1].id, "outbox", FROZEN)]
-    for m, g in zip(mails, guarantees):
+        ("soumu@ejcs.co.jp", guarantees[1].id, "outbox", FROZEN),
+    ]
+    for m, g in zip(mails, guarantees, strict=True):
         assert m.subject == "電子保証（認証キー）発行完了のお知らせ"
         assert f"保証契約番号: {g.number}" in m.body
         assert "工事名: 河川維持（〇〇）工事" in m.body and "〇〇建設 株式会社 様" in m.body
@@ -652,7 +700,7 @@ def test_verify_key(demo_db, monkeypatch):
     unknown = make_contract_number("35099", 12345)
     assert keys_module.verify_key(unknown, SEED_KEY) is False
     assert keys_module.verify_key("35072-00000A", SEED_KEY) is False  # bad check letter
-    paper = Guarantee.get(Guarantee.electronic == False).number  # noqa: E712
+    paper = Guarantee.get(Guarantee.electronic == False).number
     assert keys_module.verify_key(paper, SEED_KEY) is False
     # every answer went through the constant-time comparison, even for unknown numbers
     assert len(calls) == 7

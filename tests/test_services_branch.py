@@ -7,12 +7,12 @@ import random
 
 import pytest
 
-from tests.conftest import session_of
 from esurety_tui import cli
 from esurety_tui.services import branches, issuing, keys, orderers, review
 from esurety_tui.services.errors import InvalidState, NotFound
 from esurety_tui.services.session import SYSTEM_SESSION
 from esurety_tui.store.models import Application, AuditLog, Guarantee, Mail, Orderer, User
+from tests.conftest import session_of
 
 # The storage and service tests run on SQLite and again on PostgreSQL (tests/conftest.py).
 pytestmark = pytest.mark.postgres
@@ -31,7 +31,12 @@ def test_queue_tabs_are_branch_scoped_and_searchable(demo_db):
     rows = review.queue_page(kanagawa, "open", "", 0, 50)
     assert {r.status for r in rows} == {"送信済", "引受"}
     (row,) = [r for r in rows if r.work_name == WAITING]
-    assert (row.work_name, row.status, row.company_name, row.orderer_name) == (WAITING, "送信済", "〇〇建設 株式会社", "川崎市長")
+    assert (row.work_name, row.status, row.company_name, row.orderer_name) == (
+        WAITING,
+        "送信済",
+        "〇〇建設 株式会社",
+        "川崎市長",
+    )
     assert row.contract_amount == 35_000_000 and row.receipt_no
     assert review.queue_count(kanagawa, "closed", "") == 10
     assert {r.status for r in review.queue_page(kanagawa, "closed", "", 0, 50)} == {"謝絶", "発行済"}
@@ -84,7 +89,7 @@ def test_application_detail_is_branch_scoped_and_shows_the_outcome(demo_db):
 
 def test_paper_receipt_method_of_a_contract(demo_db):
     kanagawa = session_of("branch")
-    paper = Guarantee.get(Guarantee.electronic == False)  # noqa: E712
+    paper = Guarantee.get(Guarantee.electronic == False)
     assert review.receipt_of_contract(kanagawa, paper.number) == "送付（受取希望日 4月10日）"
     with pytest.raises(NotFound):
         review.receipt_of_contract(session_of("branch2"), paper.number)
@@ -111,10 +116,10 @@ def test_reissue_key_refusals(demo_db):
     kanagawa = session_of("branch")
     with pytest.raises(NotFound):
         issuing.reissue_key(session_of("branch2"), SEED)
-    paper = Guarantee.get(Guarantee.electronic == False)  # noqa: E712
+    paper = Guarantee.get(Guarantee.electronic == False)
     with pytest.raises(InvalidState):
         issuing.reissue_key(kanagawa, paper.number)
-    cancelled = Guarantee.get(Guarantee.cancelled == True)  # noqa: E712
+    cancelled = Guarantee.get(Guarantee.cancelled == True)
     with pytest.raises(InvalidState):
         issuing.reissue_key(kanagawa, cancelled.number)
 
@@ -123,7 +128,12 @@ def test_orderer_master_add_update_and_rules(demo_db):
     kanagawa = session_of("branch")
     o = orderers.add(kanagawa, " 鎌倉市長 ", accepts_electronic=True, email="k@city.example.jp", rounding=10000)
     assert (o.name, o.accepts_electronic, o.email, o.rounding_unit, o.terms_text) == (
-        "鎌倉市長", True, "k@city.example.jp", 10000, "1万円単位")
+        "鎌倉市長",
+        True,
+        "k@city.example.jp",
+        10000,
+        "1万円単位",
+    )
     with pytest.raises(InvalidState):
         orderers.add(kanagawa, "鎌倉市長")
     with pytest.raises(InvalidState):
@@ -158,7 +168,10 @@ def test_branches_add_rules(db):
 def test_shell_makes_a_usable_database_without_demo_data(tmp_path, monkeypatch, capsys):
     path = str(tmp_path / "fresh.sqlite3")
     assert cli.main(["--database", path, "init"]) == 0
-    assert cli.main(["--database", path, "orderer", "add", "川崎市長", "--electronic", "--email", "k@city.example.jp"]) == 0
+    assert (
+        cli.main(["--database", path, "orderer", "add", "川崎市長", "--electronic", "--email", "k@city.example.jp"])
+        == 0
+    )
     assert cli.main(["--database", path, "orderer", "add", "神奈川県知事", "--rounding", "10000"]) == 0
     assert cli.main(["--database", path, "orderer", "add", "川崎市長"]) == 2
     assert cli.main(["--database", path, "branch", "add", "神奈川支店", "--code", "350", "--phone", "045"]) == 0

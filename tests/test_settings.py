@@ -30,9 +30,11 @@ def test_no_file_gives_the_defaults():
 
 
 def test_every_section_is_read_typed():
-    path = _write('database = "/srv/nd.sqlite3"\npdf_font = "fonts/g.ttf"\nsmtp_host = " mail.example "\n'
-                  'smtp_port = 587\nsmtp_timeout = 2.5\ndsure_max_failures = 3\ndsure_lock_minutes = 60\n'
-                  'ssh_authorized_keys = "/srv/keys"\nssh_require_password = true\n[keymap]\nprint = "f9"\n')
+    path = _write(
+        'database = "/srv/nd.sqlite3"\npdf_font = "fonts/g.ttf"\nsmtp_host = " mail.example "\n'
+        "smtp_port = 587\nsmtp_timeout = 2.5\ndsure_max_failures = 3\ndsure_lock_minutes = 60\n"
+        'ssh_authorized_keys = "/srv/keys"\nssh_require_password = true\n[keymap]\nprint = "f9"\n'
+    )
     s = load()
     assert s.path == path and s.database == "/srv/nd.sqlite3" and s.pdf_font == path.parent / "fonts" / "g.ttf"
     assert (s.mail.host, s.mail.port, s.mail.timeout) == ("mail.example", 587, 2.5)
@@ -43,8 +45,11 @@ def test_every_section_is_read_typed():
 
 def test_the_environment_comes_before_the_file():
     _write('database = "/from/file"\nssh_authorized_keys = "/file/keys"\nsmtp_password = "in-file"\n')
-    env = {"ESURETY_DATABASE": "/from/env", "ESURETY_SSH_AUTHORIZED_KEYS": "/env/keys",
-           "ESURETY_SMTP_PASSWORD": "from-env"}
+    env = {
+        "ESURETY_DATABASE": "/from/env",
+        "ESURETY_SSH_AUTHORIZED_KEYS": "/env/keys",
+        "ESURETY_SMTP_PASSWORD": "from-env",
+    }
     s = load(env=env)
     assert (s.database, s.ssh.authorized_keys, s.mail.password) == ("/from/env", Path("/env/keys"), "from-env")
     assert not s.mail.password_in_file
@@ -69,16 +74,19 @@ def test_a_file_that_is_not_utf8_names_its_line():
     assert caught.value.line == 2 and "UTF-8" in caught.value.ja
 
 
-@pytest.mark.parametrize("text,key,line", [
-    ('smtp_host = "x"\nsmtp_port = "587"\n', "smtp_port", 2),
-    ("smtp_port = 70000\n", "smtp_port", 1),
-    ('dsure_max_failures = 0\n', "dsure_max_failures", 1),
-    ('ssh_require_password = "yes"\n', "ssh_require_password", 1),
-    ("smtp_timeout = -1\n", "smtp_timeout", 1),
-    ("database = 3\n", "database", 1),
-    ("keymap = \"f9\"\n", "keymap", 1),
-    ('[keymap]\nhelp = "f10"\nprint = 9\n', "keymap.print", 3),
-])
+@pytest.mark.parametrize(
+    "text,key,line",
+    [
+        ('smtp_host = "x"\nsmtp_port = "587"\n', "smtp_port", 2),
+        ("smtp_port = 70000\n", "smtp_port", 1),
+        ("dsure_max_failures = 0\n", "dsure_max_failures", 1),
+        ('ssh_require_password = "yes"\n', "ssh_require_password", 1),
+        ("smtp_timeout = -1\n", "smtp_timeout", 1),
+        ("database = 3\n", "database", 1),
+        ('keymap = "f9"\n', "keymap", 1),
+        ('[keymap]\nhelp = "f10"\nprint = 9\n', "keymap.print", 3),
+    ],
+)
 def test_a_known_key_of_the_wrong_type_is_an_error_naming_the_key(text, key, line):
     _write(text)
     with pytest.raises(ConfigError) as caught:
@@ -185,7 +193,7 @@ async def test_the_tui_says_once_that_an_unknown_key_is_ignored(demo_session):
     app = NetDeskApp(session=demo_session)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, app)
-        notes = [n.message for n in app._notifications]  # noqa: SLF001 - the toasts shown
+        notes = [n.message for n in app._notifications]
         assert len([m for m in notes if "smpt_host" in m]) == 1
 
 

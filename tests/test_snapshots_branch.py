@@ -3,11 +3,11 @@ branch's 電子保証概要 and its 変更 form, a paper guarantee's 受取方�
 
 from __future__ import annotations
 
-from tests.conftest import session_of
 from esurety_tui.store.models import Application
 from esurety_tui.tui.app import NetDeskApp
 from esurety_tui.tui.screens.branch.application import BranchApplicationScreen
 from esurety_tui.tui.screens.branch.contract import BranchContractScreen
+from tests.conftest import session_of
 from tests.helpers.pilot import settle
 
 SIZE = (80, 24)
@@ -114,9 +114,15 @@ def test_branch_orderer_form(snap_compare, demo_db):
 def test_branch_mails(snap_compare, demo_db):
     from esurety_tui.store.models import Guarantee, Mail
 
-    Mail.create(to="keiri@maru.example", subject="電子保証（認証キー）発行完了のお知らせ", body="本文",
-                guarantee=Guarantee.get(Guarantee.number == "35072-00000M"), status="failed", attempts=5,
-                last_error="550 mailbox unavailable")
+    Mail.create(
+        to="keiri@maru.example",
+        subject="電子保証（認証キー）発行完了のお知らせ",
+        body="本文",
+        guarantee=Guarantee.get(Guarantee.number == "35072-00000M"),
+        status="failed",
+        attempts=5,
+        last_error="550 mailbox unavailable",
+    )
 
     async def run_before(pilot):
         await settle(pilot, pilot.app)

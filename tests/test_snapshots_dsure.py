@@ -66,13 +66,13 @@ def _sent(work_name: str):
 
 
 def test_sent_application_refused(snap_compare, demo_session):
-    assert snap_compare(NetDeskApp(session=demo_session), terminal_size=SIZE,
-                        run_before=_sent("辻堂海浜公園トイレ改築工事"))
+    assert snap_compare(
+        NetDeskApp(session=demo_session), terminal_size=SIZE, run_before=_sent("辻堂海浜公園トイレ改築工事")
+    )
 
 
 def test_sent_application_issued(snap_compare, demo_session):
-    assert snap_compare(NetDeskApp(session=demo_session), terminal_size=SIZE,
-                        run_before=_sent("河川維持（〇〇）工事"))
+    assert snap_compare(NetDeskApp(session=demo_session), terminal_size=SIZE, run_before=_sent("河川維持（〇〇）工事"))
 
 
 def test_electronic_orderers(snap_compare, demo_session):

@@ -44,6 +44,7 @@ def _need_openssh() -> None:
 
 # --- the managed block, without sshd ------------------------------------------------------------
 
+
 def _keygen(path: Path) -> str:
     if not SSH_KEYGEN:
         pytest.skip("ssh-keygen not installed")
@@ -57,13 +58,16 @@ def test_fingerprint_is_openssh_s(tmp_path):
     assert sshkeys.parse_public_key(pub).fingerprint == out.split()[1]
 
 
-@pytest.mark.parametrize("text,why", [
-    ("ssh-dss AAAAB3NzaC1kc3MAAACBAP", "種類"),
-    ("ssh-ed25519 not*base64", "base64"),
-    ("ssh-ed25519 AAAAB3NzaC1yc2EAAAADAQABAAABAQC7", "一致しません"),  # an RSA blob called ed25519
-    ("ssh-ed25519", "形式"),
-    ("", "1行"),
-])
+@pytest.mark.parametrize(
+    "text,why",
+    [
+        ("ssh-dss AAAAB3NzaC1kc3MAAACBAP", "種類"),
+        ("ssh-ed25519 not*base64", "base64"),
+        ("ssh-ed25519 AAAAB3NzaC1yc2EAAAADAQABAAABAQC7", "一致しません"),  # an RSA blob called ed25519
+        ("ssh-ed25519", "形式"),
+        ("", "1行"),
+    ],
+)
 def test_bad_keys_are_refused(text, why):
     with pytest.raises(sshkeys.KeyError_, match=why):
         sshkeys.parse_public_key(text)
@@ -88,12 +92,14 @@ def test_authorize_is_idempotent_keeps_other_lines_and_revokes(tmp_path):
     assert len(lines) == 2
     assert lines[0].startswith(f'command="{sshkeys.launcher()[0]}')
     assert lines[0].endswith(f",restrict,pty ssh-ed25519 {key.blob} esurety:demo")
-    assert f"-m esurety_tui.sshsession --fingerprint {key.fingerprint} -- demo\"" in lines[0]
+    assert f'-m esurety_tui.sshsession --fingerprint {key.fingerprint} -- demo"' in lines[0]
     assert lines[0].count('"') == 2
     with pytest.raises(sshkeys.KeyError_, match="demo"):
         sshkeys.authorize("demo2", key, ak)  # one key, one login
     assert [(e.login, e.fingerprint) for e in sshkeys.read_entries(ak)] == [
-        ("demo", key.fingerprint), ("demo2", other.fingerprint)]
+        ("demo", key.fingerprint),
+        ("demo2", other.fingerprint),
+    ]
     assert [e.login for e in sshkeys.revoke(key.fingerprint, ak)] == ["demo"]
     assert [e.login for e in sshkeys.revoke("demo2", ak)] == ["demo2"]
     assert ak.read_text() == "# mine\nssh-ed25519 AAAAmine admin@host\n"
@@ -114,22 +120,43 @@ def test_paths_authorized_keys_cannot_quote_are_refused(home):
 
 # --- the command set -----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("command,expected", [
-    ("key 35072-00000M", ("key", ["35072-00000M"], {})),
-    ("contracts", ("contracts", [], {})),
-    ("contracts --search '川崎 市'", ("contracts", [], {"--search": "川崎 市"})),
-    ("certificate 35072-00000M --version=2", ("certificate", ["35072-00000M"], {"--version": "2"})),
-    ("help", ("help", [], {})),
-])
+
+@pytest.mark.parametrize(
+    "command,expected",
+    [
+        ("key 35072-00000M", ("key", ["35072-00000M"], {})),
+        ("contracts", ("contracts", [], {})),
+        ("contracts --search '川崎 市'", ("contracts", [], {"--search": "川崎 市"})),
+        ("certificate 35072-00000M --version=2", ("certificate", ["35072-00000M"], {"--version": "2"})),
+        ("help", ("help", [], {})),
+    ],
+)
 def test_the_fixed_commands_parse(command, expected):
     assert parse(command) == expected
 
 
-@pytest.mark.parametrize("command", [
-    "", "sh -c id", "key 35072-00000M; id", "key 35072-00000M && id", "key", "key a b", "key 'unclosed",
-    "notice", "contracts --all", "certificate N --version x", "KEY 35072-00000M", "/bin/sh", "help me",
-    "contracts --search", "scp -f /etc/passwd", "rsync --server . /", "internal-sftp",
-])
+@pytest.mark.parametrize(
+    "command",
+    [
+        "",
+        "sh -c id",
+        "key 35072-00000M; id",
+        "key 35072-00000M && id",
+        "key",
+        "key a b",
+        "key 'unclosed",
+        "notice",
+        "contracts --all",
+        "certificate N --version x",
+        "KEY 35072-00000M",
+        "/bin/sh",
+        "help me",
+        "contracts --search",
+        "scp -f /etc/passwd",
+        "rsync --server . /",
+        "internal-sftp",
+    ],
+)
 def test_anything_else_is_refused(command):
     with pytest.raises(Refused):
         parse(command)
@@ -147,8 +174,7 @@ def test_look_ups_import_neither_textual_nor_reportlab(tmp_path, demo_template):
         "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})), file=sys.stderr)\n"
         "sys.exit(code)\n"
     )
-    env = {**os.environ, "ESURETY_HOME": str(home), "SSH_ORIGINAL_COMMAND": f"key {SEED}",
-           "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "ESURETY_HOME": str(home), "SSH_ORIGINAL_COMMAND": f"key {SEED}", "PYTHONPATH": str(ROOT)}
     env.pop("ESURETY_DATABASE", None)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
     assert (done.returncode, done.stdout) == (0, SEED_KEY + "\n"), done.stderr
@@ -160,6 +186,7 @@ def test_look_ups_import_neither_textual_nor_reportlab(tmp_path, demo_template):
 
 
 # --- the real sshd -------------------------------------------------------------------------------
+
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -175,8 +202,14 @@ class Host:
         self.authorized_keys = root / "authorized_keys"
 
     def esurety(self, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "esurety_tui", *args], input=stdin, capture_output=True,
-                              text=True, env=self.env, timeout=120)
+        return subprocess.run(
+            [sys.executable, "-m", "esurety_tui", *args],
+            input=stdin,
+            capture_output=True,
+            text=True,
+            env=self.env,
+            timeout=120,
+        )
 
     def key(self, name: str, login: str | None = None) -> Path:
         """A new ed25519 key pair; authorised as ``login`` when given. Returns the private key."""
@@ -188,14 +221,36 @@ class Host:
         return path
 
     def argv(self, key: Path, *args: str, tty: bool = False, options: tuple[str, ...] = ()) -> list[str]:
-        return [SSH, *options, "-F", "/dev/null", "-i", str(key), "-p", str(self.port), "-o", "StrictHostKeyChecking=no",
-                "-o", "UserKnownHostsFile=/dev/null", "-o", "BatchMode=yes", "-o", "IdentitiesOnly=yes",
-                "-o", "LogLevel=ERROR", "-o", "ConnectTimeout=20", *(["-tt"] if tty else ["-T"]),
-                f"{self.user}@127.0.0.1", *args]
+        return [
+            SSH,
+            *options,
+            "-F",
+            "/dev/null",
+            "-i",
+            str(key),
+            "-p",
+            str(self.port),
+            "-o",
+            "StrictHostKeyChecking=no",
+            "-o",
+            "UserKnownHostsFile=/dev/null",
+            "-o",
+            "BatchMode=yes",
+            "-o",
+            "IdentitiesOnly=yes",
+            "-o",
+            "LogLevel=ERROR",
+            "-o",
+            "ConnectTimeout=20",
+            *(["-tt"] if tty else ["-T"]),
+            f"{self.user}@127.0.0.1",
+            *args,
+        ]
 
     def ssh(self, key: Path, *args: str, binary: bool = False) -> subprocess.CompletedProcess:
-        return subprocess.run(self.argv(key, *args), capture_output=True, text=not binary,
-                              stdin=subprocess.DEVNULL, timeout=120)
+        return subprocess.run(
+            self.argv(key, *args), capture_output=True, text=not binary, stdin=subprocess.DEVNULL, timeout=120
+        )
 
 
 def _wait_for_banner(port: int, proc: subprocess.Popen, log: Path) -> None:
@@ -221,20 +276,40 @@ def start_sshd(root: Path, authorized_keys: Path) -> tuple[subprocess.Popen, int
     port = _free_port()
     user = getpass.getuser()
     config = root / "sshd_config"
-    config.write_text("\n".join([
-        f"Port {port}", "ListenAddress 127.0.0.1", f"HostKey {host_key}", "PidFile none",
-        f"AuthorizedKeysFile {authorized_keys}", "StrictModes no", "UsePAM no",
-        f"AllowUsers {user}", "PermitRootLogin prohibit-password", "PubkeyAuthentication yes",
-        "PasswordAuthentication no", "KbdInteractiveAuthentication no", "PermitTTY yes",
-        # forwarding stays allowed here: the tests show that the key's `restrict` refuses it
-        "AllowTcpForwarding yes", "X11Forwarding no", "PermitUserEnvironment no", "LogLevel VERBOSE",
-        "",
-    ]))
+    config.write_text(
+        "\n".join(
+            [
+                f"Port {port}",
+                "ListenAddress 127.0.0.1",
+                f"HostKey {host_key}",
+                "PidFile none",
+                f"AuthorizedKeysFile {authorized_keys}",
+                "StrictModes no",
+                "UsePAM no",
+                f"AllowUsers {user}",
+                "PermitRootLogin prohibit-password",
+                "PubkeyAuthentication yes",
+                "PasswordAuthentication no",
+                "KbdInteractiveAuthentication no",
+                "PermitTTY yes",
+                # forwarding stays allowed here: the tests show that the key's `restrict` refuses it
+                "AllowTcpForwarding yes",
+                "X11Forwarding no",
+                "PermitUserEnvironment no",
+                "LogLevel VERBOSE",
+                "",
+            ]
+        )
+    )
     if os.geteuid() == 0:
         Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)  # privilege separation directory
     log = root / "sshd.log"
-    proc = subprocess.Popen([SSHD, "-D", "-e", "-f", str(config)], stdout=subprocess.DEVNULL,
-                            stderr=log.open("wb"), stdin=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [SSHD, "-D", "-e", "-f", str(config)],
+        stdout=subprocess.DEVNULL,
+        stderr=log.open("wb"),
+        stdin=subprocess.DEVNULL,
+    )
     try:
         _wait_for_banner(port, proc, log)
     except BaseException:
@@ -298,8 +373,13 @@ def test_notice_over_ssh_is_the_local_export(host, tmp_path):
 
     out = tmp_path / "f.pdf"
     with out.open("wb") as fh:
-        done = subprocess.run(host.argv(host.demo, "notice", SEED), stdout=fh, stderr=subprocess.PIPE,
-                              stdin=subprocess.DEVNULL, timeout=120)
+        done = subprocess.run(
+            host.argv(host.demo, "notice", SEED),
+            stdout=fh,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            timeout=120,
+        )
     assert done.returncode == 0, done.stderr
     reader = PdfReader(out)
     assert len(reader.pages) == 1
@@ -314,8 +394,18 @@ def test_notice_over_ssh_is_the_local_export(host, tmp_path):
     assert len(PdfReader(io.BytesIO(cert.stdout)).pages) >= 1
 
 
-@pytest.mark.parametrize("command", [("sh -c id",), ("key 35072-00000M; id",), ("key", SEED, ";", "id"),
-                                     ("/bin/sh",), ("cat /etc/passwd",), ("key $(id)",), ("key `id`",)])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("sh -c id",),
+        ("key 35072-00000M; id",),
+        ("key", SEED, ";", "id"),
+        ("/bin/sh",),
+        ("cat /etc/passwd",),
+        ("key $(id)",),
+        ("key `id`",),
+    ],
+)
 def test_commands_outside_the_set_are_refused(host, command):
     done = host.ssh(host.demo, *command)
     assert done.returncode == 2, done
@@ -333,14 +423,23 @@ def test_help_lists_the_commands(host):
 
 def test_forwarding_is_refused(host):
     # stdio forwarding (-W) is a direct-tcpip channel, as -L opens; restrict refuses it
-    done = subprocess.run(host.argv(host.demo, options=("-W", f"127.0.0.1:{host.port}")),
-                          capture_output=True, stdin=subprocess.DEVNULL, timeout=60)
+    done = subprocess.run(
+        host.argv(host.demo, options=("-W", f"127.0.0.1:{host.port}")),
+        capture_output=True,
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+    )
     assert done.returncode != 0
     assert b"SSH-" not in done.stdout
     assert b"prohibited" in done.stderr or b"failed" in done.stderr, done.stderr
     forward = ("-o", "ExitOnForwardFailure=yes", "-R", f"127.0.0.1:{_free_port()}:127.0.0.1:{host.port}")
-    remote = subprocess.run(host.argv(host.demo, "help", options=forward),
-                            capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=60)
+    remote = subprocess.run(
+        host.argv(host.demo, "help", options=forward),
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        timeout=60,
+    )
     assert remote.returncode == 255 and "forwarding failed" in remote.stderr, remote
 
 
@@ -430,28 +529,42 @@ def test_print_over_ssh_offers_the_line_that_fetches_the_pdf(monkeypatch):
     monkeypatch.setattr(socket, "gethostname", lambda: "desk")
     monkeypatch.setattr(getpass, "getuser", lambda: "netdesk")
     assert ssh_fetch_line(f"notice {SEED}", f"認証キーのお知らせ_{SEED}.pdf") == (
-        f"ssh -p 2222 netdesk@desk notice {SEED} > '認証キーのお知らせ_{SEED}.pdf'")
+        f"ssh -p 2222 netdesk@desk notice {SEED} > '認証キーのお知らせ_{SEED}.pdf'"
+    )
 
 
 def test_help_says_the_host_commands_are_the_administrators():
-    done = subprocess.run([sys.executable, "-m", "esurety_tui", "--help"], capture_output=True, text=True,
-                          env={**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200"}, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "esurety_tui", "--help"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200"},
+        timeout=60,
+    )
     assert done.returncode == 0
     assert "administrator's" in done.stdout and "service account" in done.stdout
     assert "ssh authorize" in " ".join(done.stdout.split())
 
 
-@pytest.mark.parametrize("args,message", [
-    (["ssh", "authorize", "nobody", "--key", "ssh-ed25519 AAAA"], "短すぎ"),
-    (["ssh", "authorize", "nobody", "--key", "ssh-ed25519 AA*A"], "base64"),
-    (["ssh", "authorize", "a;b", "--key", "x"], "ログインID"),
-    (["ssh", "revoke", "SHA256:" + "A" * 43], "登録されていません"),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["ssh", "authorize", "nobody", "--key", "ssh-ed25519 AAAA"], "短すぎ"),
+        (["ssh", "authorize", "nobody", "--key", "ssh-ed25519 AA*A"], "base64"),
+        (["ssh", "authorize", "a;b", "--key", "x"], "ログインID"),
+        (["ssh", "revoke", "SHA256:" + "A" * 43], "登録されていません"),
+    ],
+)
 def test_ssh_admin_errors_are_one_line(tmp_path, args, message):
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "ESURETY_HOME": str(tmp_path / "home"),
-           "ESURETY_SSH_AUTHORIZED_KEYS": str(tmp_path / "ak")}
-    done = subprocess.run([sys.executable, "-m", "esurety_tui", *args], capture_output=True, text=True, env=env,
-                          timeout=60)
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "ESURETY_HOME": str(tmp_path / "home"),
+        "ESURETY_SSH_AUTHORIZED_KEYS": str(tmp_path / "ak"),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "esurety_tui", *args], capture_output=True, text=True, env=env, timeout=60
+    )
     assert done.returncode in (1, 2)
     assert done.stderr.startswith("esurety: ") and message in done.stderr and done.stderr.count("\n") == 1
 
@@ -461,10 +574,19 @@ def test_authorize_needs_an_existing_login(tmp_path, demo_template):
     home.mkdir()
     shutil.copy(demo_template, home / "esurety.sqlite3")
     pub = _keygen(tmp_path / "k")
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "ESURETY_HOME": str(home),
-           "ESURETY_SSH_AUTHORIZED_KEYS": str(tmp_path / "ak")}
-    done = subprocess.run([sys.executable, "-m", "esurety_tui", "ssh", "authorize", "nobody", "--key", pub],
-                          capture_output=True, text=True, env=env, timeout=60)
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "ESURETY_HOME": str(home),
+        "ESURETY_SSH_AUTHORIZED_KEYS": str(tmp_path / "ak"),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "esurety_tui", "ssh", "authorize", "nobody", "--key", pub],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
     assert done.returncode == 2 and "nobody" in done.stderr
     assert not (tmp_path / "ak").exists()
 
@@ -492,8 +614,13 @@ def test_the_tui_starts_logged_in_unless_the_config_asks_for_the_password(tmp_pa
     monkeypatch.setattr(app_module, "NetDeskApp", FakeApp)
     demo = Session(1, "demo", Role.CONTRACTOR, company_id=1, company_name="C")
     assert sshsession._tui(demo) == 0
-    assert started == {"database": None, "demo_if_empty": False, "session": demo if logged_in else None,
-                       "require_password": not logged_in, "ran": True}
+    assert started == {
+        "database": None,
+        "demo_if_empty": False,
+        "session": demo if logged_in else None,
+        "require_password": not logged_in,
+        "ran": True,
+    }
 
 
 def test_a_database_failure_over_ssh_is_one_line(tmp_path, monkeypatch, capsys):

@@ -16,8 +16,18 @@ from esurety_tui.domain.contract_number import make_contract_number
 from esurety_tui.store import migrations, queries
 from esurety_tui.store.db import close_database, database, init_database
 from esurety_tui.store.models import (
-    MODELS, Application, AuditLog, Branch, CertificateVersion, Company, Guarantee, Mail, Orderer,
-    SchemaVersion, Counter, User,
+    MODELS,
+    Application,
+    AuditLog,
+    Branch,
+    CertificateVersion,
+    Company,
+    Counter,
+    Guarantee,
+    Mail,
+    Orderer,
+    SchemaVersion,
+    User,
 )
 
 # The storage and service tests run on SQLite and again on PostgreSQL (tests/conftest.py).
@@ -31,9 +41,7 @@ def _columns(table: str) -> list[str]:
 
 
 def _schema_sql() -> list[tuple[str, str]]:
-    return database.execute_sql(
-        "SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name"
-    ).fetchall()
+    return database.execute_sql("SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name").fetchall()
 
 
 # --- the file and its pragmas --------------------------------------------------------------------
@@ -99,7 +107,9 @@ def test_v1_database_upgrades_to_latest_keeping_rows(tmp_path):
     db = init_database(str(path))
 
     assert migrations.current_version(db) == migrations.LATEST
-    assert [r.version for r in SchemaVersion.select().order_by(SchemaVersion.id)] == list(range(1, migrations.LATEST + 1))
+    assert [r.version for r in SchemaVersion.select().order_by(SchemaVersion.id)] == list(
+        range(1, migrations.LATEST + 1)
+    )
     assert {"failed_logins", "locked_until"} <= set(_columns("user"))
     assert "search_text" in _columns("guarantee")
 
@@ -114,7 +124,11 @@ def test_v1_database_upgrades_to_latest_keeping_rows(tmp_path):
     assert (app.user_id, app.receipt_no, app.status) == (1, "ND20230330-000001", "発行済")
     g = Guarantee.get(Guarantee.number == "35072-00000M")
     assert (g.auth_key, g.work_name, g.guarantee_amount, g.application_id) == (
-        "Z28YUE4J3Bux", "河川維持（〇〇）工事", 20_000_000, 1)
+        "Z28YUE4J3Bux",
+        "河川維持（〇〇）工事",
+        20_000_000,
+        1,
+    )
     versions = [(v.seq, v.kind, v.issued_at) for v in CertificateVersion.select()]
     assert versions == [(1, "新規", datetime(2023, 4, 3, 13, 0))]
     assert [m.guarantee_id for m in Mail.select()] == [g.id]
@@ -131,8 +145,12 @@ def test_v1_database_upgrades_to_latest_keeping_rows(tmp_path):
     index_names = {r[0] for r in database.execute_sql("SELECT name FROM sqlite_master WHERE type='index'")}
     assert {"user_login", "guarantee_number", "certificate_version_guarantee_id_seq"} <= index_names
     # Step 3: the newest-first window indexes the models declare.
-    assert {"guarantee_company_id_issued_at_id", "guarantee_company_id_electronic_issued_at_id",
-            "guarantee_issued_at_id", "certificate_version_issued_at_id"} <= index_names
+    assert {
+        "guarantee_company_id_issued_at_id",
+        "guarantee_company_id_electronic_issued_at_id",
+        "guarantee_issued_at_id",
+        "certificate_version_issued_at_id",
+    } <= index_names
     with pytest.raises(Exception, match="UNIQUE"):
         User.create(login="v1user", password_hash="h", company=1)
 
@@ -160,7 +178,9 @@ def test_v1_database_on_postgresql_upgrades_to_latest_like_a_new_one(pg_worker):
         load_sqlite_script(con, SCHEMA_V1.read_text(encoding="utf-8"))
     db = init_database(url)
     assert migrations.current_version(db) == migrations.LATEST
-    assert [r.version for r in SchemaVersion.select().order_by(SchemaVersion.id)] == list(range(1, migrations.LATEST + 1))
+    assert [r.version for r in SchemaVersion.select().order_by(SchemaVersion.id)] == list(
+        range(1, migrations.LATEST + 1)
+    )
     g = Guarantee.get(Guarantee.number == "35072-00000M")
     assert (g.auth_key, g.application_id, g.electronic) == ("Z28YUE4J3Bux", 1, True)
     assert [(v.seq, v.kind) for v in CertificateVersion.select()] == [(1, "新規")]
@@ -217,8 +237,10 @@ def _counter_worker(path: str, rounds: int, start_event, results) -> None:
     """Run in a spawned process: ``rounds`` read-then-write transactions on one counter row, read
     through ``locked`` as the services do (SQLite: the write lock already; PostgreSQL: FOR UPDATE)."""
     try:
-        from esurety_tui.store.db import init_database as init, locked, transaction
-        from esurety_tui.store.models import AuditLog as Log, Counter as S
+        from esurety_tui.store.db import init_database as init
+        from esurety_tui.store.db import locked, transaction
+        from esurety_tui.store.models import AuditLog as Log
+        from esurety_tui.store.models import Counter as S
 
         init(path)
         start_event.wait(30)
@@ -243,8 +265,7 @@ def test_concurrent_read_then_write_transactions_lose_nothing(db):
     init_database(str(path))
     assert Counter.get_by_id("counter").value == WORKERS * ROUNDS == 200
     assert AuditLog.select().where(AuditLog.action == "count").count() == 200
-    per_process = [n for (n,) in database.execute_sql(
-        "SELECT COUNT(*) FROM audit_log GROUP BY actor").fetchall()]
+    per_process = [n for (n,) in database.execute_sql("SELECT COUNT(*) FROM audit_log GROUP BY actor").fetchall()]
     assert per_process == [ROUNDS] * WORKERS
 
 
@@ -296,10 +317,19 @@ def world(db):
 
 def _g(company, branch, orderer, work_name, serial, *, prefix="35026", electronic=True, at=None):
     g = Guarantee(
-        number=make_contract_number(prefix, serial), kind="advance", company=company, orderer=orderer,
-        branch=branch, electronic=electronic, auth_key="Z28YUE4J3Bux" if electronic else None,
-        work_name=work_name, contractor_name=company.name, contract_amount=10_000_000,
-        guarantee_amount=4_000_000, start_date=date(2026, 4, 1), end_date=date(2027, 3, 31),
+        number=make_contract_number(prefix, serial),
+        kind="advance",
+        company=company,
+        orderer=orderer,
+        branch=branch,
+        electronic=electronic,
+        auth_key="Z28YUE4J3Bux" if electronic else None,
+        work_name=work_name,
+        contractor_name=company.name,
+        contract_amount=10_000_000,
+        guarantee_amount=4_000_000,
+        start_date=date(2026, 4, 1),
+        end_date=date(2027, 3, 31),
         issued_at=at or datetime(2026, 1, 1, 9, 0) + timedelta(minutes=serial),
     )
     queries.refresh_search_text(g)
@@ -426,13 +456,17 @@ def test_electronic_tab_and_history_exclude_paper_and_superseded(world):
     assert _numbers(company.id, "", "all") == sorted([e.number, p.number])
     assert _numbers(company.id, "", "electronic") == [e.number]
     assert queries.guarantee_count(company.id, "", "electronic") == 1
-    common = dict(work_name="電子工事", guarantee_amount=1, contract_amount=1,
-                  start_date=date(2026, 4, 1), end_date=date(2027, 3, 31))
+    common = dict(
+        work_name="電子工事",
+        guarantee_amount=1,
+        contract_amount=1,
+        start_date=date(2026, 4, 1),
+        end_date=date(2027, 3, 31),
+    )
     CertificateVersion.create(guarantee=e, seq=1, kind="新規", superseded=True, **common)
     CertificateVersion.create(guarantee=e, seq=2, kind="訂正", **common)
     CertificateVersion.create(guarantee=p, seq=1, kind="新規", **common)
-    assert [(v.guarantee.number, v.kind) for v in queries.history_page(company.id, "", 0, 10)] == [
-        (e.number, "訂正")]
+    assert [(v.guarantee.number, v.kind) for v in queries.history_page(company.id, "", 0, 10)] == [(e.number, "訂正")]
     assert queries.history_count(company.id, "") == 1
     assert [v.kind for v in queries.visible_versions(e.id)] == ["訂正"]
 

@@ -84,7 +84,7 @@ def _open_worker(path: str, start_event, results) -> None:
         start_event.wait(30)
         init(path)
         results.put(None)
-    except BaseException as err:  # noqa: BLE001 - reported to the parent
+    except BaseException as err:
         results.put(f"{type(err).__name__}: {err}")
 
 
@@ -105,7 +105,9 @@ def test_forty_concurrent_first_opens_of_a_version_1_database(tmp_path):
         proc.join(timeout=30)
     assert [o for o in outcome if o is not None] == []
     init_database(str(path))
-    assert [r.version for r in SchemaVersion.select().order_by(SchemaVersion.id)] == list(range(1, migrations.LATEST + 1))
+    assert [r.version for r in SchemaVersion.select().order_by(SchemaVersion.id)] == list(
+        range(1, migrations.LATEST + 1)
+    )
     assert Guarantee.get(Guarantee.number == "35072-00000M").auth_key == "Z28YUE4J3Bux"
 
 

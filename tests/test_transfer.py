@@ -112,8 +112,11 @@ def test_migrate_to_failures_are_one_line_with_their_code(tmp_path, demo_file, p
     _one_line(run(home, "--database", str(demo_file), "migrate-to", "sqlite:////tmp/x.sqlite3"), 2, "PostgreSQL")
     _one_line(run(home, "--database", pg_url, "migrate-to", pg_url), 2, "SQLite")
     _one_line(run(home, "--database", str(tmp_path / "none.sqlite3"), "migrate-to", pg_url), 3, "ありません")
-    err = _one_line(run(home, "--database", str(demo_file), "migrate-to", "postgresql://u:secret@127.0.0.1:1/x"),
-                    3, "接続できません")
+    err = _one_line(
+        run(home, "--database", str(demo_file), "migrate-to", "postgresql://u:secret@127.0.0.1:1/x"),
+        3,
+        "接続できません",
+    )
     assert "secret" not in err
 
 
@@ -152,8 +155,7 @@ def test_backup_to_a_file_replaces_it_whole(tmp_path, demo_file):
 
 def test_backup_failures_are_one_line_with_their_code(tmp_path, demo_file):
     home = tmp_path / "home"
-    _one_line(run(home, "--database", "postgresql://u:secret@db/esurety", "backup", str(tmp_path / "x")), 2,
-              "pg_dump")
+    _one_line(run(home, "--database", "postgresql://u:secret@db/esurety", "backup", str(tmp_path / "x")), 2, "pg_dump")
     _one_line(run(home, "--database", str(tmp_path / "none.sqlite3"), "backup", str(tmp_path / "x")), 3, "ありません")
     _one_line(run(home, "--database", str(demo_file), "backup", "/proc/esurety.sqlite3"), 4, "/proc")
     _one_line(run(home, "--database", str(demo_file), "backup", str(demo_file)), 2, "データベースそのもの")

@@ -147,8 +147,16 @@ async def test_complete_application_by_keys(demo_session):
         review = app.screen
         assert isinstance(review, ReviewScreen)
         text = " ".join(str(s.render()) for s in review.query(".rv-value"))
-        for shown in ("令和5年3月20日", "20,000,000円", "50,000,000円", "川崎市長", "神奈川支店",
-                      "ヨコハマ銀行　カンナイ支店", "電子保証(認証キーを含む)", "4月10日"):
+        for shown in (
+            "令和5年3月20日",
+            "20,000,000円",
+            "50,000,000円",
+            "川崎市長",
+            "神奈川支店",
+            "ヨコハマ銀行　カンナイ支店",
+            "電子保証(認証キーを含む)",
+            "4月10日",
+        ):
             assert shown in text
 
         # 送信
@@ -286,9 +294,11 @@ async def test_draft_saved_while_typing(demo_session):
         # Under load a pause between two keys may already save "1,": wait for the save of all of it.
         await until(
             pilot,
-            lambda: form.application_id is not None
-            and stored_draft(form.application_id).get("contract_amount") == "1,000"
-            and "下書きを保存しました" in str(form.query_one("#draft-status", Static).render()),
+            lambda: (
+                form.application_id is not None
+                and stored_draft(form.application_id).get("contract_amount") == "1,000"
+                and "下書きを保存しました" in str(form.query_one("#draft-status", Static).render())
+            ),
             what="the draft saved with everything typed",
         )
         assert str(form.query_one("#draft-status", Static).render()) == "下書きを保存しました 10:00:00"
@@ -600,8 +610,13 @@ async def test_drop_down_over_the_form_keeps_full_width_text_whole(demo_session)
         await pilot.press("enter")
         await pilot.pause()
         text = screen_text(app)
-        for name in ("川崎市長（電子保証対応）", "横浜市長（電子保証対応）", "神奈川県知事（電子保証対応）",
-                     "相模原市長（電子保証非対応）", "藤沢市長（電子保証対応）"):
+        for name in (
+            "川崎市長（電子保証対応）",
+            "横浜市長（電子保証対応）",
+            "神奈川県知事（電子保証対応）",
+            "相模原市長（電子保証非対応）",
+            "藤沢市長（電子保証対応）",
+        ):
             assert name in text
 
 

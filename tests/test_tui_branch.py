@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from tests.conftest import session_of
 from esurety_tui.services import contracts, keys
 from esurety_tui.store.models import Application, AuditLog, CertificateVersion, Guarantee, Orderer
 from esurety_tui.tui.app import NetDeskApp
@@ -14,6 +13,7 @@ from esurety_tui.tui.screens.branch.orderers import OrderersScreen
 from esurety_tui.tui.screens.branch.top import BranchTopScreen
 from esurety_tui.tui.screens.confirm import ConfirmScreen
 from esurety_tui.tui.screens.help import HelpScreen
+from tests.conftest import session_of
 from tests.helpers.pilot import screen_text, settle, type_text, until
 
 SIZE = (80, 24)
@@ -287,8 +287,10 @@ async def test_help_on_every_branch_screen_and_f2_goes_back_to_the_queue(demo_db
         await settle(pilot, app)
         for open_screen, title in (
             (lambda: None, "受付一覧のヘルプ"),
-            (lambda: app.push_screen(BranchApplicationScreen(Application.get(Application.work_name == WAITING).id)),
-             "申込内容のヘルプ"),
+            (
+                lambda: app.push_screen(BranchApplicationScreen(Application.get(Application.work_name == WAITING).id)),
+                "申込内容のヘルプ",
+            ),
             (lambda: app.push_screen(BranchContractScreen(SEED)), "保証契約（支店）のヘルプ"),
             (lambda: app.push_screen(OrderersScreen()), "発注者のヘルプ"),
         ):
@@ -343,8 +345,15 @@ async def test_failed_mail_is_listed_with_its_reason_and_f5_sends_it_again(demo_
     from esurety_tui.tui.screens.branch.mails import MailsScreen
 
     g = Guarantee.get(Guarantee.number == SEED)
-    m = Mail.create(to="keiri@maru.example", subject="電子保証（認証キー）発行完了のお知らせ", body="本文",
-                    guarantee=g, status="failed", attempts=5, last_error="550 mailbox unavailable")
+    m = Mail.create(
+        to="keiri@maru.example",
+        subject="電子保証（認証キー）発行完了のお知らせ",
+        body="本文",
+        guarantee=g,
+        status="failed",
+        attempts=5,
+        last_error="550 mailbox unavailable",
+    )
     app = NetDeskApp()
     async with app.run_test(size=SIZE) as pilot:
         await _login(pilot, app, "branch")
@@ -364,8 +373,14 @@ async def test_another_branch_never_lists_this_branchs_mail(demo_db):
     from esurety_tui.store.models import Mail
     from esurety_tui.tui.screens.branch.mails import MailsScreen
 
-    Mail.create(to="keiri@maru.example", subject="件名", body="本文",
-                guarantee=Guarantee.get(Guarantee.number == SEED), status="failed", last_error="550")
+    Mail.create(
+        to="keiri@maru.example",
+        subject="件名",
+        body="本文",
+        guarantee=Guarantee.get(Guarantee.number == SEED),
+        status="failed",
+        last_error="550",
+    )
     app = NetDeskApp()
     async with app.run_test(size=SIZE) as pilot:
         await _login(pilot, app, "branch2")

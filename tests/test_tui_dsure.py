@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from esurety_tui.store.models import DSureView
 from esurety_tui.tui.app import NetDeskApp
 from esurety_tui.tui.screens.dsure import DSureCertificateScreen, DSureLoginScreen
-from esurety_tui.store.models import DSureView
 from tests.helpers.pilot import screen_text, settle, type_text
 
 SEED, KEY = "35072-00000M", "Z28YUE4J3Bux"
@@ -108,7 +108,7 @@ async def test_the_detail_lists_dsure_views(demo_session):
 async def test_a_paper_guarantee_is_no_electronic_overview(demo_session):
     from esurety_tui.store.models import Guarantee
 
-    paper = Guarantee.get(Guarantee.electronic == False, Guarantee.company == demo_session.company_id)  # noqa: E712
+    paper = Guarantee.get(Guarantee.electronic == False, Guarantee.company == demo_session.company_id)
     app = NetDeskApp(session=demo_session)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, app)
@@ -123,7 +123,7 @@ async def test_a_paper_guarantee_is_no_electronic_overview(demo_session):
 async def test_a_cancelled_guarantee_says_取消_and_offers_no_notice(demo_session):
     from esurety_tui.store.models import Guarantee
 
-    g = Guarantee.get(Guarantee.cancelled == True)  # noqa: E712
+    g = Guarantee.get(Guarantee.cancelled == True)
     app = NetDeskApp(session=demo_session)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot, app)

@@ -21,8 +21,22 @@ CHECK_EVERY = 20
 # Everything a user types on the form except the keys that leave it (Esc, F2, F3, F9, Ctrl+Q) or open
 # a modal that takes the next keys (F1, F4, F7): they have their own tests.
 TYPING = list("0123456789,-/abcXYZ") + ["あ", "河", "川", "円", "　", "space"]
-MOVING = ["tab", "shift+tab", "enter", "up", "down", "left", "right", "home", "end", "backspace", "delete",
-          "f5", "f6", "ctrl+u"]
+MOVING = [
+    "tab",
+    "shift+tab",
+    "enter",
+    "up",
+    "down",
+    "left",
+    "right",
+    "home",
+    "end",
+    "backspace",
+    "delete",
+    "f5",
+    "f6",
+    "ctrl+u",
+]
 
 
 def shown(form: ApplicationScreen) -> dict[str, str]:

@@ -70,7 +70,7 @@ def cursor_no(screen: TopScreen) -> str:
 
 def view_nos(app) -> list[str]:
     """The No. of the rows on screen (rows 8–21 of 80×24)."""
-    return [line.split()[0] for line in screen_lines(app)[8:8 + VIEW] if line.split()]
+    return [line.split()[0] for line in screen_lines(app)[8 : 8 + VIEW] if line.split()]
 
 
 async def test_log_in_reads_the_list_once(demo_db, monkeypatch):
@@ -165,8 +165,9 @@ async def test_stale_requests_waiting_for_the_query_never_run(demo_session, monk
         await pilot.press("ctrl+f", "3")
         assert started.wait(10)
         await pilot.press("5", "0", "7", "2")
-        await poll(pilot, lambda: app.screen._pending is not None and app.screen._pending.text == "35072",
-                   "35072 requested")
+        await poll(
+            pilot, lambda: app.screen._pending is not None and app.screen._pending.text == "35072", "35072 requested"
+        )
         release.set()
         await until(pilot, lambda: app.screen.window.text == "35072", what="35072's list")
         assert texts == ["", "3", "35072"]
@@ -360,7 +361,9 @@ async def test_a_running_stale_query_is_interrupted(demo_session, monkeypatch):
 
     original = contracts.count
     started = threading.Event()
-    long_scan = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 300000000) SELECT count(*) FROM c"
+    long_scan = (
+        "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 300000000) SELECT count(*) FROM c"
+    )
 
     def endless_for_kawa(session, tab, text):
         if text == "河":

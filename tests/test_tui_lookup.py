@@ -7,7 +7,7 @@ from textual.widgets import Input, Static
 
 from esurety_tui.tui.widgets.lookup import BankInput, ZipInput
 from tests.helpers.form import make_app, message_at, open_new_form, type_into
-from tests.helpers.pilot import settle, screen_text, until
+from tests.helpers.pilot import screen_text, settle, until
 
 OBE = "神奈川県 横浜市 中区 尾上町"  # 231-0015
 
@@ -66,7 +66,9 @@ async def test_an_unknown_code_gives_a_quiet_note_and_no_error(demo_session):
         form = await open_new_form(pilot)
         await type_into(pilot, "send_zip", "231-8463")
         await until(pilot, lambda: note_of(form) != "", what="the note under 〒")
-        assert note_of(form) == "郵便番号のデータにない番号です（231- は 神奈川県 横浜市 中区）。住所を入力してください。"
+        assert (
+            note_of(form) == "郵便番号のデータにない番号です（231- は 神奈川県 横浜市 中区）。住所を入力してください。"
+        )
         assert address(form) == ""
         assert message_at(form, "send_zip") == ""
         assert "郵便番号のデータにない番号です" in screen_text(app)

@@ -83,7 +83,16 @@ async def test_open_contract_key_matches_shell_and_copy(demo_session):
         key = lookup_key(SYSTEM_SESSION, "35072-00000M")
         text = screen_text(app)
         assert key in text
-        for label in ("保証契約番号", "請負契約者", "工事名", "発注者名", "請負金額", "保証金額", "商品名", "預託金融機関"):
+        for label in (
+            "保証契約番号",
+            "請負契約者",
+            "工事名",
+            "発注者名",
+            "請負金額",
+            "保証金額",
+            "商品名",
+            "預託金融機関",
+        ):
             assert label in text
         assert "2023/04/03 13:00" in text and "新規" in text
         await pilot.press("f6")

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import session_of
 from esurety_tui.services import applications
 from esurety_tui.services.errors import InvalidState, NotFound
 from esurety_tui.store.models import Application
 from esurety_tui.tui.app import NetDeskApp
 from esurety_tui.tui.screens.drafts import DraftsScreen
 from esurety_tui.tui.screens.sent import SentApplicationScreen
+from tests.conftest import session_of
 from tests.helpers.pilot import screen_text, settle
 
 

@@ -59,8 +59,13 @@ def server(tmp_path, demo_template):
     env = {k: v for k, v in os.environ.items() if not k.startswith("ESURETY_")}
     env.update(ESURETY_HOME=str(home), PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")])))
     log = (tmp_path / "web.log").open("wb")
-    proc = subprocess.Popen([sys.executable, "-m", "esurety_tui", "web", "--port", str(port)], env=env,
-                            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "esurety_tui", "web", "--port", str(port)],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+    )
     give_up = time.monotonic() + 60
     while True:
         try:
@@ -92,20 +97,36 @@ def browser(tmp_path):
     downloads.mkdir()
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-dev-shm-usage",
-                 "--disable-popup-blocking", f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1400,1000"):
+    for flag in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--no-first-run",
+        "--disable-sync",
+        "--disable-dev-shm-usage",
+        "--disable-popup-blocking",
+        f"--user-data-dir={tmp_path / 'profile'}",
+        "--window-size=1400,1000",
+    ):
         options.add_argument(flag)
-    options.add_experimental_option("prefs", {
-        "download.default_directory": str(downloads), "download.prompt_for_download": False,
-        "download.directory_upgrade": True, "safebrowsing.enabled": False,
-    })
+    options.add_experimental_option(
+        "prefs",
+        {
+            "download.default_directory": str(downloads),
+            "download.prompt_for_download": False,
+            "download.directory_upgrade": True,
+            "safebrowsing.enabled": False,
+        },
+    )
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(60)
     try:
-        driver.execute_cdp_cmd("Browser.setDownloadBehavior",
-                               {"behavior": "allow", "downloadPath": str(downloads), "eventsEnabled": True})
-    except Exception:  # noqa: BLE001 - older drivers: the prefs above do it
+        driver.execute_cdp_cmd(
+            "Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads), "eventsEnabled": True}
+        )
+    except Exception:
         pass
     # textual-serve's xterm.js draws with WebGL, else a 2D canvas: no text in the page. Deny both to
     # the terminal and xterm.js falls back to its DOM renderer, whose .xterm-rows hold the screen's text.
@@ -116,8 +137,7 @@ def browser(tmp_path):
 
 
 def _screen(driver) -> str:
-    return driver.execute_script(
-        "const r = document.querySelector('.xterm-rows'); return r ? r.innerText : '';") or ""
+    return driver.execute_script("const r = document.querySelector('.xterm-rows'); return r ? r.innerText : '';") or ""
 
 
 def _wait(driver, what, seconds: float = 45, message: str = ""):
@@ -169,7 +189,7 @@ def test_login_detail_key_and_print_in_a_browser(server, browser):
     _wait(browser, lambda: _has(browser, "〇〇建設") and _has(browser, "件中"), message="not logged in as demo")
     # 検索 (Ctrl+F): the newest contracts come first; find the seed's. Under load a key can arrive while
     # the screen is still settling its focus: retry (Ctrl+U empties the field first).
-    for attempt in range(3):
+    for _attempt in range(3):
         _type(browser, Keys.CONTROL + "f")
         _type(browser, Keys.CONTROL + "u")
         _type(browser, SEED)
@@ -180,11 +200,18 @@ def test_login_detail_key_and_print_in_a_browser(server, browser):
     _type(browser, Keys.ENTER)
     _wait(browser, lambda: "1件中" in _screen(browser) and _has(browser, SEED), message=f"{SEED} not listed")
     _type(browser, Keys.ENTER)  # 詳細
-    _wait(browser, lambda: _has(browser, "電子保証概要") and _has(browser, SEED_KEY),
-          message="the 認証キー is not on the 詳細 page")
+    _wait(
+        browser,
+        lambda: _has(browser, "電子保証概要") and _has(browser, SEED_KEY),
+        message="the 認証キー is not on the 詳細 page",
+    )
     _type(browser, Keys.F5)  # 印刷: a browser download
-    pdfs = _wait(browser, lambda: [p for p in browser.downloads.glob("*.pdf") if p.stat().st_size > 0],
-                 seconds=60, message=f"no PDF downloaded to {browser.downloads}: {list(browser.downloads.iterdir())}")
+    pdfs = _wait(
+        browser,
+        lambda: [p for p in browser.downloads.glob("*.pdf") if p.stat().st_size > 0],
+        seconds=60,
+        message=f"no PDF downloaded to {browser.downloads}: {list(browser.downloads.iterdir())}",
+    )
     _wait(browser, lambda: not list(browser.downloads.glob("*.crdownload")), seconds=30, message="download unfinished")
     reader = PdfReader(pdfs[0])
     assert len(reader.pages) == 1

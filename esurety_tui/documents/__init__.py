@@ -11,9 +11,19 @@ from .fonts import FontFallbackWarning, configure_font, font_info, font_is_embed
 from .output import certificate_filename, notice_filename, write_atomic
 
 __all__ = [
-    "CertificateData", "FontFallbackWarning", "Issuer", "NoticeData", "certificate_filename",
-    "configure_font", "font_info", "font_is_embedded", "font_name", "notice_filename",
-    "render_certificate", "render_notice", "write_atomic",
+    "CertificateData",
+    "FontFallbackWarning",
+    "Issuer",
+    "NoticeData",
+    "certificate_filename",
+    "configure_font",
+    "font_info",
+    "font_is_embedded",
+    "font_name",
+    "notice_filename",
+    "render_certificate",
+    "render_notice",
+    "write_atomic",
 ]
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import io
 import threading
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterator, Sequence
 
 from reportlab.lib.colors import Color
 from reportlab.lib.enums import TA_LEFT
@@ -52,11 +52,18 @@ def cap(text: str, limit: int) -> str:
 
 
 @lru_cache(maxsize=128)
-def style(font: str, size: float, leading: float = 0, first_indent: float = 0,
-          left_indent: float = 0, align: int = TA_LEFT) -> ParagraphStyle:
+def style(
+    font: str, size: float, leading: float = 0, first_indent: float = 0, left_indent: float = 0, align: int = TA_LEFT
+) -> ParagraphStyle:
     return ParagraphStyle(
-        f"{font}-{size}", fontName=font, fontSize=size, leading=leading or size * 1.5,
-        firstLineIndent=first_indent, leftIndent=left_indent, alignment=align, wordWrap="CJK",
+        f"{font}-{size}",
+        fontName=font,
+        fontSize=size,
+        leading=leading or size * 1.5,
+        firstLineIndent=first_indent,
+        leftIndent=left_indent,
+        alignment=align,
+        wordWrap="CJK",
     )
 
 
@@ -74,8 +81,9 @@ class Text(Flowable):
     per (text, style, width), so the notice's constant paragraphs are laid out once per process.
     """
 
-    def __init__(self, text: str, size: float, leading: float = 0, first_indent: float = 0,
-                 left_indent: float = 0) -> None:
+    def __init__(
+        self, text: str, size: float, leading: float = 0, first_indent: float = 0, left_indent: float = 0
+    ) -> None:
         super().__init__()
         self.text, self.size = text, size
         self.leading = leading or size * 1.5
@@ -84,8 +92,9 @@ class Text(Flowable):
         self.lines: tuple[tuple[float, str], ...] = ()
 
     def wrap(self, aw: float, ah: float) -> tuple[float, float]:
-        self.lines = _break(self.text, fonts.font_name(), self.size, self.leading, self.first_indent,
-                            self.left_indent, aw)
+        self.lines = _break(
+            self.text, fonts.font_name(), self.size, self.leading, self.first_indent, self.left_indent, aw
+        )
         self.width, self.height = aw, len(self.lines) * self.leading
         return self.width, self.height
 
@@ -114,8 +123,9 @@ class Text(Flowable):
 
 
 @lru_cache(maxsize=512)
-def _break(text: str, font: str, size: float, leading: float, first_indent: float, left_indent: float,
-           width: float) -> tuple[tuple[float, str], ...]:
+def _break(
+    text: str, font: str, size: float, leading: float, first_indent: float, left_indent: float, width: float
+) -> tuple[tuple[float, str], ...]:
     """(extra space, text) of each line of ``text`` wrapped at ``width``."""
     s = clean_text(text)
     if not s.strip(" "):
@@ -151,9 +161,19 @@ def text_width(s: str, size: float, font: str | None = None, char_space: float =
     return stringWidth(s, font or fonts.font_name(), size) + char_space * len(s)
 
 
-def draw_text(c: Canvas, x: float, y: float, s: str, size: float, *, font: str | None = None,
-              align: str = "left", bold: bool = False, char_space: float = 0,
-              color: Color | None = None) -> float:
+def draw_text(
+    c: Canvas,
+    x: float,
+    y: float,
+    s: str,
+    size: float,
+    *,
+    font: str | None = None,
+    align: str = "left",
+    bold: bool = False,
+    char_space: float = 0,
+    color: Color | None = None,
+) -> float:
     """One line of text at baseline ``y``; ``bold`` fakes a heavier weight (fill + stroke).
 
     Returns the width drawn.
@@ -228,7 +248,7 @@ class Table:
         c.rect(x, top - self.height, self.label_w, self.height, stroke=0, fill=1)
         c.restoreState()
         y = top
-        for r, h in zip(self.rows, self.heights):
+        for r, h in zip(self.rows, self.heights, strict=True):
             label_top = y - (h - self._label_h(r)) / 2
             draw_spread(c, x + self.PAD_X, label_top - ls * 0.88, r.label, ls, self.spread_w)
             if r.sublabel:
@@ -259,8 +279,13 @@ def issuer_lines(issuer: Issuer, *, contact: bool) -> Iterator[tuple[str, float,
         yield f"メールアドレス　{cap(issuer.branch_email, 80)}", 9.5, False
 
 
-def draw_block_right(c: Canvas, top: float, lines: Sequence[tuple[str, float, bool]],
-                     right: float = PAGE_W - MARGIN_X, max_w: float = CONTENT_W) -> float:
+def draw_block_right(
+    c: Canvas,
+    top: float,
+    lines: Sequence[tuple[str, float, bool]],
+    right: float = PAGE_W - MARGIN_X,
+    max_w: float = CONTENT_W,
+) -> float:
     """Left-aligned lines whose widest line ends at ``right``; shrinks to fit ``max_w``.
 
     ``top`` is the top of the block; returns the bottom y.

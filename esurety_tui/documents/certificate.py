@@ -29,6 +29,7 @@ def version_label(data: CertificateData) -> str:
 
 def _rows(data: CertificateData, size: float, limit: int) -> list[L.Row]:
     """Table rows; ``size``/``limit`` apply to the free-length values (shrunk to fit)."""
+
     def fixed(text: str, sz: float = 11.0) -> L.Text:
         return L.para(L.cap(text, 60), sz)
 
@@ -77,8 +78,17 @@ def _draw(c: Canvas, data: CertificateData) -> None:
     y = L.TOP
     L.draw_text(c, right, y - 10.5, to_wareki(data.issued_at.date()), 10.5, align="right")
     y -= 10.5 + 34
-    L.draw_text(c, L.PAGE_W / 2, y, data.title, 22, align="center", bold=True,
-                char_space=4, color=L.RED if data.is_cancelled else None)
+    L.draw_text(
+        c,
+        L.PAGE_W / 2,
+        y,
+        data.title,
+        22,
+        align="center",
+        bold=True,
+        char_space=4,
+        color=L.RED if data.is_cancelled else None,
+    )
     y -= 16
     if data.is_cancelled:
         y -= 14
@@ -108,8 +118,12 @@ def render_certificate(data: CertificateData) -> bytes:
     title = data.title  # validates ``kind``
     buf = io.BytesIO()
     with L.RENDER_LOCK:
-        c = L.new_canvas(buf, title=title, author=data.issuer.company_name,
-                         subject=f"保証契約番号 {clean_text(data.contract_number)} {version_label(data)}")
+        c = L.new_canvas(
+            buf,
+            title=title,
+            author=data.issuer.company_name,
+            subject=f"保証契約番号 {clean_text(data.contract_number)} {version_label(data)}",
+        )
         _draw(c, data)
         c.showPage()
         c.save()

@@ -46,11 +46,11 @@ class FontFallbackWarning(UserWarning):
 
 @dataclass(frozen=True)
 class FontInfo:
-    name: str                # reportlab font name to use with setFont / ParagraphStyle
-    embedded: bool           # True for a subset-embedded TrueType font
-    path: Path | None        # the TrueType file, when embedded
+    name: str  # reportlab font name to use with setFont / ParagraphStyle
+    embedded: bool  # True for a subset-embedded TrueType font
+    path: Path | None  # the TrueType file, when embedded
     skipped: tuple[str, ...] = ()  # why candidate files were not used
-    bold: bool = False       # the face is bold already (else draw it with a stroke to embolden)
+    bold: bool = False  # the face is bold already (else draw it with a stroke to embolden)
 
 
 _lock = threading.RLock()
@@ -98,7 +98,7 @@ def _config_font() -> tuple[Path | None, str | None]:
         from ..settings import current  # no Textual, no store: cheap, and only when a font is resolved
 
         return current().pdf_font, None
-    except Exception as e:  # noqa: BLE001 - a broken config must not stop the PDF
+    except Exception as e:
         return None, f"config {CONFIG_KEY}: {e}"
 
 
@@ -122,7 +122,9 @@ def _try_ttf(path: Path, name: str = TTF_NAME) -> str | None:
     from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
     try:  # a .ttc collection is read at subfont 0; CFF members fail here too
-        pdfmetrics.registerFont(TTFont(name, str(path), subfontIndex=0, asciiReadable=False))  # packed codes: one subset
+        pdfmetrics.registerFont(
+            TTFont(name, str(path), subfontIndex=0, asciiReadable=False)
+        )  # packed codes: one subset
     except (TTFError, OSError, ValueError, KeyError, IndexError) as e:
         return f"{path}: {e}"
     return None

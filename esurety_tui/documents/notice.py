@@ -16,8 +16,7 @@ from .markup import clean_text
 TITLE = "電子保証にかかる「認証キー」のお知らせ"
 BODY = (
     "電子証書を「保証確認サービス(D・Sure)」に掲載しましたので、お知らせします。",
-    "つきましては、お客様にて下記内容をご確認いただき、次のいずれかの方法でこの"
-    "PDFファイルを発注者様へご提出ください。",
+    "つきましては、お客様にて下記内容をご確認いただき、次のいずれかの方法でこのPDFファイルを発注者様へご提出ください。",
 )
 METHODS = ("①電子契約システムへのアップロード", "又は", "②電子メールに添付して送信")
 BODY2 = (
@@ -27,8 +26,7 @@ BODY2 = (
 )
 INQUIRY_HEAD = "【発注者様へのお問い合わせ】"
 INQUIRY = (
-    "「保証確認サービス(D・Sure)」にログインし、上記の「保証契約番号」と「認証キー」を"
-    "もって電子証書を閲覧ください。"
+    "「保証確認サービス(D・Sure)」にログインし、上記の「保証契約番号」と「認証キー」をもって電子証書を閲覧ください。"
 )
 BODY_SIZE = 10.0
 
@@ -157,8 +155,12 @@ def render_notice(data: NoticeData) -> bytes:
     """The notice as PDF bytes (one A4 page; identical input gives identical bytes)."""
     buf = io.BytesIO()
     with L.RENDER_LOCK:
-        c = L.new_canvas(buf, title=TITLE, author=data.issuer.company_name,
-                         subject=f"保証契約番号 {clean_text(data.contract_number)}")
+        c = L.new_canvas(
+            buf,
+            title=TITLE,
+            author=data.issuer.company_name,
+            subject=f"保証契約番号 {clean_text(data.contract_number)}",
+        )
         _draw(c, data)
         c.showPage()
         c.save()

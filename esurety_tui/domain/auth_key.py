@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from typing import Protocol, Sequence
+from collections.abc import Sequence
+from typing import Protocol
 
 # Upper and lower case letters and digits without 0/O/o, 1/l/I/i.
 ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghjkmnpqrstuvwxyz"

@@ -20,7 +20,7 @@ _FORMAT = re.compile(r"^([0-9]{5})-?([0-9]{5})([A-Za-z])$")
 def check_letter(digits: str) -> str:
     if len(digits) != 10 or not digits.isdigit() or not digits.isascii():
         raise DomainError("保証契約番号の数字は10桁です。")
-    total = sum(w * int(d) for w, d in zip(range(1, 11), digits))
+    total = sum(w * int(d) for w, d in zip(range(1, 11), digits, strict=True))
     return ALPHABET[(total + _OFFSET) % len(ALPHABET)]
 
 
@@ -50,9 +50,7 @@ def parse_contract_number(text: str) -> str:
     prefix, serial, letter = m[1], m[2], m[3].upper()
     expected = check_letter(prefix + serial)
     if letter != expected:
-        raise DomainError(
-            f"保証契約番号「{text}」のチェック文字が一致しません。番号を確認してください。"
-        )
+        raise DomainError(f"保証契約番号「{text}」のチェック文字が一致しません。番号を確認してください。")
     return f"{prefix}-{serial}{letter}"
 
 

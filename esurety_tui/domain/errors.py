@@ -18,5 +18,5 @@ class DomainError(ValueError):
         self.params = dict(params or {})
 
     @classmethod
-    def of(cls, code: str, **params: object) -> "DomainError":
+    def of(cls, code: str, **params: object) -> DomainError:
         return cls(message(code, params), code=code, params=params)

@@ -10,11 +10,12 @@ Ratios and caps live in ``OrdererTerms`` (one place, per orderer where needed).
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field, field as dc_field, fields as dc_fields
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from dataclasses import field as dc_field
+from dataclasses import fields as dc_fields
 from datetime import date
 from fractions import Fraction
-from typing import Callable
 
 from .errors import DomainError
 from .fields import FIELD_BY_KEY, FIELDS, ROWS, Control, Field, Kind, choice_label, is_ticked
@@ -87,7 +88,7 @@ class OrdererTerms:
         object.__setattr__(self, "rounding_unit", _to_unit(self.rounding_unit))
 
     @classmethod
-    def from_overrides(cls, name: str, accepts_electronic: bool, overrides: dict | None) -> "OrdererTerms":
+    def from_overrides(cls, name: str, accepts_electronic: bool, overrides: dict | None) -> OrdererTerms:
         """Standard terms with per-orderer overrides, e.g. {"advance_work": "4/10", "rounding_unit": 10000}.
 
         Unknown keys are ignored; bad values raise ValueError.
@@ -292,8 +293,13 @@ def _check_amounts(values: Mapping[str, object], terms: OrdererTerms | None, add
             if guarantee < minimum:
                 ratio = ratio_text(terms.contract_min_low_bid if low_bid else terms.contract_min)
                 note = "（低入札）" if low_bid else ""
-                add("contract_guarantee_amount", "contract_under_minimum", ratio=ratio, note=note,
-                    minimum=format_yen(minimum))
+                add(
+                    "contract_guarantee_amount",
+                    "contract_under_minimum",
+                    ratio=ratio,
+                    note=note,
+                    minimum=format_yen(minimum),
+                )
     if amount is not None:  # not ratio rules: they apply before an orderer is chosen too
         if guarantee is not None and guarantee > amount:
             add("contract_guarantee_amount", "over_contract_amount", label="契約保証金額", amount=format_yen(amount))

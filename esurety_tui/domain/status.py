@@ -53,4 +53,3 @@ class VersionKind(StrEnum):
     @property
     def label(self) -> str:
         return self.value
-

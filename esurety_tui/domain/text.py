@@ -51,8 +51,7 @@ def printable(text: str) -> str:
     """User text made safe for a terminal: control and format characters (ESC, CSI, BEL, U+202E …)
     and lone surrogates shown as \\xNN / \\uNNNN."""
     return "".join(
-        (f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}") if _hidden(ch) else ch
-        for ch in text
+        (f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}") if _hidden(ch) else ch for ch in text
     )
 
 

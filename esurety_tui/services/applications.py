@@ -53,8 +53,8 @@ class Receipt:
 
 @dataclass(frozen=True)
 class IssuedRow:
-    kind: str            # 前払金保証 / 契約保証
-    number: str          # 保証契約番号
+    kind: str  # 前払金保証 / 契約保証
+    number: str  # 保証契約番号
     electronic: bool
     cancelled: bool
 
@@ -66,11 +66,11 @@ class SentDetail:
     id: int
     number: int | None
     receipt_no: str
-    status: str          # domain.status.AppStatus value
+    status: str  # domain.status.AppStatus value
     submitted_at: datetime | None
     decided_at: datetime | None
     refusal_reason: str  # the branch's reason for 謝絶
-    values: dict         # typed values of the form (what 申込確認 showed)
+    values: dict  # typed values of the form (what 申込確認 showed)
     orderer_name: str
     branch_name: str
     guarantees: tuple[IssuedRow, ...]
@@ -145,7 +145,9 @@ def new_draft(session: Session) -> int:
     with transaction():
         number = queries.next_value(f"application:{session.company_id}")
         app = Application.create(
-            company=session.company_id, user=session.user_id, number=number,
+            company=session.company_id,
+            user=session.user_id,
+            number=number,
             draft=json.dumps(raw, ensure_ascii=False),
         )
     return app.id
@@ -193,10 +195,16 @@ def sent_detail(session: Session, application_id: int) -> SentDetail:
         for g in Guarantee.select().where(Guarantee.application == app.id).order_by(Guarantee.id)
     )
     return SentDetail(
-        id=app.id, number=app.number, receipt_no=app.receipt_no or "", status=app.status,
-        submitted_at=app.submitted_at, decided_at=app.decided_at,
+        id=app.id,
+        number=app.number,
+        receipt_no=app.receipt_no or "",
+        status=app.status,
+        submitted_at=app.submitted_at,
+        decided_at=app.decided_at,
         refusal_reason=app.refusal_reason if app.status == AppStatus.REFUSED else "",
-        values=values, orderer_name=orderer.name if orderer else "", branch_name=branch.name if branch else "",
+        values=values,
+        orderer_name=orderer.name if orderer else "",
+        branch_name=branch.name if branch else "",
         guarantees=rows,
     )
 
@@ -223,7 +231,9 @@ def draft_revision(session: Session, application_id: int) -> int:
 
 
 @requires(Role.CONTRACTOR)
-def save_draft(session: Session, application_id: int, raw: dict[str, str], *, revision: int | None = None) -> DraftSaved:
+def save_draft(
+    session: Session, application_id: int, raw: dict[str, str], *, revision: int | None = None
+) -> DraftSaved:
     """Store the raw typed text (even invalid) of a draft. Cheap enough to call on every keystroke.
 
     ``revision``: the revision this text was typed over. If another session saved the draft since
@@ -239,7 +249,11 @@ def save_draft(session: Session, application_id: int, raw: dict[str, str], *, re
         if app.status == AppStatus.DRAFT and revision is not None and (app.revision or 0) != revision:
             number = queries.next_value(f"application:{session.company_id}")
             copy = Application.create(
-                company=session.company_id, user=session.user_id, number=number, draft=draft, revision=1,
+                company=session.company_id,
+                user=session.user_id,
+                number=number,
+                draft=draft,
+                revision=1,
                 work_name=clean.get("work_name", "")[:255],
             )
             audit.record(session.login, "application.draft_conflict", str(app.number or app.id), f"copy {number}")

@@ -36,8 +36,9 @@ def _ph():
     if _hasher is None:
         from argon2 import PasswordHasher, Type
 
-        _hasher = PasswordHasher(time_cost=ARGON2_TIME_COST, memory_cost=ARGON2_MEMORY_KIB,
-                                 parallelism=ARGON2_PARALLELISM, type=Type.ID)
+        _hasher = PasswordHasher(
+            time_cost=ARGON2_TIME_COST, memory_cost=ARGON2_MEMORY_KIB, parallelism=ARGON2_PARALLELISM, type=Type.ID
+        )
     return _hasher
 
 
@@ -98,13 +99,16 @@ def login(login_id: str, password: str) -> Session:
             LoginAttempt.delete().where(LoginAttempt.at <= since).execute()  # aged out: forget
             LoginAttempt.create(login=key, at=t)
             if _failures(key, since) >= MAX_FAILURES:
-                audit.record(key, "login.locked", detail=f"{MAX_FAILURES}回失敗（{int(WINDOW.total_seconds() // 60)}分以内）")
+                audit.record(
+                    key, "login.locked", detail=f"{MAX_FAILURES}回失敗（{int(WINDOW.total_seconds() // 60)}分以内）"
+                )
         else:
             assert user is not None  # ok implies a user
             LoginAttempt.delete().where(LoginAttempt.login == key).execute()
             if rehashed is not None:  # unless the password was changed meanwhile
                 User.update(password_hash=rehashed).where(
-                    User.id == user.id, User.password_hash == user.password_hash).execute()
+                    User.id == user.id, User.password_hash == user.password_hash
+                ).execute()
             audit.record(user.login, "login")
     if failed or user is None:
         raise LoginFailed(WRONG_LOGIN)

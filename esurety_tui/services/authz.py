@@ -16,7 +16,8 @@ from .session import Role, Session
 
 TYPE_CHECKING = False  # typing itself is ~2 ms of `esurety key`'s start; type checkers read this as True
 if TYPE_CHECKING:
-    from typing import Callable, TypeVar
+    from collections.abc import Callable
+    from typing import TypeVar
 
     F = TypeVar("F", bound=Callable)
 

@@ -20,8 +20,8 @@ COUNT_CAP = 1000  # counts above it may be cut to COUNT_CAP + 1; the lists then 
 class ContractRow:
     id: int
     number: str
-    kind: str            # "advance" | "contract"
-    kind_short: str      # 前払 / 契約
+    kind: str  # "advance" | "contract"
+    kind_short: str  # 前払 / 契約
     orderer_name: str
     work_name: str
     contract_amount: int
@@ -36,7 +36,7 @@ class HistoryRow:
     guarantee_id: int
     number: str
     issued_at: datetime
-    target: str          # 対象: 新規 / 訂正 / 変更 / 取消
+    target: str  # 対象: 新規 / 訂正 / 変更 / 取消
     work_name: str
 
 
@@ -53,8 +53,8 @@ class ContractDetail:
     id: int
     number: str
     kind: str
-    product_name: str    # 商品名: 前払金保証 / 契約保証
-    company_name: str    # the contractor company (the notice's addressee)
+    product_name: str  # 商品名: 前払金保証 / 契約保証
+    company_name: str  # the contractor company (the notice's addressee)
     contractor_name: str
     jv_name: str
     work_name: str
@@ -79,7 +79,7 @@ class CertificateView:
     version_id: int
     guarantee_id: int
     kind: str
-    title: str           # 前払金保証書 / 契約保証書
+    title: str  # 前払金保証書 / 契約保証書
     contract_number: str
     guarantee_amount: int
     contract_amount: int
@@ -99,8 +99,16 @@ class CertificateView:
 
 def _row(g: Guarantee) -> ContractRow:
     return ContractRow(
-        g.id, g.number, g.kind, Guarantee.SHORT[g.kind], g.orderer.name, g.work_name,
-        g.contract_amount, g.electronic, g.cancelled, g.issued_at,
+        g.id,
+        g.number,
+        g.kind,
+        Guarantee.SHORT[g.kind],
+        g.orderer.name,
+        g.work_name,
+        g.contract_amount,
+        g.electronic,
+        g.cancelled,
+        g.issued_at,
     )
 
 
@@ -147,13 +155,27 @@ def detail(session: Session, ref: int | str) -> ContractDetail:
     orderer = Orderer.get_by_id(g.orderer_id)
     versions = tuple(VersionRow(v.id, v.seq, v.issued_at, v.kind) for v in queries.visible_versions(g.id))
     return ContractDetail(
-        id=g.id, number=g.number, kind=g.kind, product_name=Guarantee.KINDS[g.kind], company_name=company.name,
-        contractor_name=g.contractor_name or company.name, jv_name=g.jv_name, work_name=g.work_name,
-        work_place=g.work_place, orderer_name=orderer.name,
-        orderer_accepts_electronic=orderer.accepts_electronic, contract_amount=g.contract_amount,
-        guarantee_amount=g.guarantee_amount, deposit_bank=g.deposit_bank, start_date=g.start_date,
-        end_date=g.end_date, electronic=g.electronic, auth_key=g.auth_key if g.electronic else None,
-        cancelled=g.cancelled, issued_at=g.issued_at, branch_name=Branch.get_by_id(g.branch_id).name,
+        id=g.id,
+        number=g.number,
+        kind=g.kind,
+        product_name=Guarantee.KINDS[g.kind],
+        company_name=company.name,
+        contractor_name=g.contractor_name or company.name,
+        jv_name=g.jv_name,
+        work_name=g.work_name,
+        work_place=g.work_place,
+        orderer_name=orderer.name,
+        orderer_accepts_electronic=orderer.accepts_electronic,
+        contract_amount=g.contract_amount,
+        guarantee_amount=g.guarantee_amount,
+        deposit_bank=g.deposit_bank,
+        start_date=g.start_date,
+        end_date=g.end_date,
+        electronic=g.electronic,
+        auth_key=g.auth_key if g.electronic else None,
+        cancelled=g.cancelled,
+        issued_at=g.issued_at,
+        branch_name=Branch.get_by_id(g.branch_id).name,
         versions=versions,
     )
 
@@ -174,13 +196,25 @@ def certificate(session: Session, version_id: int) -> CertificateView:
 
 def _certificate_view(v: CertificateVersion, g: Guarantee) -> CertificateView:
     return CertificateView(
-        version_id=v.id, guarantee_id=g.id, kind=g.kind,
+        version_id=v.id,
+        guarantee_id=g.id,
+        kind=g.kind,
         title="前払金保証書" if g.kind == "advance" else "契約保証書",
-        contract_number=g.number, guarantee_amount=v.guarantee_amount, contract_amount=v.contract_amount,
-        work_name=v.work_name, work_place=g.work_place, orderer_name=Orderer.get_by_id(g.orderer_id).name,
-        contractor_name=g.contractor_name, jv_name=g.jv_name, start_date=v.start_date,
-        end_date=v.end_date, deposit_bank=v.deposit_bank, version_kind=v.kind, version_no=v.seq,
-        issued_at=v.issued_at, branch_name=Branch.get_by_id(g.branch_id).name,
+        contract_number=g.number,
+        guarantee_amount=v.guarantee_amount,
+        contract_amount=v.contract_amount,
+        work_name=v.work_name,
+        work_place=g.work_place,
+        orderer_name=Orderer.get_by_id(g.orderer_id).name,
+        contractor_name=g.contractor_name,
+        jv_name=g.jv_name,
+        start_date=v.start_date,
+        end_date=v.end_date,
+        deposit_bank=v.deposit_bank,
+        version_kind=v.kind,
+        version_no=v.seq,
+        issued_at=v.issued_at,
+        branch_name=Branch.get_by_id(g.branch_id).name,
     )
 
 

@@ -127,8 +127,9 @@ def _version(g: Guarantee, version_id: int | None):
 
 
 @public
-def view(number: str, key: str, *, who: str = "", version_id: int | None = None,
-         lockout: DSureConfig | None = None) -> DSureResult:
+def view(
+    number: str, key: str, *, who: str = "", version_id: int | None = None, lockout: DSureConfig | None = None
+) -> DSureResult:
     """The certificate ``number`` + ``key`` opens (the latest visible version, or ``version_id`` of its
     history) with its visible history; the view is recorded."""
     g = _open(number, key, who, lockout)
@@ -137,15 +138,18 @@ def view(number: str, key: str, *, who: str = "", version_id: int | None = None,
         DSureView.create(guarantee=g, at=now(), viewer=_label(who), version_seq=chosen.seq)
         audit.record(_label(who) or ACTOR, "dsure.view", g.number, f"第{chosen.seq}版")
     return DSureResult(
-        number=g.number, product_name=Guarantee.KINDS[g.kind], cancelled=g.cancelled,
+        number=g.number,
+        product_name=Guarantee.KINDS[g.kind],
+        cancelled=g.cancelled,
         certificate=_certificate_view(chosen, g),
         history=tuple(VersionRow(v.id, v.seq, v.issued_at, v.kind) for v in visible),
     )
 
 
 @public
-def certificate_pdf(number: str, key: str, version_id: int | None = None, *, who: str = "",
-                    lockout: DSureConfig | None = None) -> tuple[str, bytes]:
+def certificate_pdf(
+    number: str, key: str, version_id: int | None = None, *, who: str = "", lockout: DSureConfig | None = None
+) -> tuple[str, bytes]:
     """(file name, PDF bytes) of the certificate, the key checked again under the lock-out."""
     from .exports import _render_certificate
 

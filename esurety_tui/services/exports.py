@@ -19,8 +19,9 @@ def _issuer(branch_name: str):
     b = Branch.get_or_none(Branch.name == branch_name)
     if b is None:
         return Issuer()
-    return Issuer(branch_name=b.name, branch_phone=b.phone, branch_email=b.email,
-                  branch_hours=b.hours or Issuer().branch_hours)
+    return Issuer(
+        branch_name=b.name, branch_phone=b.phone, branch_email=b.email, branch_hours=b.hours or Issuer().branch_hours
+    )
 
 
 @requires(*STAFF)
@@ -34,9 +35,14 @@ def notice_pdf(session: Session, ref: int | str) -> tuple[str, bytes]:
     if d.cancelled:
         raise NotFound(f"保証契約番号「{d.number}」は取消済みのため、認証キーのお知らせは発行できません。")
     data = NoticeData(
-        issue_date=d.issued_at.date(), addressee=d.company_name, work_name=d.work_name,
-        contractor_name=d.contractor_name, product_name=d.product_name, contract_number=d.number,
-        auth_key=d.auth_key, issuer=_issuer(d.branch_name),
+        issue_date=d.issued_at.date(),
+        addressee=d.company_name,
+        work_name=d.work_name,
+        contractor_name=d.contractor_name,
+        product_name=d.product_name,
+        contract_number=d.number,
+        auth_key=d.auth_key,
+        issuer=_issuer(d.branch_name),
     )
     return notice_filename(d.number), render_notice(data)
 
@@ -51,11 +57,21 @@ def _render_certificate(c: contracts.CertificateView) -> tuple[str, bytes]:
     from ..documents import CertificateData, certificate_filename, render_certificate
 
     data = CertificateData(
-        kind=c.kind, contract_number=c.contract_number, guarantee_amount=c.guarantee_amount,
-        contract_amount=c.contract_amount, work_name=c.work_name, work_place=c.work_place,
-        orderer_name=c.orderer_name, contractor_name=c.contractor_name, jv_name=c.jv_name,
-        start_date=c.start_date, end_date=c.end_date, deposit_bank=c.deposit_bank,
-        version_kind=c.version_kind, version_no=c.version_no, issued_at=c.issued_at,
+        kind=c.kind,
+        contract_number=c.contract_number,
+        guarantee_amount=c.guarantee_amount,
+        contract_amount=c.contract_amount,
+        work_name=c.work_name,
+        work_place=c.work_place,
+        orderer_name=c.orderer_name,
+        contractor_name=c.contractor_name,
+        jv_name=c.jv_name,
+        start_date=c.start_date,
+        end_date=c.end_date,
+        deposit_bank=c.deposit_bank,
+        version_kind=c.version_kind,
+        version_no=c.version_no,
+        issued_at=c.issued_at,
         issuer=_issuer(c.branch_name),
     )
     return certificate_filename(c.contract_number, c.kind, c.version_no), render_certificate(data)
@@ -96,7 +112,9 @@ def save_to_exports(name: str, data: bytes) -> Path:
 def issued_numbers(session: Session) -> list[str]:
     """Numbers with a current 認証キー notice the caller may see (electronic, not cancelled)."""
     q = Guarantee.select(Guarantee.number).where(
-        Guarantee.electronic == True, Guarantee.auth_key.is_null(False), Guarantee.cancelled == False  # noqa: E712
+        Guarantee.electronic == True,
+        Guarantee.auth_key.is_null(False),
+        Guarantee.cancelled == False,
     )
     if session.scope is not None:
         q = q.where(Guarantee.company == session.scope)

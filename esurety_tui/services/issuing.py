@@ -110,13 +110,24 @@ def _new_guarantee(app: Application, kind: str, at: datetime, rng, number: str |
     company = Company.get_by_id(app.company_id)
     contractor = app.jv_representative if app.jv_kind == "jv" and app.jv_representative else company.name
     g = Guarantee(
-        number=number, kind=kind, company=app.company_id, application=app, orderer=app.orderer_id,
-        branch=branch, electronic=electronic,
+        number=number,
+        kind=kind,
+        company=app.company_id,
+        application=app,
+        orderer=app.orderer_id,
+        branch=branch,
+        electronic=electronic,
         auth_key=(key or generate_key(rng)) if electronic else None,
-        work_name=app.work_name, work_place=app.work_place, contractor_name=contractor,
-        jv_name=app.jv_name if app.jv_kind == "jv" else "", contract_amount=app.contract_amount,
-        guarantee_amount=amount, deposit_bank=app.deposit_bank if kind == "advance" else "",
-        start_date=max(_required(app.contract_date), _required(app.start_date)), end_date=app.end_date, issued_at=at,
+        work_name=app.work_name,
+        work_place=app.work_place,
+        contractor_name=contractor,
+        jv_name=app.jv_name if app.jv_kind == "jv" else "",
+        contract_amount=app.contract_amount,
+        guarantee_amount=amount,
+        deposit_bank=app.deposit_bank if kind == "advance" else "",
+        start_date=max(_required(app.contract_date), _required(app.start_date)),
+        end_date=app.end_date,
+        issued_at=at,
     )
     queries.refresh_search_text(g)
     g.save()
@@ -191,7 +202,9 @@ def issue(
 
 
 @requires(*BRANCH_ROLES)
-def amend(session: Session, number: str, kind: str, *, at: datetime | None = None, note: str = "", **changes: Any) -> int:
+def amend(
+    session: Session, number: str, kind: str, *, at: datetime | None = None, note: str = "", **changes: Any
+) -> int:
     """A new version: 訂正 (supersedes the latest visible version), 変更 (adds a version) or
     取消 (cancels the guarantee; a 変更 can be withdrawn with ``withdraw_seq``)."""
     try:
@@ -284,26 +297,32 @@ def reissue_key(session: Session, number: str, *, rng=None) -> str:
         if app is not None and app.notify == "yes" and app.email:
             # One call to adapt when the outbox changes: the mail never holds the key.
             # Only queued, as for 発行: delivery runs later (a worker in the app, `esurety mail send`).
-            Mail.create(to=mail._one_line(app.email), subject=REISSUE_SUBJECT,
-                        body=mail._clean_body(_reissue_body(g)), guarantee=g)
+            Mail.create(
+                to=mail._one_line(app.email),
+                subject=REISSUE_SUBJECT,
+                body=mail._clean_body(_reissue_body(g)),
+                guarantee=g,
+            )
     return key
 
 
 def _reissue_body(g: Guarantee) -> str:
     company = Company.get_by_id(g.company_id)
-    return "\n".join([
-        f"{company.name} 様",
-        "",
-        "次の電子保証の認証キーを再発行しました。以前の認証キーは使えません。",
-        "",
-        f"保証契約番号: {g.number}",
-        f"商品(保証区分): {Guarantee.KINDS[g.kind]}",
-        f"工事名: {g.work_name}",
-        "",
-        "認証キーはこのメールには記載していません。",
-        "ネットデスクにログインし、電子保証概要から「電子保証にかかる「認証キー」のお知らせ」(PDF)を",
-        "あらためてダウンロードして発注者様へご提出ください。",
-    ])
+    return "\n".join(
+        [
+            f"{company.name} 様",
+            "",
+            "次の電子保証の認証キーを再発行しました。以前の認証キーは使えません。",
+            "",
+            f"保証契約番号: {g.number}",
+            f"商品(保証区分): {Guarantee.KINDS[g.kind]}",
+            f"工事名: {g.work_name}",
+            "",
+            "認証キーはこのメールには記載していません。",
+            "ネットデスクにログインし、電子保証概要から「電子保証にかかる「認証キー」のお知らせ」(PDF)を",
+            "あらためてダウンロードして発注者様へご提出ください。",
+        ]
+    )
 
 
 @requires(*BRANCH_ROLES)

@@ -130,9 +130,18 @@ class MailSettings:
         if c.password_in_file:
             warnings.append(f"smtp_password in the config file: prefer the environment variable {PASSWORD_ENV}")
         return cls(
-            host=c.host, port=port, tls=tls, starttls=starttls, cafile=c.cafile, user=c.user,
-            password=c.password, sender=_one_line(c.sender or cls.sender), timeout=c.timeout,
-            max_attempts=c.max_attempts, lease=timedelta(minutes=c.lease_minutes), warnings=tuple(warnings),
+            host=c.host,
+            port=port,
+            tls=tls,
+            starttls=starttls,
+            cafile=c.cafile,
+            user=c.user,
+            password=c.password,
+            sender=_one_line(c.sender or cls.sender),
+            timeout=c.timeout,
+            max_attempts=c.max_attempts,
+            lease=timedelta(minutes=c.lease_minutes),
+            warnings=tuple(warnings),
         )
 
     @classmethod
@@ -161,8 +170,7 @@ class Delivery:
         return self.sent + self.outbox
 
     def summary(self) -> str:
-        return (f"送信 {self.sent}件、outbox {self.outbox}件、再試行待ち {self.deferred}件、"
-                f"失敗 {self.failed}件")
+        return f"送信 {self.sent}件、outbox {self.outbox}件、再試行待ち {self.deferred}件、失敗 {self.failed}件"
 
 
 # -- message --------------------------------------------------------------------------------------
@@ -178,7 +186,7 @@ def _address(text: str) -> str:
         raise ValueError("invalid address")
     addr = found[0][1]
     local, at, domain = addr.rpartition("@")
-    if not (at and local and "." in domain) or any(ch.isspace() or ch in "<>,;\"" for ch in addr):
+    if not (at and local and "." in domain) or any(ch.isspace() or ch in '<>,;"' for ch in addr):
         raise ValueError("invalid address")
     return addr
 
@@ -196,8 +204,12 @@ def _build_message(mail: Mail, settings: MailSettings) -> EmailMessage:
     msg.set_content(_clean_body(mail.body))
     attachment = getattr(mail, "attachment", None)
     if attachment:  # 発注者へ提出: the notice PDF
-        msg.add_attachment(bytes(attachment), maintype="application", subtype="pdf",
-                           filename=_one_line(mail.attachment_name or "attachment.pdf"))
+        msg.add_attachment(
+            bytes(attachment),
+            maintype="application",
+            subtype="pdf",
+            filename=_one_line(mail.attachment_name or "attachment.pdf"),
+        )
     return msg
 
 
@@ -325,10 +337,16 @@ def _reclaim_stale(settings: MailSettings) -> int:
     cutoff = now() - settings.lease
     stale = (Mail.status == "sending") & (Mail.claimed_at.is_null() | (Mail.claimed_at < cutoff))
     with transaction():
-        failed = (Mail.update(status="failed", claimed_at=None, last_error="lease expired: attempts used up")
-                  .where(stale & (Mail.attempts >= settings.max_attempts)).execute())
-        back = (Mail.update(status="queued", claimed_at=None, last_error="lease expired (deliverer stopped)")
-                .where(stale).execute())
+        failed = (
+            Mail.update(status="failed", claimed_at=None, last_error="lease expired: attempts used up")
+            .where(stale & (Mail.attempts >= settings.max_attempts))
+            .execute()
+        )
+        back = (
+            Mail.update(status="queued", claimed_at=None, last_error="lease expired (deliverer stopped)")
+            .where(stale)
+            .execute()
+        )
     return failed + back
 
 
@@ -345,8 +363,11 @@ def _claim(after: int, settings: MailSettings) -> Mail | None:
             if not ids:
                 return None
             after = ids[0]
-            claimed = (Mail.update(status="sending", claimed_at=now(), attempts=Mail.attempts + 1)
-                       .where((Mail.id == after) & (Mail.status == "queued")).execute())
+            claimed = (
+                Mail.update(status="sending", claimed_at=now(), attempts=Mail.attempts + 1)
+                .where((Mail.id == after) & (Mail.status == "queued"))
+                .execute()
+            )
             if claimed:
                 mail = Mail.get_by_id(after)
                 if not mail.message_id:
@@ -510,9 +531,20 @@ def listing(session: Session, status: str | None = None, limit: int = 1000) -> l
     """Newest first. The administrator sees every mail; a branch the mails of its contracts."""
     if status is not None and status not in STATUSES:
         raise InvalidState(f"不明な状態: {status}")
-    query = _scope(session, _with_guarantee(
-        Mail.id, Mail.status, Mail.to, Mail.subject, Mail.attempts, Mail.created_at, Mail.sent_at,
-        Mail.last_error, Guarantee.number))
+    query = _scope(
+        session,
+        _with_guarantee(
+            Mail.id,
+            Mail.status,
+            Mail.to,
+            Mail.subject,
+            Mail.attempts,
+            Mail.created_at,
+            Mail.sent_at,
+            Mail.last_error,
+            Guarantee.number,
+        ),
+    )
     if status:
         query = query.where(Mail.status == status)
     rows = query.order_by(Mail.id.desc()).limit(limit).tuples()

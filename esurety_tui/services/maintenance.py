@@ -39,7 +39,9 @@ def migrate_to(session: Session, source: str, target: str, *, replace: bool = Fa
     if sqlite_path(source) is None:
         raise ServiceError(f"移行元は SQLite のデータベースファイルです（今の指定: {describe_setting(source)}）。")
     if not _is_postgres(target):
-        raise ServiceError("移行先は PostgreSQL の URL（postgresql://ユーザー@ホスト/データベース）で指定してください。")
+        raise ServiceError(
+            "移行先は PostgreSQL の URL（postgresql://ユーザー@ホスト/データベース）で指定してください。"
+        )
     src = init_database(source, readonly=True, create=False)  # an older schema is migrated first
     dst = make_database(target)
     try:
@@ -75,8 +77,10 @@ def backup(session: Session, setting: str, dest: str) -> BackupDone:
     path = sqlite_path(setting)
     if path is None:
         if _is_postgres(setting):
-            raise ServiceError("PostgreSQL のバックアップは pg_dump で取ってください"
-                               f"（例: pg_dump -Fc -f esurety.dump '{describe_setting(setting)}'）。")
+            raise ServiceError(
+                "PostgreSQL のバックアップは pg_dump で取ってください"
+                f"（例: pg_dump -Fc -f esurety.dump '{describe_setting(setting)}'）。"
+            )
         raise ServiceError("バックアップできるのは SQLite のデータベースファイルです。")
     make_database(setting, readonly=True, create=False).close()  # there, an SQLite file, readable
     out = Path(dest).expanduser()

@@ -27,7 +27,7 @@ class OrdererRow:
     id: int
     name: str
     accepts_electronic: bool
-    terms: str            # JSON overrides of domain.rules.OrdererTerms ("" = the standard rules)
+    terms: str  # JSON overrides of domain.rules.OrdererTerms ("" = the standard rules)
     email: str
     address: str
 
@@ -68,7 +68,7 @@ def _clean_terms(name: str, accepts: bool, terms: str | dict | None, rounding: i
         try:
             overrides = json.loads(terms) if terms.strip() else {}
         except json.JSONDecodeError:
-            raise InvalidState("条件は JSON で指定してください（例: {\"rounding_unit\": 10000}）。") from None
+            raise InvalidState('条件は JSON で指定してください（例: {"rounding_unit": 10000}）。') from None
     else:
         overrides = dict(terms or {})
     if not isinstance(overrides, dict):
@@ -145,7 +145,8 @@ def update(
         if o is None:
             raise NotFound("発注者が見つかりません。")
         new_name, new_email, new_address = _clean(
-            o.name if name is None else name, o.email if email is None else email,
+            o.name if name is None else name,
+            o.email if email is None else email,
             o.address if address is None else address,
         )
         accepts = o.accepts_electronic if accepts_electronic is None else accepts_electronic

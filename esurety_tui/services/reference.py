@@ -104,7 +104,7 @@ def load_banks(session: Session) -> int:
 def _split_first_space(text: str) -> tuple[str, str, str]:
     for i, ch in enumerate(text):
         if ch in " \u3000":
-            return text[:i], ch, text[i + 1:].lstrip(" \u3000")
+            return text[:i], ch, text[i + 1 :].lstrip(" \u3000")
     return text, "", ""
 
 

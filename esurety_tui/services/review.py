@@ -4,9 +4,9 @@ rules of SPEC §5 re-checked against the orderer's current terms."""
 from __future__ import annotations
 
 import json
-from typing import cast
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import cast
 
 from peewee import JOIN
 
@@ -63,10 +63,10 @@ class ApplicationDetail:
     submitted_at: datetime | None
     decided_at: datetime | None
     refusal_reason: str
-    values: dict[str, object]          # every field as sent, typed (domain.rules.summary_rows shows them)
-    findings: tuple[Finding, ...]      # the rules re-checked: problems first, then what holds
+    values: dict[str, object]  # every field as sent, typed (domain.rules.summary_rows shows them)
+    findings: tuple[Finding, ...]  # the rules re-checked: problems first, then what holds
     issued: tuple[IssuedRow, ...]
-    receipt_text: str = ""             # 受取方法 of a paper certificate: 送付 4月10日 / 当社窓口 …
+    receipt_text: str = ""  # 受取方法 of a paper certificate: 送付 4月10日 / 当社窓口 …
     problems: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -116,8 +116,15 @@ def queue_page(session: Session, tab: str, text: str, offset: int, limit: int) -
         q = q.order_by(Application.submitted_at, Application.id)
     return [
         QueueItem(
-            a.id, a.receipt_no or "", a.status, a.company.name, a.work_name,
-            a.orderer.name if a.orderer_id else "", a.contract_amount, a.submitted_at, a.decided_at,
+            a.id,
+            a.receipt_no or "",
+            a.status,
+            a.company.name,
+            a.work_name,
+            a.orderer.name if a.orderer_id else "",
+            a.contract_amount,
+            a.submitted_at,
+            a.decided_at,
         )
         for a in q.offset(max(0, offset)).limit(max(0, limit))
     ]
@@ -142,29 +149,35 @@ def _findings(values: dict[str, object], problems: dict[str, str], orderer: Orde
         kind = values.get("work_kind")
         if values.get("advance_apply") and isinstance(advance, int) and isinstance(kind, str):
             limit = terms.advance_limit(amount, kind)
-            found.append(Finding(
-                advance <= limit,
-                f"前払金保証金額 {format_yen(advance)}（請負金額の{_percent(advance, amount)}）"
-                f" 上限 {ratio_text(terms.advance_ratio(kind))} = {format_yen(limit)}",
-            ))
+            found.append(
+                Finding(
+                    advance <= limit,
+                    f"前払金保証金額 {format_yen(advance)}（請負金額の{_percent(advance, amount)}）"
+                    f" 上限 {ratio_text(terms.advance_ratio(kind))} = {format_yen(limit)}",
+                )
+            )
         guarantee = values.get("contract_guarantee_amount")
         if values.get("contract_apply") and isinstance(guarantee, int):
             low = bool(values.get("low_bid"))
             minimum = terms.contract_minimum(amount, low)
             ratio = ratio_text(terms.contract_min_low_bid if low else terms.contract_min)
-            found.append(Finding(
-                minimum <= guarantee <= amount,
-                f"契約保証金額 {format_yen(guarantee)}（{_percent(guarantee, amount)}） 下限 {ratio} = {format_yen(minimum)}",
-            ))
+            found.append(
+                Finding(
+                    minimum <= guarantee <= amount,
+                    f"契約保証金額 {format_yen(guarantee)}（{_percent(guarantee, amount)}） 下限 {ratio} = {format_yen(minimum)}",
+                )
+            )
     found_days = {k: values.get(k) for k in ("award_date", "contract_date", "start_date", "end_date")}
     if all(isinstance(d, date) for d in found_days.values()):
         days = cast(dict[str, date], found_days)
         in_order = days["award_date"] <= days["contract_date"] <= days["start_date"] <= days["end_date"]
-        found.append(Finding(
-            in_order,
-            f"落札日 {to_wareki(days['award_date'])} ≤ 契約日 {to_wareki(days['contract_date'])}"
-            f" ≤ 工期 {to_wareki(days['start_date'])}〜{to_wareki(days['end_date'])}",
-        ))
+        found.append(
+            Finding(
+                in_order,
+                f"落札日 {to_wareki(days['award_date'])} ≤ 契約日 {to_wareki(days['contract_date'])}"
+                f" ≤ 工期 {to_wareki(days['start_date'])}〜{to_wareki(days['end_date'])}",
+            )
+        )
     return found
 
 
@@ -203,12 +216,21 @@ def application_detail(session: Session, application_id: int) -> ApplicationDeta
     )
     values = dict(v.values)
     return ApplicationDetail(
-        id=app.id, receipt_no=app.receipt_no or "", status=app.status, company_name=app.company.name,
-        orderer_name=orderer.name if orderer else "", orderer_accepts_electronic=bool(orderer and orderer.accepts_electronic),
-        branch_name=branch.name if branch else "", submitted_at=app.submitted_at, decided_at=app.decided_at,
-        refusal_reason=app.refusal_reason or "", values=values,
-        findings=tuple(_findings(values, v.problems, orderer)), issued=issued,
-        receipt_text=_receipt_text(values), problems=dict(v.problems),
+        id=app.id,
+        receipt_no=app.receipt_no or "",
+        status=app.status,
+        company_name=app.company.name,
+        orderer_name=orderer.name if orderer else "",
+        orderer_accepts_electronic=bool(orderer and orderer.accepts_electronic),
+        branch_name=branch.name if branch else "",
+        submitted_at=app.submitted_at,
+        decided_at=app.decided_at,
+        refusal_reason=app.refusal_reason or "",
+        values=values,
+        findings=tuple(_findings(values, v.problems, orderer)),
+        issued=issued,
+        receipt_text=_receipt_text(values),
+        problems=dict(v.problems),
     )
 
 

@@ -8,9 +8,9 @@ from enum import StrEnum
 
 class Role(StrEnum):
     CONTRACTOR = "contractor"  # a company's user on Net Desk: its own company only
-    BRANCH = "branch"          # a branch clerk: its own branch's queue and contracts
-    ORDERER = "orderer"        # a D-Sure visitor (no account): one certificate by number + key
-    SYSTEM = "system"          # the host's administrator (CLI set-up, demo loader)
+    BRANCH = "branch"  # a branch clerk: its own branch's queue and contracts
+    ORDERER = "orderer"  # a D-Sure visitor (no account): one certificate by number + key
+    SYSTEM = "system"  # the host's administrator (CLI set-up, demo loader)
 
 
 @dataclass(frozen=True)

@@ -67,7 +67,7 @@ def query_canceller():
     def cancel() -> None:
         try:
             interrupt()
-        except Exception:  # noqa: BLE001 - closed meanwhile: nothing runs on it
+        except Exception:
             pass
 
     return cancel

@@ -62,21 +62,23 @@ def cover(d: contracts.ContractDetail) -> tuple[str, str]:
     """Subject and body of the submission. No key here: it is only inside the attached PDF."""
     work = printable(d.work_name)
     subject = f"保証証書（電子保証）の提出について（{work}）"[:200]
-    body = "\n".join([
-        f"{printable(d.orderer_name)} 御中",
-        "",
-        f"{printable(d.company_name)}です。",
-        f"下記工事の{d.product_name}について、保証証書を電子保証により提出いたします。",
-        "添付の「電子保証にかかる「認証キー」のお知らせ」(PDF)に記載の保証契約番号と認証キーにより、",
-        "保証確認サービス(D・Sure)で保証証書の内容をご確認ください。",
-        "",
-        f"工事名: {work}",
-        f"受注者名: {printable(d.contractor_name)}",
-        f"商品(保証区分): {d.product_name}",
-        f"保証契約番号: {d.number}",
-        "",
-        "認証キーは添付のPDFにのみ記載しており、このメール本文には記載していません。",
-    ])
+    body = "\n".join(
+        [
+            f"{printable(d.orderer_name)} 御中",
+            "",
+            f"{printable(d.company_name)}です。",
+            f"下記工事の{d.product_name}について、保証証書を電子保証により提出いたします。",
+            "添付の「電子保証にかかる「認証キー」のお知らせ」(PDF)に記載の保証契約番号と認証キーにより、",
+            "保証確認サービス(D・Sure)で保証証書の内容をご確認ください。",
+            "",
+            f"工事名: {work}",
+            f"受注者名: {printable(d.contractor_name)}",
+            f"商品(保証区分): {d.product_name}",
+            f"保証契約番号: {d.number}",
+            "",
+            "認証キーは添付のPDFにのみ記載しており、このメール本文には記載していません。",
+        ]
+    )
     return subject, body
 
 
@@ -91,8 +93,13 @@ def submit_to_orderer(session: Session, number: str, to: str) -> int:
     subject, body = cover(d)
     with transaction():
         m = Mail.create(
-            to=address, subject=subject, body=body, guarantee=d.id, status="queued",
-            attachment_name=name, attachment=pdf,
+            to=address,
+            subject=subject,
+            body=body,
+            guarantee=d.id,
+            status="queued",
+            attachment_name=name,
+            attachment=pdf,
         )
         audit.record(session.login, "guarantee.submit", d.number, f"to {address}; mail {m.id}")
     # Only queued: delivery runs off the UI thread (the app's worker) or in `esurety mail send`.

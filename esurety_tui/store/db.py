@@ -48,8 +48,17 @@ READONLY_PRAGMAS = {"foreign_keys": 1, "busy_timeout": 10000, "cache_size": -160
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 POSTGRES_SCHEMES = ("postgres", "postgresql")
-SERVER_SCHEMES = (*POSTGRES_SCHEMES, "postgresext", "postgresqlext", "psql", "mysql", "mysql+pool",
-                  "postgres+pool", "postgresql+pool", "cockroachdb")
+SERVER_SCHEMES = (
+    *POSTGRES_SCHEMES,
+    "postgresext",
+    "postgresqlext",
+    "psql",
+    "mysql",
+    "mysql+pool",
+    "postgres+pool",
+    "postgresql+pool",
+    "cockroachdb",
+)
 
 
 class EsuretyPostgresqlDatabase(PostgresqlDatabase):
@@ -88,24 +97,31 @@ def _check_header(path: Path) -> None:
     """Refuse what is not an SQLite database: a folder, an empty file, anything without the magic."""
     where = str(path)
     if path.is_dir():
-        raise BadDatabaseSetting(f"「{where}」はフォルダです。データベースのファイルを指定してください。",
-                                 f"{where} is a directory, not a database file")
+        raise BadDatabaseSetting(
+            f"「{where}」はフォルダです。データベースのファイルを指定してください。",
+            f"{where} is a directory, not a database file",
+        )
     try:
         with open(path, "rb") as fh:
             head = fh.read(100)
     except PermissionError:
         raise DatabaseUnavailable(f"「{where}」を読む権限がありません。", f"no permission to read {where}") from None
     except OSError as e:
-        raise DatabaseUnavailable(f"「{where}」を読めません: {e.strerror}", f"cannot read {where}: {e.strerror}") from None
+        raise DatabaseUnavailable(
+            f"「{where}」を読めません: {e.strerror}", f"cannot read {where}: {e.strerror}"
+        ) from None
     if not head:
         # Never taken as a new database: a file this app creates is never empty (see _create),
         # so an empty one was truncated (disk full, `> file`, a failed copy) and its data is gone.
         raise DatabaseDamaged(
             f"「{where}」は空（0 バイト）のファイルです。壊れた可能性があります。バックアップから戻すか、削除してから作り直してください。",
-            f"{where} is an empty (0-byte) file, probably truncated; restore a backup, or delete it to start anew")
+            f"{where} is an empty (0-byte) file, probably truncated; restore a backup, or delete it to start anew",
+        )
     if not head.startswith(SQLITE_MAGIC) or len(head) < 100:
-        raise DatabaseDamaged(f"「{where}」は SQLite のデータベースではありません（壊れているか別のファイルです）。",
-                              f"{where} is not an SQLite database (damaged or another kind of file)")
+        raise DatabaseDamaged(
+            f"「{where}」は SQLite のデータベースではありません（壊れているか別のファイルです）。",
+            f"{where} is not an SQLite database (damaged or another kind of file)",
+        )
 
 
 def _sqlite(path: str, *, readonly: bool = False, immutable: bool = False) -> SqliteDatabase:
@@ -164,18 +180,20 @@ def make_database(setting: str, *, readonly: bool = False, create: bool = True) 
     if _is_url(setting) and not setting.lower().startswith("sqlite://"):
         scheme = setting.split("://", 1)[0].lower()
         if scheme not in SERVER_SCHEMES:
-            raise BadDatabaseSetting("対応していないデータベースの指定です（パスか sqlite:////… か postgresql://…）。",
-                                     f"unsupported database URL scheme {scheme!r} (use a path, sqlite:////abs/path "
-                                     "or postgresql://…)")
+            raise BadDatabaseSetting(
+                "対応していないデータベースの指定です（パスか sqlite:////… か postgresql://…）。",
+                f"unsupported database URL scheme {scheme!r} (use a path, sqlite:////abs/path or postgresql://…)",
+            )
         from playhouse.db_url import connect
 
         try:
             if scheme in POSTGRES_SCHEMES:
                 return _postgres(setting)
             return connect(setting)
-        except Exception as e:  # noqa: BLE001 - a malformed URL or a missing driver
-            raise translate(e) or BadDatabaseSetting(f"データベースの指定が正しくありません: {e}",
-                                                     f"bad database URL: {e}") from None
+        except Exception as e:
+            raise translate(e) or BadDatabaseSetting(
+                f"データベースの指定が正しくありません: {e}", f"bad database URL: {e}"
+            ) from None
     path = sqlite_path(setting)
     if path is None:
         return _sqlite(MEMORY)
@@ -185,7 +203,8 @@ def make_database(setting: str, *, readonly: bool = False, create: bool = True) 
         raise
     except OSError as e:  # a name too long, a path through a file, no permission on a folder…
         raise translate(e, str(path)) or DatabaseUnavailable(
-            f"データベース「{path}」を開けません: {e.strerror or e}", f"cannot open the database {path}: {e.strerror or e}",
+            f"データベース「{path}」を開けません: {e.strerror or e}",
+            f"cannot open the database {path}: {e.strerror or e}",
         ) from None
 
 
@@ -202,17 +221,20 @@ def _make_file_database(path: Path, *, readonly: bool, create: bool) -> Database
     if path.exists() or path.is_symlink():
         _check_header(path)
     elif readonly or not create:
-        raise DatabaseMissing(f"データベース「{path}」がありません（esurety init で作れます）。",
-                              f"no database at {path} (esurety init creates one)")
+        raise DatabaseMissing(
+            f"データベース「{path}」がありません（esurety init で作れます）。",
+            f"no database at {path} (esurety init creates one)",
+        )
     else:
         try:
             _create(path)
         except DatabaseUnavailable:
             raise
-        except Exception as e:  # noqa: BLE001
+        except Exception as e:
             raise translate(e, str(path)) or DatabaseUnavailable(
                 f"データベース「{path}」を作れません: {getattr(e, 'strerror', None) or e}",
-                f"cannot create the database {path}: {getattr(e, 'strerror', None) or e}") from None
+                f"cannot create the database {path}: {getattr(e, 'strerror', None) or e}",
+            ) from None
     if readonly:
         return _open_readonly(path)
     return _sqlite(str(path))
@@ -224,7 +246,7 @@ def _open_readonly(path: Path) -> SqliteDatabase:
         db.connect()
         db.execute_sql("SELECT count(*) FROM sqlite_master").fetchone()
         return db
-    except Exception as e:  # noqa: BLE001
+    except Exception as e:
         db.close()
         err = translate(e, str(path))
         wal = Path(str(path) + "-wal")
@@ -233,7 +255,9 @@ def _open_readonly(path: Path) -> SqliteDatabase:
         cannot_share = isinstance(err, DatabaseReadOnly) or type(err) is DatabaseUnavailable
         if cannot_share and (not wal.exists() or wal.stat().st_size == 0):
             return _sqlite(str(path), readonly=True, immutable=True)
-        raise err or e
+        if err is None:
+            raise
+        raise err from e
 
 
 def quick_check(db: Database | None = None, *, full: bool = False) -> list[str]:
@@ -250,10 +274,12 @@ def quick_check(db: Database | None = None, *, full: bool = False) -> list[str]:
         rows = [r[0] for r in db.execute_sql(f"PRAGMA {pragma}").fetchall()]
         if rows == ["ok"]:
             rows = [f"foreign key: {r}" for r in db.execute_sql("PRAGMA foreign_key_check").fetchall()]
-    except Exception as e:  # noqa: BLE001
+    except Exception as e:
         err = translate(e)
-        if err is None or not isinstance(err, DatabaseDamaged):
-            raise err or e
+        if err is None:
+            raise
+        if not isinstance(err, DatabaseDamaged):
+            raise err from e
         return [str(e)]
     return [] if rows == ["ok"] else rows
 
@@ -293,8 +319,7 @@ def _connect_patiently(db: Database, seconds: float = 30.0) -> None:
             time.sleep(0.02 + random.random() * 0.08)
 
 
-def init_database(setting: str, *, readonly: bool = False, create: bool = True,
-                  check: bool | None = None) -> Database:
+def init_database(setting: str, *, readonly: bool = False, create: bool = True, check: bool | None = None) -> Database:
     """Point the proxy at ``setting``, create or migrate the schema, and return the database.
 
     ``readonly``: open without write access (look-ups); an old schema is still migrated through a
@@ -323,7 +348,8 @@ def init_database(setting: str, *, readonly: bool = False, create: bool = True,
             if problems:
                 raise DatabaseDamaged(
                     f"データベース「{where}」が壊れています（{problems[0][:80]}）。バックアップから戻してください。",
-                    f"the database {where} is damaged ({problems[0][:80]}); restore a backup")
+                    f"the database {where} is damaged ({problems[0][:80]}); restore a backup",
+                )
     except DatabaseUnavailable:
         close_database()
         raise

@@ -53,8 +53,10 @@ DISK_FULL_EN = "no space left on the device"
 
 def disk_full(where: str = "") -> DiskFull:
     suffix = f"（{where}）" if where else ""
-    return DiskFull(f"{DISK_FULL_JA.rstrip('。')}{suffix}。何も失われていません。",
-                    f"{DISK_FULL_EN}{' (' + where + ')' if where else ''}; nothing was lost")
+    return DiskFull(
+        f"{DISK_FULL_JA.rstrip('。')}{suffix}。何も失われていません。",
+        f"{DISK_FULL_EN}{' (' + where + ')' if where else ''}; nothing was lost",
+    )
 
 
 def _sqlite_error(exc: BaseException | None) -> BaseException | None:
@@ -83,19 +85,23 @@ def translate(exc: BaseException, where: str = "") -> DatabaseUnavailable | None
     if sq is not None:
         code = getattr(sq, "sqlite_errorcode", 0) & 0xFF
         if code in (_BUSY, _LOCKED):
-            return DatabaseLocked(f"{place}は他の処理が使用中です。しばらくしてからやり直してください。",
-                                  f"{place_en} is locked by another process; try again later")
+            return DatabaseLocked(
+                f"{place}は他の処理が使用中です。しばらくしてからやり直してください。",
+                f"{place_en} is locked by another process; try again later",
+            )
         if code == _READONLY:
-            return DatabaseReadOnly(f"{place}に書き込めません（読み取り専用です）。",
-                                    f"{place_en} is read-only")
+            return DatabaseReadOnly(f"{place}に書き込めません（読み取り専用です）。", f"{place_en} is read-only")
         if code in (_CORRUPT, _NOTADB):
-            return DatabaseDamaged(f"{place}が壊れています。esurety check で確認し、バックアップから戻してください。",
-                                   f"{place_en} is damaged (malformed); run esurety check, restore a backup")
+            return DatabaseDamaged(
+                f"{place}が壊れています。esurety check で確認し、バックアップから戻してください。",
+                f"{place_en} is damaged (malformed); run esurety check, restore a backup",
+            )
         if code == _FULL:
             return disk_full(where)
         if code == _IOERR:
-            return DatabaseUnavailable(f"{place}の読み書きに失敗しました（入出力エラー）。",
-                                       f"{place_en}: disk I/O error")
+            return DatabaseUnavailable(
+                f"{place}の読み書きに失敗しました（入出力エラー）。", f"{place_en}: disk I/O error"
+            )
         if code == _CANTOPEN:
             return DatabaseUnavailable(f"{place}を開けません。", f"cannot open {place_en}")
         return None
@@ -103,10 +109,15 @@ def translate(exc: BaseException, where: str = "") -> DatabaseUnavailable | None
         return disk_full(where)
     name = type(exc).__name__
     if name == "ImproperlyConfigured":  # peewee: the driver for this URL is not installed
-        hint = "（pip install 'esurety-tui[postgres]'）" if "psycopg" in str(exc).lower() or "postgres" in str(exc).lower() else ""
-        return BadDatabaseSetting(f"データベースのドライバがインストールされていません: {exc}{hint}",
-                                  f"database driver not installed: {exc}" + (
-                                      "; pip install 'esurety-tui[postgres]'" if hint else ""))
+        hint = (
+            "（pip install 'esurety-tui[postgres]'）"
+            if "psycopg" in str(exc).lower() or "postgres" in str(exc).lower()
+            else ""
+        )
+        return BadDatabaseSetting(
+            f"データベースのドライバがインストールされていません: {exc}{hint}",
+            f"database driver not installed: {exc}" + ("; pip install 'esurety-tui[postgres]'" if hint else ""),
+        )
     if name in ("OperationalError", "InterfaceError") and type(exc).__module__.startswith(("psycopg", "peewee")):
         first = (str(exc).strip().splitlines() or [""])[0]  # drivers add hint lines
         return DatabaseUnavailable(f"データベースに接続できません: {first}", f"cannot connect to the database: {first}")

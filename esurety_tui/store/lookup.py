@@ -80,6 +80,9 @@ def guarantee_key(number: str) -> tuple[bool, str | None, int | None, int | None
         return None if row is None else (bool(row[0]), row[1], row[2], row[3])
     from .models import Guarantee
 
-    g = (Guarantee.select(Guarantee.electronic, Guarantee.auth_key, Guarantee.company, Guarantee.branch)
-         .where(Guarantee.number == number).first())
+    g = (
+        Guarantee.select(Guarantee.electronic, Guarantee.auth_key, Guarantee.company, Guarantee.branch)
+        .where(Guarantee.number == number)
+        .first()
+    )
     return None if g is None else (bool(g.electronic), g.auth_key, g.company_id, g.branch_id)

@@ -163,7 +163,16 @@ def _to_11(db: Database) -> None:
 
 
 STEPS: dict[int, Callable[[Database], None]] = {
-    2: _to_2, 3: _to_3, 4: _to_4, 5: _to_5, 6: _to_6, 7: _to_7, 8: _to_8, 9: _to_9, 10: _to_10, 11: _to_11,
+    2: _to_2,
+    3: _to_3,
+    4: _to_4,
+    5: _to_5,
+    6: _to_6,
+    7: _to_7,
+    8: _to_8,
+    9: _to_9,
+    10: _to_10,
+    11: _to_11,
 }
 
 
@@ -182,8 +191,8 @@ def _refuse_newer(version: int) -> None:
         raise DatabaseTooNew(
             f"データベースはこのバージョンより新しい形式です（形式 {version}、このプログラムは {LATEST} まで）。"
             "新しい esurety で開いてください。",
-            f"the database schema (version {version}) is newer than this esurety knows ({LATEST}); "
-            "use a newer esurety")
+            f"the database schema (version {version}) is newer than this esurety knows ({LATEST}); use a newer esurety",
+        )
 
 
 def create_latest(db: Database) -> None:

@@ -6,18 +6,20 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from peewee import (
+    AutoField,
     BigIntegerField,
     BlobField,
-    AutoField,
     BooleanField,
     CharField,
     DateField,
     DateTimeField,
-    Field as PeeweeField,
     ForeignKeyField,
     IntegerField,
     Model,
     TextField,
+)
+from peewee import (
+    Field as PeeweeField,
 )
 
 from ..domain.fields import FIELDS, Field, Kind
@@ -309,6 +311,18 @@ class Counter(BaseModel):
 
 
 MODELS = (
-    SchemaVersion, Company, Branch, Orderer, User, Application, Guarantee, CertificateVersion,
-    AuditLog, Mail, Counter, LoginAttempt, DSureView, DSureLock,
+    SchemaVersion,
+    Company,
+    Branch,
+    Orderer,
+    User,
+    Application,
+    Guarantee,
+    CertificateVersion,
+    AuditLog,
+    Mail,
+    Counter,
+    LoginAttempt,
+    DSureView,
+    DSureLock,
 )

@@ -46,8 +46,11 @@ def refresh_orderer_search_text(orderer_id: int) -> int:
     Returns how many rows changed."""
     name = Orderer.select(Orderer.name).where(Orderer.id == orderer_id).get().name
     changed = 0
-    rows = Guarantee.select(Guarantee.id, Guarantee.number, Guarantee.work_name, Guarantee.search_text).where(
-        Guarantee.orderer == orderer_id).tuples()
+    rows = (
+        Guarantee.select(Guarantee.id, Guarantee.number, Guarantee.work_name, Guarantee.search_text)
+        .where(Guarantee.orderer == orderer_id)
+        .tuples()
+    )
     for gid, number, work_name, old in cast("list[tuple[int, str, str, str]]", list(rows)):  # .tuples() rows
         text = search_text_of(number, name, work_name)
         if text != old:
@@ -81,7 +84,7 @@ def _filtered(q, company_id: int | None, text: str, electronic_only: bool, branc
     if branch_id is not None:
         q = q.where(Guarantee.branch == branch_id)
     if electronic_only:
-        q = q.where(Guarantee.electronic == True)  # noqa: E712
+        q = q.where(Guarantee.electronic == True)
     for word in _search_words(text):
         q = q.where(_matches(word, company_id is None))
     return q
@@ -96,8 +99,9 @@ def _plan(company_id: int | None, text: str, electronic: bool, branch_id: int | 
         return None
     from . import search
 
-    return search.plan(database.obj, words, search.Scope(company_id, branch_id, electronic),
-                       by_company=company_id is None)
+    return search.plan(
+        database.obj, words, search.Scope(company_id, branch_id, electronic), by_company=company_id is None
+    )
 
 
 def _guarantee_order():
@@ -121,17 +125,13 @@ def guarantee_page(company_id: int | None, text: str, tab: str, offset: int, lim
         .offset(offset)
         .limit(limit)
     )
-    q = (
-        Guarantee.select(Guarantee, Orderer)
-        .join(Orderer)
-        .where(Guarantee.id.in_(ids))
-        .order_by(*_guarantee_order())
-    )
+    q = Guarantee.select(Guarantee, Orderer).join(Orderer).where(Guarantee.id.in_(ids)).order_by(*_guarantee_order())
     return list(q)
 
 
-def guarantee_count(company_id: int | None, text: str, tab: str, branch_id: int | None = None,
-                    cap: int | None = None) -> int:
+def guarantee_count(
+    company_id: int | None, text: str, tab: str, branch_id: int | None = None, cap: int | None = None
+) -> int:
     """How many rows match; with ``cap``, at most cap + 1 (the count stops there)."""
     p = _plan(company_id, text, tab == "electronic", branch_id)
     if p is not None:
@@ -150,7 +150,8 @@ def guarantee_count(company_id: int | None, text: str, tab: str, branch_id: int 
 def _history(q, company_id: int | None, text: str, branch_id: int | None = None):
     """``q`` (a select from CertificateVersion) joined to its guarantee and narrowed."""
     q = q.join(Guarantee).where(
-        CertificateVersion.superseded == False, Guarantee.electronic == True  # noqa: E712
+        CertificateVersion.superseded == False,
+        Guarantee.electronic == True,
     )
     if company_id is not None:
         q = q.where(Guarantee.company == company_id)
@@ -177,8 +178,12 @@ def history_page(company_id: int | None, text: str, offset: int, limit: int, bra
             ids = search.version_ids_walk(database.obj, p, offset, limit)
         if not ids:
             return []
-        q = (CertificateVersion.select(CertificateVersion, Guarantee, Orderer).join(Guarantee).join(Orderer)
-             .where(CertificateVersion.id.in_(ids)))
+        q = (
+            CertificateVersion.select(CertificateVersion, Guarantee, Orderer)
+            .join(Guarantee)
+            .join(Orderer)
+            .where(CertificateVersion.id.in_(ids))
+        )
         rows = {v.id: v for v in q}
         return [rows[i] for i in ids if i in rows]
     ids = (
@@ -216,7 +221,7 @@ def visible_versions(guarantee_id: int) -> list[CertificateVersion]:
     """History rows shown on 電子保証概要: not superseded, oldest first."""
     return list(
         CertificateVersion.select()
-        .where(CertificateVersion.guarantee == guarantee_id, CertificateVersion.superseded == False)  # noqa: E712
+        .where(CertificateVersion.guarantee == guarantee_id, CertificateVersion.superseded == False)
         .order_by(CertificateVersion.seq)
     )
 
@@ -224,17 +229,16 @@ def visible_versions(guarantee_id: int) -> list[CertificateVersion]:
 def last_version_seq(guarantee_id: int) -> int:
     """The highest certificate version seq of a guarantee (0 before the first). The caller holds the
     guarantee's row lock (store.db.locked) or has just created it."""
-    last = (CertificateVersion.select(fn.MAX(CertificateVersion.seq))
-            .where(CertificateVersion.guarantee == guarantee_id).scalar())
+    last = (
+        CertificateVersion.select(fn.MAX(CertificateVersion.seq))
+        .where(CertificateVersion.guarantee == guarantee_id)
+        .scalar()
+    )
     return int(last or 0)
 
 
 def _max_serial(prefix: str) -> int:
-    last = (
-        Guarantee.select(fn.MAX(Guarantee.number))
-        .where(Guarantee.number.startswith(prefix + "-"))
-        .scalar()
-    )
+    last = Guarantee.select(fn.MAX(Guarantee.number)).where(Guarantee.number.startswith(prefix + "-")).scalar()
     return -1 if last is None else int(last[6:11])
 
 

@@ -90,14 +90,18 @@ def _row_texts(row: str) -> tuple[str, str]:
 def _sqlite_ddl() -> list[str]:
     new_fts, new_gram = _row_texts("new")
     old_fts, old_gram = _row_texts("old")
-    insert = (f"INSERT INTO {FTS}(rowid, t) VALUES (new.id, {new_fts}); "
-              f"INSERT INTO {GRAM}(rowid, t) VALUES (new.id, {new_gram});")
-    delete = (f"INSERT INTO {FTS}({FTS}, rowid, t) VALUES ('delete', old.id, {old_fts}); "
-              f"INSERT INTO {GRAM}({GRAM}, rowid, t) VALUES ('delete', old.id, {old_gram});")
+    insert = (
+        f"INSERT INTO {FTS}(rowid, t) VALUES (new.id, {new_fts}); "
+        f"INSERT INTO {GRAM}(rowid, t) VALUES (new.id, {new_gram});"
+    )
+    delete = (
+        f"INSERT INTO {FTS}({FTS}, rowid, t) VALUES ('delete', old.id, {old_fts}); "
+        f"INSERT INTO {GRAM}({GRAM}, rowid, t) VALUES ('delete', old.id, {old_gram});"
+    )
     changed = " OR ".join(f"old.{c} IS NOT new.{c}" for c in ("search_text", "company_id", "branch_id", "electronic"))
     return [
         f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS} USING fts5(t, tokenize='trigram', content='', detail='full')",
-        f"CREATE VIRTUAL TABLE IF NOT EXISTS {GRAM} USING fts5(t, tokenize=\"unicode61 remove_diacritics 0 "
+        f'CREATE VIRTUAL TABLE IF NOT EXISTS {GRAM} USING fts5(t, tokenize="unicode61 remove_diacritics 0 '
         f"categories 'L* N* C* M* P* S*'\", content='', detail='none')",
         *_trigger_ddl(insert, delete, changed),
     ]
@@ -123,7 +127,8 @@ def _install_pg(db: Database) -> None:
     operator class is named with its schema, so the index does not depend on the search_path."""
     db.execute_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public")
     schema = db.execute_sql(
-        "SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'pg_trgm'").fetchone()[0]
+        "SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'pg_trgm'"
+    ).fetchone()[0]
     db.execute_sql(f"CREATE INDEX IF NOT EXISTS {PG_INDEX} ON guarantee USING gin (search_text {schema}.gin_trgm_ops)")
 
 
@@ -257,8 +262,10 @@ class Plan:
                 parts.append("g.search_text LIKE ? ESCAPE '\\'")
                 params.append(pattern)
             else:
-                parts.append("(g.search_text LIKE ? ESCAPE '\\' OR g.company_id IN "
-                             "(SELECT id FROM company WHERE search_name LIKE ? ESCAPE '\\'))")
+                parts.append(
+                    "(g.search_text LIKE ? ESCAPE '\\' OR g.company_id IN "
+                    "(SELECT id FROM company WHERE search_name LIKE ? ESCAPE '\\'))"
+                )
                 params += [pattern, pattern]
         return " AND ".join(parts), params
 
@@ -280,8 +287,16 @@ def plan(db: Database, words: Sequence[str], scope: Scope, *, by_company: bool) 
     another connection, PRAGMA data_version; no change by this one, total_changes)."""
     conn = db.connection()
     version = conn.execute("PRAGMA data_version").fetchone()[0]
-    key = (tuple(words), scope.company_id, scope.branch_id, scope.electronic, by_company, id(conn), version,
-           conn.total_changes)
+    key = (
+        tuple(words),
+        scope.company_id,
+        scope.branch_id,
+        scope.electronic,
+        by_company,
+        id(conn),
+        version,
+        conn.total_changes,
+    )
     cache = getattr(_recent, "plans", None)
     if cache is None:
         cache = _recent.plans = {}
@@ -314,8 +329,9 @@ def _plan(db: Database, words: Sequence[str], scope: Scope, *, by_company: bool)
             continue
         match = " AND ".join(parts + scope.tokens())
         # The hits themselves (up to SORT_LIMIT + 1): when there are no more, they are the candidates.
-        rows = db.execute_sql(f"SELECT rowid FROM {table} WHERE {table} MATCH ? LIMIT ?",
-                              (match, SORT_LIMIT + 1)).fetchall()
+        rows = db.execute_sql(
+            f"SELECT rowid FROM {table} WHERE {table} MATCH ? LIMIT ?", (match, SORT_LIMIT + 1)
+        ).fetchall()
         if best is None or len(rows) < best[0]:
             best = (len(rows), table, match, rows)
     if best is not None:
@@ -345,8 +361,10 @@ def _candidates(db: Database, p: Plan) -> str:
 def guarantee_ids(db: Database, p: Plan, offset: int, limit: int) -> list[int]:
     """A window of a sparse plan: its hits checked, newest first."""
     check, params = p.check_sql()
-    sql = (f"SELECT g.id FROM json_each(?) AS c CROSS JOIN guarantee AS g ON g.id = c.value WHERE {check} "
-           "ORDER BY g.issued_at DESC, g.id DESC LIMIT ? OFFSET ?")
+    sql = (
+        f"SELECT g.id FROM json_each(?) AS c CROSS JOIN guarantee AS g ON g.id = c.value WHERE {check} "
+        "ORDER BY g.issued_at DESC, g.id DESC LIMIT ? OFFSET ?"
+    )
     return [r[0] for r in db.execute_sql(sql, [_candidates(db, p), *params, limit, offset]).fetchall()]
 
 
@@ -360,8 +378,10 @@ def guarantee_count(db: Database, p: Plan, cap: int | None) -> int | None:
             return p.hits if limit is None else min(p.hits, limit)
         return count_hits(db, p.table, p.match, limit)
     check, params = p.check_sql()
-    sql = (f"SELECT 1 FROM {p.table} CROSS JOIN guarantee AS g ON g.id = {p.table}.rowid "
-           f"WHERE {p.table} MATCH ? AND {check}")
+    sql = (
+        f"SELECT 1 FROM {p.table} CROSS JOIN guarantee AS g ON g.id = {p.table}.rowid "
+        f"WHERE {p.table} MATCH ? AND {check}"
+    )
     args = [p.match, *params]
     if limit is not None:
         sql += " LIMIT ?"
@@ -372,9 +392,11 @@ def guarantee_count(db: Database, p: Plan, cap: int | None) -> int | None:
 def version_ids(db: Database, p: Plan, offset: int, limit: int) -> list[int]:
     """A window of 電子保証履歴一覧 for a sparse plan: the visible versions of its hits, newest first."""
     check, params = p.check_sql()
-    sql = ("SELECT v.id FROM json_each(?) AS c CROSS JOIN guarantee AS g ON g.id = c.value "
-           f"CROSS JOIN certificate_version AS v ON v.guarantee_id = g.id WHERE v.superseded = 0 AND {check} "
-           "ORDER BY v.issued_at DESC, v.id DESC LIMIT ? OFFSET ?")
+    sql = (
+        "SELECT v.id FROM json_each(?) AS c CROSS JOIN guarantee AS g ON g.id = c.value "
+        f"CROSS JOIN certificate_version AS v ON v.guarantee_id = g.id WHERE v.superseded = 0 AND {check} "
+        "ORDER BY v.issued_at DESC, v.id DESC LIMIT ? OFFSET ?"
+    )
     return [r[0] for r in db.execute_sql(sql, [_candidates(db, p), *params, limit, offset]).fetchall()]
 
 
@@ -385,8 +407,10 @@ def version_ids_walk(db: Database, p: Plan, offset: int, limit: int) -> list[int
     SORT_LIMIT guarantees in scope match, so a window's rows come within about 50 × versions /
     SORT_LIMIT entries."""
     check, params = p.check_sql()
-    sql = ("SELECT v.id FROM certificate_version AS v CROSS JOIN guarantee AS g ON g.id = v.guarantee_id "
-           f"WHERE v.superseded = 0 AND {check} ORDER BY v.issued_at DESC, v.id DESC LIMIT ? OFFSET ?")
+    sql = (
+        "SELECT v.id FROM certificate_version AS v CROSS JOIN guarantee AS g ON g.id = v.guarantee_id "
+        f"WHERE v.superseded = 0 AND {check} ORDER BY v.issued_at DESC, v.id DESC LIMIT ? OFFSET ?"
+    )
     return [r[0] for r in db.execute_sql(sql, [*params, limit, offset]).fetchall()]
 
 
@@ -400,8 +424,10 @@ def version_count(db: Database, p: Plan, cap: int | None) -> int | None:
     if not p.sparse:
         return None
     check, params = p.check_sql()
-    sql = ("SELECT 1 FROM json_each(?) AS c CROSS JOIN guarantee AS g ON g.id = c.value "
-           f"CROSS JOIN certificate_version AS v ON v.guarantee_id = g.id WHERE v.superseded = 0 AND {check}")
+    sql = (
+        "SELECT 1 FROM json_each(?) AS c CROSS JOIN guarantee AS g ON g.id = c.value "
+        f"CROSS JOIN certificate_version AS v ON v.guarantee_id = g.id WHERE v.superseded = 0 AND {check}"
+    )
     args = [_candidates(db, p), *params]
     if cap is not None:
         sql += " LIMIT ?"

@@ -46,8 +46,7 @@ def _rows_of(model, db: Database):
     fields = model._meta.sorted_fields
     with model.bind_ctx(db):
         query = model.select(*fields).order_by(model._meta.primary_key).tuples()
-        for row in query.iterator():
-            yield row
+        yield from query.iterator()
 
 
 def _sample_keys(model, db: Database, n: int) -> list:
@@ -68,7 +67,7 @@ def _sample_keys(model, db: Database, n: int) -> list:
                     keys.append(key)
             return keys
         keys = [k for (k,) in model.select(pk).order_by(pk).tuples()]
-    return keys[::max(1, len(keys) // n)][:n]
+    return keys[:: max(1, len(keys) // n)][:n]
 
 
 def _rows_by_key(model, db: Database, keys: list) -> dict:
@@ -78,7 +77,7 @@ def _rows_by_key(model, db: Database, keys: list) -> dict:
     out = {}
     with model.bind_ctx(db):
         for i in range(0, len(keys), 500):
-            for row in model.select(*fields).where(pk.in_(keys[i:i + 500])).tuples():
+            for row in model.select(*fields).where(pk.in_(keys[i : i + 500])).tuples():
                 out[row[index]] = row
     return out
 
@@ -104,8 +103,10 @@ def _reset_sequence(model, target: PostgresqlDatabase) -> None:
     pk = model._meta.primary_key
     if isinstance(pk, AutoField):
         table, column = model._meta.table_name, pk.column_name
-        target.execute_sql(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', '{column}'), "
-                           f'COALESCE(MAX("{column}"), 0) + 1, false) FROM "{table}"')
+        target.execute_sql(
+            f"SELECT setval(pg_get_serial_sequence('\"{table}\"', '{column}'), "
+            f'COALESCE(MAX("{column}"), 0) + 1, false) FROM "{table}"'
+        )
 
 
 def _check(source: Database, target: Database, sample: int) -> tuple[int, int]:
@@ -115,23 +116,32 @@ def _check(source: Database, target: Database, sample: int) -> tuple[int, int]:
         table = model._meta.table_name
         have, got = _count(model, source), _count(model, target)
         if have != got:
-            raise MoveRefused(f"移行先の「{table}」の件数が合いません（元 {have:,} 件、移行先 {got:,} 件）。何も移していません。",
-                              f"row count of {table} differs (source {have:,}, target {got:,}); nothing was moved")
+            raise MoveRefused(
+                f"移行先の「{table}」の件数が合いません（元 {have:,} 件、移行先 {got:,} 件）。何も移していません。",
+                f"row count of {table} differs (source {have:,}, target {got:,}); nothing was moved",
+            )
         keys = _sample_keys(model, source, sample)
         want, found = _rows_by_key(model, source, keys), _rows_by_key(model, target, keys)
         for key in keys:
             if want.get(key) != found.get(key):
-                raise MoveRefused(f"移行先の「{table}」の行（{key}）が元と異なります。何も移していません。",
-                                  f"row {key} of {table} differs after the copy; nothing was moved")
+                raise MoveRefused(
+                    f"移行先の「{table}」の行（{key}）が元と異なります。何も移していません。",
+                    f"row {key} of {table} differs after the copy; nothing was moved",
+                )
             checked += 1
     looked_up = 0
-    numbers = [r[0] for r in _rows_by_key(Guarantee, source, _sample_keys(Guarantee, source, sample)).values()
-               if r[0] is not None]
+    numbers = [
+        r[0]
+        for r in _rows_by_key(Guarantee, source, _sample_keys(Guarantee, source, sample)).values()
+        if r[0] is not None
+    ]
     for number in numbers:
         a = _key_of(source, number)
         if a != _key_of(target, number):
-            raise MoveRefused(f"保証契約番号「{number}」の認証キーが移行先で一致しません。何も移していません。",
-                              f"the 認証キー of {number} differs after the copy; nothing was moved")
+            raise MoveRefused(
+                f"保証契約番号「{number}」の認証キーが移行先で一致しません。何も移していません。",
+                f"the 認証キー of {number} differs after the copy; nothing was moved",
+            )
         looked_up += 1
     return checked, looked_up
 
@@ -143,17 +153,19 @@ def _key_of(db: Database, number: str) -> str | None:
     return row[0] if row else None
 
 
-def copy_database(source: Database, target: Database, *, replace: bool = False,
-                  sample: int = SAMPLE) -> Moved:
+def copy_database(source: Database, target: Database, *, replace: bool = False, sample: int = SAMPLE) -> Moved:
     """Copy every row of ``source`` (an SQLite database at LATEST) into ``target`` (PostgreSQL,
     migrated to LATEST by the caller); see the module's docstring. Raises MoveRefused."""
     started = time.perf_counter()
     if not isinstance(target, PostgresqlDatabase):
-        raise MoveRefused("移行先は PostgreSQL（postgresql://…）にしてください。",
-                          "the target must be PostgreSQL (postgresql://…)")
+        raise MoveRefused(
+            "移行先は PostgreSQL（postgresql://…）にしてください。", "the target must be PostgreSQL (postgresql://…)"
+        )
     if not replace and not is_empty(target):
-        raise MoveRefused("移行先のデータベースには既にデータがあります（--replace で消してから移します）。何も移していません。",
-                          "the target database already holds data (--replace empties it first); nothing was moved")
+        raise MoveRefused(
+            "移行先のデータベースには既にデータがあります（--replace で消してから移します）。何も移していません。",
+            "the target database already holds data (--replace empties it first); nothing was moved",
+        )
     ordered = _ordered()
     rows = 0
     with target.atomic():
@@ -195,8 +207,10 @@ def backup_sqlite(source: Path, dest: Path) -> int:
         if ok != "ok":
             from .errors import DatabaseDamaged
 
-            raise DatabaseDamaged(f"バックアップの確認に失敗しました（{ok[:80]}）。元のデータベースを esurety check で確認してください。",
-                                  f"the backup does not pass quick_check ({ok[:80]}); run esurety check on the source")
+            raise DatabaseDamaged(
+                f"バックアップの確認に失敗しました（{ok[:80]}）。元のデータベースを esurety check で確認してください。",
+                f"the backup does not pass quick_check ({ok[:80]}); run esurety check on the source",
+            )
         os.chmod(tmp, 0o600)
         os.replace(tmp, dest)
     except BaseException:

@@ -23,7 +23,7 @@ def sqlite_path(setting: str) -> Path | None:
         scheme = setting.split("://", 1)[0].lower()
         if scheme != "sqlite":
             return None
-        rest = setting[len("sqlite://"):]
+        rest = setting[len("sqlite://") :]
         if rest in ("", "/", "/" + MEMORY):
             return None
         # sqlite:///x → "x" (relative); sqlite:////x → "/x" (absolute); a query string is ignored.

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from textual import events, work
 from textual.app import App, SystemCommand
@@ -13,7 +14,6 @@ from textual.binding import Binding
 from textual.command import Provider
 from textual.message import Message
 from textual.notifications import SeverityLevel
-
 from textual.screen import Screen
 
 from . import patches  # noqa: F401  (keeps full-width text whole under overlays)
@@ -60,8 +60,15 @@ class NetDeskApp(App[None]):
     BINDINGS = [
         Binding("ctrl+q", "quit", "終了", id="quit", priority=True),
         # Our own palette binding, so the footer says コマンド (Textual adds an English "palette" otherwise).
-        Binding("ctrl+p", "command_palette", "コマンド", id="command_palette", show=False, priority=True,
-                tooltip="コマンドパレット（保証契約番号・工事名で移動、認証キーのコピー）"),
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "コマンド",
+            id="command_palette",
+            show=False,
+            priority=True,
+            tooltip="コマンドパレット（保証契約番号・工事名で移動、認証キーのコピー）",
+        ),
     ]
     # Callables: the palette's providers (and domain.text, jaconv) load when ctrl+p is first used.
     # Only the app's own commands, in Japanese: not Textual's system commands (Keys, Maximize, Quit,
@@ -97,8 +104,9 @@ class NetDeskApp(App[None]):
         """Textual's system commands, were its provider ever offered: only 終了, in Japanese."""
         yield SystemCommand("終了", "ネットデスクを終了します", self.action_quit)
 
-    def deliver_screenshot(self, filename: str | None = None, path: str | None = None,
-                           time_format: str | None = None) -> str | None:
+    def deliver_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str | None:
         """A screenshot (``action_screenshot``, if a keymap binds it) shows the 認証キー: it goes to the
         exports folder with mode 0600, never to ~/Downloads at the umask's mode."""
         from ..clock import now
@@ -113,8 +121,15 @@ class NetDeskApp(App[None]):
         self.notify(f"画面を保存しました: {saved}", title="画面保存")
         return None
 
-    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
-               timeout: float | None = None, markup: bool = False) -> None:
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
         """Every toast is literal text: messages hold paths (ESURETY_EXPORTS), names and errors,
         none of which is markup. (``markup`` is accepted for Textual's callers and ignored.)
         A toast is a few lines: longer text is cut with an ellipsis."""
@@ -124,8 +139,9 @@ class NetDeskApp(App[None]):
             text = printable(str(text))
             return text if len(text) <= limit else text[: limit - 1] + "…"
 
-        super().notify(short(message, TOAST_LIMIT), title=short(title, 40), severity=severity,
-                       timeout=timeout, markup=False)
+        super().notify(
+            short(message, TOAST_LIMIT), title=short(title, 40), severity=severity, timeout=timeout, markup=False
+        )
 
     def on_notice(self, message: Notice) -> None:
         """A worker's toast (``messages.Notice``)."""
@@ -171,9 +187,9 @@ class NetDeskApp(App[None]):
     def _widgets_busy(self) -> bool:
         try:
             nodes = [*self.screen_stack, *self.screen.walk_children()]
-        except Exception:  # noqa: BLE001 - no screen yet / shutting down: nothing to wait for
+        except Exception:
             return False
-        return not all(node._message_queue.empty() for node in nodes)  # noqa: SLF001 - no public probe
+        return not all(node._message_queue.empty() for node in nodes)
 
     def _take_consequences(self) -> list:
         """Messages on the app's queue that are not the terminal's own input (pinned Textual 8.2.8:
@@ -374,7 +390,7 @@ class NetDeskApp(App[None]):
                 try:
                     screen.take_focused_value()
                     screen.flush_draft()
-                except Exception:  # noqa: BLE001 - keep saving the others
+                except Exception:
                     pass
 
     @work(thread=True, exclusive=True, group="db")
@@ -392,15 +408,18 @@ class NetDeskApp(App[None]):
                 self.post_message(Notice(warning, title="ファイルの権限", severity="warning", timeout=20))
             if self._demo_if_empty and Path(self._database) == default_database_path():
                 from ..services import demo
-
                 from ..services.session import SYSTEM_SESSION
 
                 if demo.is_empty(SYSTEM_SESSION):
                     demo.load(SYSTEM_SESSION)
-                    self.post_message(Notice(
-                        "初回起動のため、デモデータを読み込みました。ログインID demo / パスワード demo でお試しください。",
-                        title="デモデータ", timeout=15))
-        except Exception as e:  # noqa: BLE001 - shown to the user, the app stays usable
+                    self.post_message(
+                        Notice(
+                            "初回起動のため、デモデータを読み込みました。ログインID demo / パスワード demo でお試しください。",
+                            title="デモデータ",
+                            timeout=15,
+                        )
+                    )
+        except Exception as e:
             self.db_error = f"データベースを開けません: {e}"
             self.post_message(Notice(self.db_error, severity="error", timeout=30))
         finally:
@@ -426,9 +445,9 @@ class NetDeskApp(App[None]):
             import argon2  # noqa: F401  (services.auth loads it on first use)
 
             from ..services import auth, contracts  # noqa: F401
-            from .screens.branch import top as branch_top  # noqa: F401
             from .screens import top  # noqa: F401
-        except Exception:  # noqa: BLE001 - only an early import: Enter imports them again
+            from .screens.branch import top as branch_top  # noqa: F401
+        except Exception:
             pass
 
     def _check_database(self) -> None:
@@ -438,12 +457,17 @@ class NetDeskApp(App[None]):
 
         try:
             problems = check_database()
-        except Exception as e:  # noqa: BLE001 - reported like damage
+        except Exception as e:
             problems = [str(e)]
         if problems:
-            self.post_message(Notice(
-                f"データベースが壊れています（{problems[0][:80]}）。esurety check で確認し、バックアップから戻してください。",
-                title="データベース", severity="error", timeout=60))
+            self.post_message(
+                Notice(
+                    f"データベースが壊れています（{problems[0][:80]}）。esurety check で確認し、バックアップから戻してください。",
+                    title="データベース",
+                    severity="error",
+                    timeout=60,
+                )
+            )
 
     def _apply_keymap(self) -> None:
         if self.settings.keymap:
@@ -480,7 +504,7 @@ class NetDeskApp(App[None]):
 
         try:
             return self._top_screen_class(session).read_first(session)
-        except Exception:  # noqa: BLE001 - the page tries again and reports what goes wrong
+        except Exception:
             return None
         finally:
             release_connection()  # a pool thread: the count's page cache is not kept with it
@@ -555,7 +579,7 @@ class NetDeskApp(App[None]):
 
         try:
             mail.deliver_in_worker(settings=mail.MailSettings.from_settings(self.settings))
-        except Exception:  # noqa: BLE001 - the outbox keeps the mail; `esurety mail list` shows why
+        except Exception:
             pass
 
     def deliver_pdf(self, filename: str, data: bytes, *, fetch: str | None = None) -> None:

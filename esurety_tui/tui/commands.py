@@ -19,7 +19,7 @@ class ContractCommands(Provider):
     """Contracts found in the database by part of their number, orderer or work name."""
 
     @property
-    def netdesk(self) -> "NetDeskApp":
+    def netdesk(self) -> NetDeskApp:
         return self.app  # type: ignore[return-value]
 
     async def search(self, query: str) -> Hits:
@@ -32,13 +32,17 @@ class ContractCommands(Provider):
         for r in rows:
             # The palette parses ``help`` as markup (and a str prompt too): data goes in escaped.
             label = literal(f"{r.number}  {r.work_name}")
-            yield Hit(1.0, label, partial(self.netdesk.open_contract, r.id),
-                      text=label.plain, help=markup_literal(f"詳細を開く（{r.orderer_name}）"))
+            yield Hit(
+                1.0,
+                label,
+                partial(self.netdesk.open_contract, r.id),
+                text=label.plain,
+                help=markup_literal(f"詳細を開く（{r.orderer_name}）"),
+            )
         for r in rows:
             if r.electronic:
                 label = literal(f"{r.number} の認証キーをコピー")
-                yield Hit(0.9, label, partial(self._copy, r.id), text=label.plain,
-                          help=markup_literal(r.work_name))
+                yield Hit(0.9, label, partial(self._copy, r.id), text=label.plain, help=markup_literal(r.work_name))
 
     async def _copy(self, guarantee_id: int) -> None:
         from ..services import contracts
@@ -56,8 +60,11 @@ class NetDeskCommands(Provider):
         quit_item = ("終了", app.action_quit, "ネットデスクを終了します（Ctrl+Q）")
         if app.session is None:
             return [quit_item]
-        items = [("全体トップへ", app.action_top, "保証契約一覧を表示します"),
-                 ("ログアウト", app.action_logout, "ネットデスクからログアウトします"), quit_item]
+        items = [
+            ("全体トップへ", app.action_top, "保証契約一覧を表示します"),
+            ("ログアウト", app.action_logout, "ネットデスクからログアウトします"),
+            quit_item,
+        ]
         if app.session.role == "contractor":
             from .screens.drafts import DraftsScreen
 
@@ -76,6 +83,6 @@ class NetDeskCommands(Provider):
         for name, callback, help_text in self._commands():
             score = matcher.match(name)
             if score > 0:  # highlight() parses its argument as markup: give it escaped text
-                yield Hit(score, matcher.highlight(markup_literal(name)), callback, text=name,
-                          help=markup_literal(help_text))
-
+                yield Hit(
+                    score, matcher.highlight(markup_literal(name)), callback, text=name, help=markup_literal(help_text)
+                )

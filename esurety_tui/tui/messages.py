@@ -21,8 +21,9 @@ if TYPE_CHECKING:
 class Notice(Message):
     """A toast, for the app (``NetDeskApp.on_notice``)."""
 
-    def __init__(self, text: str, *, title: str = "", severity: SeverityLevel = "information",
-                 timeout: float | None = None) -> None:
+    def __init__(
+        self, text: str, *, title: str = "", severity: SeverityLevel = "information", timeout: float | None = None
+    ) -> None:
         super().__init__()
         self.text, self.title, self.severity, self.timeout = text, title, severity, timeout
 

@@ -20,13 +20,13 @@ version it was written against.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Callable, Mapping, Sequence
 
 import textual
+from rich.cells import cell_len
 from textual._compositor import Compositor
 from textual.geometry import Region
-from rich.cells import cell_len
 from textual.strip import Strip
 
 PATCHED_VERSION = "8.2.8"
@@ -46,13 +46,13 @@ def _render_chops(
         render_region = intersection(region, clip)
         render_x = render_region.x
         first_cut, last_cut = render_region.column_span
-        for y, strip in zip(render_region.line_range, strips):
+        for y, strip in zip(render_region.line_range, strips, strict=False):
             if not is_rendered_line(y):
                 continue
             chops_line, owner_line = chops[y], owners[y]
             final_cuts = [cut for cut in cuts[y] if last_cut >= cut >= first_cut]
             cut_strips = strip.divide([cut - render_x for cut in final_cuts[1:]])
-            for cut, cut_strip in zip(final_cuts, cut_strips):
+            for cut, cut_strip in zip(final_cuts, cut_strips, strict=False):
                 if chops_line.get(cut) is None:  # front to back: the first render wins
                     chops_line[cut] = cut_strip
                     owner_line[cut] = (number, strip, render_x)
@@ -180,9 +180,13 @@ def drop_dead_watchers(node: object, attribute: str) -> None:
     watchers = getattr(node, "__watchers", {}).get(attribute)
     if watchers:
         watchers[:] = [
-            (reactable, callback) for reactable, callback in watchers
-            if not (getattr(reactable, "_closing", False) or getattr(reactable, "_closed", False)
-                    or not getattr(reactable, "is_attached", True))
+            (reactable, callback)
+            for reactable, callback in watchers
+            if not (
+                getattr(reactable, "_closing", False)
+                or getattr(reactable, "_closed", False)
+                or not getattr(reactable, "is_attached", True)
+            )
         ]
 
 
@@ -191,8 +195,15 @@ def _footer_signature(footer, screen) -> tuple:
     it is displayed, description, action, enabled, tooltip and group; the palette key)."""
     app = footer.app
     shown = tuple(
-        (binding.key, app.get_key_display(binding), binding.description, binding.action, enabled, tooltip,
-         binding.group)
+        (
+            binding.key,
+            app.get_key_display(binding),
+            binding.description,
+            binding.action,
+            enabled,
+            tooltip,
+            binding.group,
+        )
         for _, binding, enabled, tooltip in screen.active_bindings.values()
         if binding.show
     )
@@ -211,8 +222,13 @@ def _footer_compose(self):
 
 
 def _footer_bindings_changed(self, screen) -> None:
-    if (self._bindings_ready and self.is_attached and screen is self.screen and self.children
-            and getattr(self, "_esurety_signature", None) == _footer_signature(self, screen)):
+    if (
+        self._bindings_ready
+        and self.is_attached
+        and screen is self.screen
+        and self.children
+        and getattr(self, "_esurety_signature", None) == _footer_signature(self, screen)
+    ):
         return  # the same keys: nothing to compose again
     _footer_bindings_changed.__wrapped_original__(self, screen)  # type: ignore[attr-defined]
 

@@ -25,7 +25,7 @@ async def settle(pilot, app=None, *, timeout: float = SETTLE_TIMEOUT) -> None:
     deadline = time.monotonic() + timeout
     quiet = 0
     while quiet < 2:
-        if app._exit_renderables or app.return_code is not None or not app.is_running:  # noqa: SLF001
+        if app._exit_renderables or app.return_code is not None or not app.is_running:
             return  # exiting (or crashed): nothing more will settle; the test sees why
         await app.workers.wait_for_complete()
         await pilot.pause()

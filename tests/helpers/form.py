@@ -63,10 +63,19 @@ def valid_raw(orderer_id: int, branch_id: int, **over: str) -> dict[str, str]:
     """A complete, valid draft (raw text as the form holds it)."""
     raw = dict(DEFAULTS)
     raw.update(
-        orderer_id=str(orderer_id), branch_id=str(branch_id), work_name="河川維持（〇〇）工事",
-        work_place="神奈川県川崎市", contract_amount="50000000", contract_date="20230401",
-        start_date="20230403", end_date="20240329", advance_amount="20000000",
-        deposit_bank="〇〇銀行 ××支店", award_date="20230320", receive_month="4", receive_day="10",
+        orderer_id=str(orderer_id),
+        branch_id=str(branch_id),
+        work_name="河川維持（〇〇）工事",
+        work_place="神奈川県川崎市",
+        contract_amount="50000000",
+        contract_date="20230401",
+        start_date="20230403",
+        end_date="20240329",
+        advance_amount="20000000",
+        deposit_bank="〇〇銀行 ××支店",
+        award_date="20230320",
+        receive_month="4",
+        receive_day="10",
         email="soumu@example.jp",
     )
     raw.update(over)

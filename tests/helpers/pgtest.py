@@ -42,8 +42,9 @@ class PgWorker:
         self.name = f"{PREFIX}{os.getpid()}"
         self.url = with_database(server, self.name)
         with psycopg.connect(server, autocommit=True) as admin:
-            for (stale,) in admin.execute("SELECT datname FROM pg_database WHERE datname LIKE %s",
-                                          (PREFIX + "%",)).fetchall():
+            for (stale,) in admin.execute(
+                "SELECT datname FROM pg_database WHERE datname LIKE %s", (PREFIX + "%",)
+            ).fetchall():
                 m = re.fullmatch(PREFIX + r"(\d+)", stale)
                 if m and (stale == self.name or not _alive(int(m.group(1)))):
                     admin.execute(f'DROP DATABASE IF EXISTS "{stale}" WITH (FORCE)')
@@ -59,13 +60,19 @@ class PgWorker:
 
         close_database()
         # Connections a test left behind (its threads') would hold the tables: end them.
-        self.conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                          "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+        self.conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
     def _public_tables(self) -> list[str]:
-        return [t for (t,) in self.conn.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
-            "AND table_type = 'BASE TABLE' ORDER BY table_name").fetchall()]
+        return [
+            t
+            for (t,) in self.conn.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
+                "AND table_type = 'BASE TABLE' ORDER BY table_name"
+            ).fetchall()
+        ]
 
     def _drop_public(self) -> None:
         self._end_other_connections()
@@ -86,8 +93,11 @@ class PgWorker:
         script = ["BEGIN", "SET LOCAL session_replication_role = replica"]
         script += [f'DELETE FROM public."{t}"' for t in self.tables]
         script += [f'INSERT INTO public."{t}" SELECT * FROM {template}."{t}"' for t in self.tables]
-        script += [f"SELECT setval(pg_get_serial_sequence('public.\"{t}\"', '{c}'), "
-                   f'COALESCE(MAX("{c}"), 0) + 1, false) FROM public."{t}"' for t, c in self.sequences]
+        script += [
+            f"SELECT setval(pg_get_serial_sequence('public.\"{t}\"', '{c}'), "
+            f'COALESCE(MAX("{c}"), 0) + 1, false) FROM public."{t}"'
+            for t, c in self.sequences
+        ]
         script.append("COMMIT")
         self.conn.execute(";\n".join(script).encode())
 
@@ -109,9 +119,13 @@ class PgWorker:
         init_database(self.url)
         close_database()
         self.tables = self._public_tables()
-        self.sequences = [(t, c) for t, c in self.conn.execute(
-            "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public' "
-            "AND column_default LIKE 'nextval(%'").fetchall()]
+        self.sequences = [
+            (t, c)
+            for t, c in self.conn.execute(
+                "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public' "
+                "AND column_default LIKE 'nextval(%'"
+            ).fetchall()
+        ]
         self._snapshot("empty_template")
         self.demo_built = False
         return self.url
@@ -164,28 +178,37 @@ def load_sqlite_script(conn, script: str) -> None:
         for statement in sql.split(";\n"):
             if statement.strip() and statement.strip().upper() not in ("BEGIN", "COMMIT", "BEGIN;", "COMMIT;"):
                 conn.execute(statement.rstrip(";"))
-        existing = {(t, c) for t, c in conn.execute(
-            "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public'")}
+        existing = {
+            (t, c)
+            for t, c in conn.execute(
+                "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public'"
+            )
+        }
         for model in MODELS:
             table = model._meta.table_name
             for field in model._meta.sorted_fields:
                 if (table, field.column_name) not in existing:
                     continue
                 if isinstance(field, BooleanField):
-                    conn.execute(f'ALTER TABLE "{table}" ALTER COLUMN "{field.column_name}" TYPE BOOLEAN '
-                                 f'USING "{field.column_name}" <> 0')
+                    conn.execute(
+                        f'ALTER TABLE "{table}" ALTER COLUMN "{field.column_name}" TYPE BOOLEAN '
+                        f'USING "{field.column_name}" <> 0'
+                    )
                 elif isinstance(field, BigIntegerField):
                     conn.execute(f'ALTER TABLE "{table}" ALTER COLUMN "{field.column_name}" TYPE BIGINT')
             if (table, "id") in existing:
-                conn.execute(f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
-                             f'COALESCE(MAX("id"), 0) + 1, false) FROM "{table}"')
+                conn.execute(
+                    f"SELECT setval(pg_get_serial_sequence('\"{table}\"', 'id'), "
+                    f'COALESCE(MAX("id"), 0) + 1, false) FROM "{table}"'
+                )
 
 
 def columns(conn) -> dict[str, list[tuple[str, str, str]]]:
     """Every table's columns in the public schema: (name, type, nullable), sorted by name."""
     out: dict[str, list[tuple[str, str, str]]] = {}
     for table, column, kind, nullable in conn.execute(
-            "SELECT table_name, column_name, data_type, is_nullable FROM information_schema.columns "
-            "WHERE table_schema = 'public' ORDER BY table_name, column_name"):
+        "SELECT table_name, column_name, data_type, is_nullable FROM information_schema.columns "
+        "WHERE table_schema = 'public' ORDER BY table_name, column_name"
+    ):
         out.setdefault(table, []).append((column, kind, nullable))
     return out

@@ -29,13 +29,18 @@ class Terminal:
         shutil.copy(demo_template, self.db)
         self.master, slave = pty.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-        env = dict(os.environ, ESURETY_DATABASE=str(self.db), ESURETY_HOME=str(tmp_path / "home"),
-                   TERM="xterm-256color")
+        env = dict(
+            os.environ, ESURETY_DATABASE=str(self.db), ESURETY_HOME=str(tmp_path / "home"), TERM="xterm-256color"
+        )
         env.pop("ESURETY_FROZEN_TIME", None)
         root = str(Path(__file__).resolve().parents[2])
         env["PYTHONPATH"] = root + os.pathsep + env.get("PYTHONPATH", "")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "esurety_tui"], stdin=slave, stdout=slave, stderr=slave, env=env,
+            [sys.executable, "-m", "esurety_tui"],
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=env,
             start_new_session=True,
         )
         os.close(slave)
@@ -114,7 +119,9 @@ class Terminal:
 
         init_database(str(self.db))
         try:
-            return [json.loads(a.draft).get("work_name", "")
-                    for a in Application.select().where(Application.status == "作成中")]
+            return [
+                json.loads(a.draft).get("work_name", "")
+                for a in Application.select().where(Application.status == "作成中")
+            ]
         finally:
             close_database()

@@ -96,8 +96,9 @@ class ApplicationScreen(NetDeskScreen):
         Binding("f6", "tab(1)", "次タブ", id="next_tab", priority=True),
         Binding("f7", "clear_section", "クリア", id="clear_section", priority=True),
         # 「電子保証対応の発注者はこちら」 (shown on the form's first tab; the footer is full at 80 columns)
-        Binding("f8", "electronic_orderers", "電子保証対応の発注者", id="electronic_orderers", show=False,
-                priority=True),
+        Binding(
+            "f8", "electronic_orderers", "電子保証対応の発注者", id="electronic_orderers", show=False, priority=True
+        ),
         Binding("tab", "next_field", "次の項目", id="next_field", show=False, priority=True),
         Binding("shift+tab", "previous_field", "前の項目", id="previous_field", show=False, priority=True),
         Binding("enter", "enter", "次の項目", id="enter_next_field", show=False, priority=True),
@@ -186,7 +187,7 @@ class ApplicationScreen(NetDeskScreen):
         except ServiceError as err:
             self.post_message(self.LoadFailed(str(err)))
             return
-        except Exception as err:  # noqa: BLE001 - shown to the user; the app stays usable
+        except Exception as err:
             self.post_message(self.LoadFailed(f"申込を読み込めません: {err}"))
             return
         self.post_message(self.Loaded(_Loaded(app_id, raw, orderers, branches, terms, number, revision)))
@@ -268,7 +269,9 @@ class ApplicationScreen(NetDeskScreen):
                 self.saver.changed()
                 self.notify(f"「{clear}」しました。")
 
-        self.app.push_screen(ConfirmScreen(f"「{clear}」しますか？\n{title}の入力内容を最初の状態に戻します。"), answered)
+        self.app.push_screen(
+            ConfirmScreen(f"「{clear}」しますか？\n{title}の入力内容を最初の状態に戻します。"), answered
+        )
 
     def action_review(self) -> None:
         """F9 申込確認: every problem shown, or on to the read-only summary."""
@@ -314,7 +317,8 @@ class ApplicationScreen(NetDeskScreen):
         if changed in ELECTRONIC_KEYS and self.raw.get(changed) != "electronic":
             return
         keys = [
-            k for k in ELECTRONIC_KEYS
+            k
+            for k in ELECTRONIC_KEYS
             if (p := self.validation.found.get(k)) is not None and p.code.startswith("electronic_unsupported")
         ]
         if not keys:
@@ -353,7 +357,9 @@ class ApplicationScreen(NetDeskScreen):
         self.notify(
             f"この下書きは別の画面で変更されていたため、ここで入力した内容を新しい下書き（No.{message.number}）として"
             "保存しました。どちらの内容も失われていません（申込一覧で確認できます）。",
-            title="下書きの競合", severity="warning", timeout=20,
+            title="下書きの競合",
+            severity="warning",
+            timeout=20,
         )
 
     def on_draft_autosaver_saved(self, message: DraftAutosaver.Saved) -> None:
@@ -369,5 +375,5 @@ class ApplicationScreen(NetDeskScreen):
     def on_unmount(self) -> None:
         try:
             self.flush_draft()
-        except Exception:  # noqa: BLE001 - never let a failed save break quitting
+        except Exception:
             pass

@@ -33,7 +33,7 @@ class NetDeskScreen(Screen):
     ]
 
     @property
-    def netdesk(self) -> "NetDeskApp":
+    def netdesk(self) -> NetDeskApp:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:

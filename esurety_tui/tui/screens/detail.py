@@ -32,7 +32,9 @@ def _summary(d: ContractDetail) -> Table:
     t.add_row("JV名", literal(d.jv_name), "", "")
     t.add_row("工事名", literal(d.work_name), "", "")
     t.add_row("発注者名", literal(d.orderer_name), "", "")
-    t.add_row("請負金額", f"{format_number(d.contract_amount)} 円", "保証金額", f"{format_number(d.guarantee_amount)} 円")
+    t.add_row(
+        "請負金額", f"{format_number(d.contract_amount)} 円", "保証金額", f"{format_number(d.guarantee_amount)} 円"
+    )
     t.add_row("商品名", d.product_name, "預託金融機関", literal(d.deposit_bank))
     return t
 
@@ -61,20 +63,38 @@ class DetailScreen(NetDeskScreen):
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="detail-body"):
             yield Static("読み込み中…", id="summary")
-            yield Static("認証キー ※発注者にお知らせください。(印刷して、PDF データを発注者に提出することをお奨めします。)",
-                         id="key-note", classes="section", markup=False)
+            yield Static(
+                "認証キー ※発注者にお知らせください。(印刷して、PDF データを発注者に提出することをお奨めします。)",
+                id="key-note",
+                classes="section",
+                markup=False,
+            )
             with Horizontal(id="key-row"):
                 yield Static("認証キー", id="key-label", markup=False)
                 yield Static("", id="auth-key", markup=False)
-                yield Static(f"{key_of(self, 'print')} 印刷\n{key_of(self, 'copy')} コピー", id="key-actions",
-                             markup=False)
-            yield Static("電子保証情報(履歴情報) ※訂正、変更取消された履歴は表示されません。",
-                         id="history-title", classes="section", markup=False)
-            yield Static("電子保証発行日時とは、発注者が保証証書を確認するシステム(プラットフォーム)に"
-                         "保証証書が到着した日時のことです。", id="history-note", classes="note", markup=False)
+                yield Static(
+                    f"{key_of(self, 'print')} 印刷\n{key_of(self, 'copy')} コピー", id="key-actions", markup=False
+                )
+            yield Static(
+                "電子保証情報(履歴情報) ※訂正、変更取消された履歴は表示されません。",
+                id="history-title",
+                classes="section",
+                markup=False,
+            )
+            yield Static(
+                "電子保証発行日時とは、発注者が保証証書を確認するシステム(プラットフォーム)に"
+                "保証証書が到着した日時のことです。",
+                id="history-note",
+                classes="note",
+                markup=False,
+            )
             yield DataTable(id="history", cursor_type="row")
-            yield Static("閲覧履歴 ※発注者が保証確認サービス(D・Sure)で保証証書を確認した日時です。",
-                         id="views-title", classes="section", markup=False)
+            yield Static(
+                "閲覧履歴 ※発注者が保証確認サービス(D・Sure)で保証証書を確認した日時です。",
+                id="views-title",
+                classes="section",
+                markup=False,
+            )
             yield Static("", id="views", markup=False)
 
     def on_mount(self) -> None:
@@ -126,7 +146,8 @@ class DetailScreen(NetDeskScreen):
             self.query_one("#key-actions", Static).update("\n".join(actions))
             if d.cancelled:
                 self.query_one("#key-note", Static).update(
-                    "認証キー ※取消済みの保証契約のため、認証キーのお知らせは印刷できません。")
+                    "認証キー ※取消済みの保証契約のため、認証キーのお知らせは印刷できません。"
+                )
         else:
             # 証書(紙): no key, nothing to print, copy or submit; the history is of the paper certificate.
             for hidden in ("#key-note", "#key-actions", "#views-title", "#views", "#history-note"):
@@ -135,7 +156,8 @@ class DetailScreen(NetDeskScreen):
             key.update("証書(紙)のため、認証キーはありません。")
             key.add_class("no-key")
             self.query_one("#history-title", Static).update(
-                "保証証書情報(履歴情報) ※証書(紙)の保証契約です。訂正、変更取消された履歴は表示されません。")
+                "保証証書情報(履歴情報) ※証書(紙)の保証契約です。訂正、変更取消された履歴は表示されません。"
+            )
         table = self.query_one("#history", DataTable)
         table.clear()
         if not electronic:
@@ -149,12 +171,14 @@ class DetailScreen(NetDeskScreen):
             table.add_row(str(no), format_datetime(v.issued_at), v.target, medium, key=str(v.id))
         if electronic:
             lines = [
-                f"{format_datetime(v.at)}  第{v.version_no}版  {v.viewer or '発注者'}" if v.version_no
+                f"{format_datetime(v.at)}  第{v.version_no}版  {v.viewer or '発注者'}"
+                if v.version_no
                 else f"{format_datetime(v.at)}  {v.viewer or '発注者'}"
                 for v in views
             ]
             self.query_one("#views", Static).update(
-                Text("\n").join(literal(line) for line in lines) if lines else literal("まだ閲覧されていません。"))
+                Text("\n").join(literal(line) for line in lines) if lines else literal("まだ閲覧されていません。")
+            )
         self.refresh_bindings()
         table.focus()
 

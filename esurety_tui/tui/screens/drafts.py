@@ -14,8 +14,8 @@ from ...services.applications import DraftRow
 from ...services.errors import ServiceError
 from ..widgets.text import cell
 from .base import NetDeskScreen
-from .help import key_of
 from .confirm import ConfirmScreen
+from .help import key_of
 
 DRAFT = "作成中"
 
@@ -25,11 +25,23 @@ class DraftsScreen(NetDeskScreen):
     HELP = "drafts"
     HELP_TITLE = "申込一覧のヘルプ"
     BINDINGS = [
-        Binding("enter", "open", "開く", id="open_draft", key_display="Enter", priority=True,
-                tooltip="作成中の申込を開いて続きを入力する（それ以外は状態を表示）"),
+        Binding(
+            "enter",
+            "open",
+            "開く",
+            id="open_draft",
+            key_display="Enter",
+            priority=True,
+            tooltip="作成中の申込を開いて続きを入力する（それ以外は状態を表示）",
+        ),
         Binding("f4", "new", "申込の作成(新規)", id="new_application"),
-        Binding("f8", "delete", "削除", id="delete_draft",
-                tooltip="作成中の申込を削除する（確認あり。送信済みの申込は削除できません）"),
+        Binding(
+            "f8",
+            "delete",
+            "削除",
+            id="delete_draft",
+            tooltip="作成中の申込を削除する（確認あり。送信済みの申込は削除できません）",
+        ),
     ]
 
     class Listed(Message):
@@ -75,7 +87,7 @@ class DraftsScreen(NetDeskScreen):
             return
         try:
             rows = applications.drafts(session)
-        except Exception as err:  # noqa: BLE001 - shown to the user
+        except Exception as err:
             self.post_message(self.Failed(f"申込一覧を読み込めません: {err}"))
             return
         self.post_message(self.Listed(rows))
@@ -97,7 +109,11 @@ class DraftsScreen(NetDeskScreen):
         if current is not None and current.id in self.listed:
             table.move_cursor(row=table.get_row_index(str(current.id)))
         drafts = sum(1 for r in message.rows if r.status == DRAFT)
-        status = f"{len(message.rows)}件（作成中 {drafts}件）" if message.rows else f"申込はまだありません。{key_of(self, 'new_application')} で作成できます。"
+        status = (
+            f"{len(message.rows)}件（作成中 {drafts}件）"
+            if message.rows
+            else f"申込はまだありません。{key_of(self, 'new_application')} で作成できます。"
+        )
         self.query_one("#drafts-status", Static).update(status)
 
     def on_drafts_screen_failed(self, message: Failed) -> None:
@@ -109,7 +125,7 @@ class DraftsScreen(NetDeskScreen):
             return None
         try:
             key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        except Exception:  # noqa: BLE001 - no cursor
+        except Exception:
             return None
         return self.listed.get(int(key)) if key is not None else None
 
@@ -140,7 +156,9 @@ class DraftsScreen(NetDeskScreen):
             if yes:
                 self._delete(row.id)
 
-        self.app.push_screen(ConfirmScreen(f"作成中の申込「{name}」を削除しますか？\n削除した申込は元に戻せません。"), answered)
+        self.app.push_screen(
+            ConfirmScreen(f"作成中の申込「{name}」を削除しますか？\n削除した申込は元に戻せません。"), answered
+        )
 
     @work(thread=True, exclusive=True, group="drafts-delete")
     def _delete(self, application_id: int) -> None:

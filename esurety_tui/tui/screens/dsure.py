@@ -38,7 +38,7 @@ class DSureScreen(Screen):
     ]
 
     @property
-    def netdesk(self) -> "NetDeskApp":
+    def netdesk(self) -> NetDeskApp:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
@@ -83,12 +83,17 @@ class DSureLoginScreen(DSureScreen):
         with Center():
             with Vertical(id="dsure-box"):
                 yield Static("保証証書の確認（発注者様）", id="dsure-welcome", markup=False)
-                yield Static("受注者から提出された「認証キーのお知らせ」の保証契約番号と認証キーを入力してください。",
-                             classes="note", markup=False)
+                yield Static(
+                    "受注者から提出された「認証キーのお知らせ」の保証契約番号と認証キーを入力してください。",
+                    classes="note",
+                    markup=False,
+                )
                 yield Label("保証契約番号")
                 yield SafeInput(id="dsure-number", placeholder="例: 35072-00000M", max_length=20)
                 yield Label("認証キー")
-                yield SafeInput(id="dsure-key", password=True, placeholder="12文字（英大文字・小文字・数字）", max_length=40)
+                yield SafeInput(
+                    id="dsure-key", password=True, placeholder="12文字（英大文字・小文字・数字）", max_length=40
+                )
                 yield Static("確認（Enter）", id="dsure-submit", markup=False)
                 yield Static("", id="dsure-message", markup=False)
 
@@ -123,7 +128,7 @@ class DSureLoginScreen(DSureScreen):
         except dsure.DSureRefused as e:
             self.post_message(self.Refused(str(e)))
             return
-        except Exception as e:  # noqa: BLE001 - e.g. the database could not be opened
+        except Exception as e:
             self.post_message(self.Refused(f"確認できません: {e}"))
             return
         self.post_message(self.Opened(result, key))
@@ -153,7 +158,9 @@ class DSureCertificateScreen(DSureScreen):
     """The certificate (前払金保証書 / 契約保証書) and its visible history; Enter on a row shows that
     version; F5 downloads the PDF of the version shown."""
 
-    BINDINGS = [Binding("f5", "download", "ダウンロード", id="download", tooltip="表示中の保証証書を PDF でダウンロード")]
+    BINDINGS = [
+        Binding("f5", "download", "ダウンロード", id="download", tooltip="表示中の保証証書を PDF でダウンロード")
+    ]
 
     class Switched(Message):
         """Another version of the certificate, read with the key again."""
@@ -162,7 +169,7 @@ class DSureCertificateScreen(DSureScreen):
             super().__init__()
             self.result = result
 
-    def __init__(self, result: "DSureResult", key: str) -> None:
+    def __init__(self, result: DSureResult, key: str) -> None:
         super().__init__()
         self.result = result
         self._key = key  # kept only to re-check on download / another version; never shown
@@ -171,8 +178,9 @@ class DSureCertificateScreen(DSureScreen):
         with VerticalScroll(id="dsure-body"):
             yield Static("", id="dsure-title", markup=False)
             yield Static("", id="dsure-certificate")
-            yield Static("電子保証情報(履歴情報) ※訂正、変更取消された履歴は表示されません。",
-                         classes="section", markup=False)
+            yield Static(
+                "電子保証情報(履歴情報) ※訂正、変更取消された履歴は表示されません。", classes="section", markup=False
+            )
             yield DataTable(id="dsure-history", cursor_type="row")
 
     def on_mount(self) -> None:
@@ -195,8 +203,9 @@ class DSureCertificateScreen(DSureScreen):
         table = self.query_one("#dsure-history", DataTable)
         table.clear()
         for no, v in enumerate(r.history, 1):
-            table.add_row(str(no), format_datetime(v.issued_at), v.target,
-                          "表示中" if v.id == c.version_id else "", key=str(v.id))
+            table.add_row(
+                str(no), format_datetime(v.issued_at), v.target, "表示中" if v.id == c.version_id else "", key=str(v.id)
+            )
         rows = [str(v.id) for v in r.history]
         if str(c.version_id) in rows:
             table.move_cursor(row=rows.index(str(c.version_id)))
@@ -213,8 +222,9 @@ class DSureCertificateScreen(DSureScreen):
         from ...services.errors import ServiceError
 
         try:
-            result = dsure.view(self.result.number, self._key, version_id=version_id,
-                                 lockout=self.netdesk.settings.dsure)
+            result = dsure.view(
+                self.result.number, self._key, version_id=version_id, lockout=self.netdesk.settings.dsure
+            )
         except ServiceError as e:
             self.app.post_message(Notice(str(e), severity="error", timeout=10))
             return
@@ -235,8 +245,9 @@ class DSureCertificateScreen(DSureScreen):
         from ...services.errors import ServiceError
 
         try:
-            name, data = dsure.certificate_pdf(self.result.number, self._key, version_id,
-                                               lockout=self.netdesk.settings.dsure)
+            name, data = dsure.certificate_pdf(
+                self.result.number, self._key, version_id, lockout=self.netdesk.settings.dsure
+            )
         except ServiceError as e:
             self.app.post_message(Notice(str(e), severity="error", timeout=10))
             return

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual import events
 from textual.widgets import Footer, Input, Label, Static
 
 from ..widgets.input import SafeInput
@@ -23,8 +22,13 @@ class LoginScreen(Screen):
     AUTO_FOCUS = "#login-id"  # focused when composed: keys typed ahead of the first paint land here
     BINDINGS = [
         Binding("f1", "help", "ヘルプ", id="help"),
-        Binding("f5", "dsure", "保証確認サービス(D・Sure)", id="dsure",
-                tooltip="保証確認サービス(D・Sure)（発注者様：保証契約番号と認証キーで保証証書を確認）"),
+        Binding(
+            "f5",
+            "dsure",
+            "保証確認サービス(D・Sure)",
+            id="dsure",
+            tooltip="保証確認サービス(D・Sure)（発注者様：保証契約番号と認証キーで保証証書を確認）",
+        ),
     ]
 
     class LoggedIn(Message):
@@ -102,7 +106,7 @@ class LoginScreen(Screen):
         except LoginFailed as e:
             self.post_message(self.Refused(str(e)))
             return
-        except Exception as e:  # noqa: BLE001 - e.g. the database could not be opened
+        except Exception as e:
             self.post_message(self.Refused(f"ログインできません: {e}"))
             return
         first = self.app.read_top_window(session)  # type: ignore[attr-defined]

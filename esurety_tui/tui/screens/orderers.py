@@ -25,8 +25,12 @@ class ElectronicOrderersScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="orderers-box"):
             yield Static("電子保証対応の発注者", id="orderers-title", markup=False)
-            yield Static("次の発注者は電子保証(認証キーを含む)に対応しています。"
-                         "一覧にない発注者には証書(紙)でお申込みください。", classes="note", markup=False)
+            yield Static(
+                "次の発注者は電子保証(認証キーを含む)に対応しています。"
+                "一覧にない発注者には証書(紙)でお申込みください。",
+                classes="note",
+                markup=False,
+            )
             yield DataTable(id="orderers", cursor_type="row", show_header=False)
             yield Static("Esc 閉じる", classes="note", markup=False)
         yield Footer(compact=True)

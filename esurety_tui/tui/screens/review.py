@@ -68,7 +68,7 @@ class ReviewScreen(NetDeskScreen):
 
     def __init__(
         self,
-        form: "ApplicationScreen",
+        form: ApplicationScreen,
         application_id: int,
         raw: dict[str, str],
         validation: Validation,
@@ -119,7 +119,7 @@ class ReviewScreen(NetDeskScreen):
             self.post_message(self.Refused(err.validation))
         except ServiceError as err:
             self.post_message(self.Failed(str(err)))
-        except Exception as err:  # noqa: BLE001 - shown to the user; nothing was sent
+        except Exception as err:
             self.post_message(self.Failed(f"送信できませんでした: {err}"))
         else:
             self.post_message(self.Sent(receipt))

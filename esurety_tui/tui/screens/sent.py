@@ -114,8 +114,13 @@ class SentApplicationScreen(NetDeskScreen):
         for title, rows in review_sections(d.values, d.orderer_name, d.branch_name):
             widgets.append(Static(title, classes="rv-section", markup=False))
             for label, text in rows:
-                widgets.append(Horizontal(Static(label, classes="rv-label", markup=False),
-                                          Static(literal(text), classes="rv-value"), classes="rv-row"))
+                widgets.append(
+                    Horizontal(
+                        Static(label, classes="rv-label", markup=False),
+                        Static(literal(text), classes="rv-value"),
+                        classes="rv-row",
+                    )
+                )
         sections.mount_all(widgets)
         if d.guarantees:
             table.focus()

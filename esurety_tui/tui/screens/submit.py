@@ -51,8 +51,12 @@ class SubmitScreen(ModalScreen[bool]):
             yield Static("", id="submit-summary")
             yield Label("提出先メールアドレス")
             yield SafeInput(id="submit-to", placeholder="発注者のメールアドレス", max_length=254)
-            yield Static("「電子保証にかかる「認証キー」のお知らせ」(PDF)を添付して送信します。"
-                         "認証キーはPDFにのみ記載され、本文には記載しません。", classes="note", markup=False)
+            yield Static(
+                "「電子保証にかかる「認証キー」のお知らせ」(PDF)を添付して送信します。"
+                "認証キーはPDFにのみ記載され、本文には記載しません。",
+                classes="note",
+                markup=False,
+            )
             yield Static("Enter 送信  Esc キャンセル", id="submit-keys", markup=False)
             yield Static("", id="submit-message", markup=False)
         yield Footer(compact=True)
@@ -81,10 +85,15 @@ class SubmitScreen(ModalScreen[bool]):
         from rich.text import Text
 
         s: Any = message.submission
-        self.query_one("#submit-summary", Static).update(Text("\n").join([
-            literal(f"保証契約番号 {s.number}"), literal(f"工事名 {s.work_name}"),
-            literal(f"発注者名 {s.orderer_name}"),
-        ]))
+        self.query_one("#submit-summary", Static).update(
+            Text("\n").join(
+                [
+                    literal(f"保証契約番号 {s.number}"),
+                    literal(f"工事名 {s.work_name}"),
+                    literal(f"発注者名 {s.orderer_name}"),
+                ]
+            )
+        )
         field = self.query_one("#submit-to", Input)
         if s.address and not field.value:
             field.value = s.address
@@ -114,7 +123,7 @@ class SubmitScreen(ModalScreen[bool]):
         except ServiceError as e:
             self.post_message(self.Problem(str(e), failed=True))
             return
-        except Exception as e:  # noqa: BLE001 - shown to the user
+        except Exception as e:
             self.post_message(self.Problem(f"送信できませんでした: {e}", failed=True))
             return
         self.post_message(self.Sent(to))

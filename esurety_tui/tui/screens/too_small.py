@@ -18,7 +18,6 @@ def too_small(width: int, height: int) -> bool:
 class TooSmallScreen(ModalScreen[None]):
     """Covers everything; keys other than Ctrl+Q (the app's) do nothing while it is up."""
 
-
     def compose(self) -> ComposeResult:
         with Middle():
             with Center():

@@ -15,11 +15,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import DataTable, Input, Static, Tab, Tabs
 
-from ..dbthread import DbThread
-from ..widgets.input import SafeInput
-
 from ...domain.money import format_yen
 from ...domain.wareki import format_datetime
+from ..dbthread import DbThread
+from ..widgets.input import SafeInput
 from ..widgets.text import cell
 from .base import NetDeskScreen
 
@@ -165,8 +164,16 @@ class TopScreen(NetDeskScreen):
         """Read the shown window again, counting again; the cursor stays where it is."""
         self._request(self.window.tab, self.window.text, self.window.offset)
 
-    def _request(self, tab: str, text: str, offset: int, *, total: int | None = None,
-                 cursor: int | None = None, top: int | None = None) -> None:
+    def _request(
+        self,
+        tab: str,
+        text: str,
+        offset: int,
+        *,
+        total: int | None = None,
+        cursor: int | None = None,
+        top: int | None = None,
+    ) -> None:
         self._generation += 1
         self._pending = _Request(self._generation, tab, text, offset, total, cursor, top)
         newest = self._generation
@@ -245,16 +252,36 @@ class TopScreen(NetDeskScreen):
         if request.generation != self._generation:
             return  # stale: a newer request is on its way (never shown over a newer result)
         self._pending = None
-        self._show(request.tab, request.text, result.offset, result.total, result.rows,
-                   cap=result.cap, end=result.end, cursor=request.cursor, top=request.top)
+        self._show(
+            request.tab,
+            request.text,
+            result.offset,
+            result.total,
+            result.rows,
+            cap=result.cap,
+            end=result.end,
+            cursor=request.cursor,
+            top=request.top,
+        )
         if result.failed_mail is not None:
             self._show_failed_mail(result.failed_mail)
 
     def _show_failed_mail(self, failed: int) -> None:
         """The branch's 受付一覧 says so; 全体トップ has nothing to say."""
 
-    def _show(self, tab: str, text: str, offset: int, total: int, rows: list, *, cap: int = 1000,
-              end: int | None = None, cursor: int | None = None, top: int | None = None) -> None:
+    def _show(
+        self,
+        tab: str,
+        text: str,
+        offset: int,
+        total: int,
+        rows: list,
+        *,
+        cap: int = 1000,
+        end: int | None = None,
+        cursor: int | None = None,
+        top: int | None = None,
+    ) -> None:
         same_list = (tab, text) == (self.window.tab, self.window.text)
         if same_list and end is None and self.window.end is not None and total == self.window.total:
             end = self.window.end  # still known from an earlier window (the count was reused)
@@ -292,8 +319,13 @@ class TopScreen(NetDeskScreen):
         if self.window.tab == "history":
             return str(no), format_datetime(r.issued_at), r.target, r.number, cell(r.work_name)
         kind = Text(r.kind_short + ("(取消)" if r.cancelled else ""), style="red" if r.cancelled else "")
-        return (str(no), kind, r.number, cell(f"{r.orderer_name} {r.work_name}"),
-                Text(format_yen(r.contract_amount), justify="right"))
+        return (
+            str(no),
+            kind,
+            r.number,
+            cell(f"{r.orderer_name} {r.work_name}"),
+            Text(format_yen(r.contract_amount), justify="right"),
+        )
 
     def _row_key(self, r) -> str:
         return f"v{r.version_id}:{r.guarantee_id}" if self.window.tab == "history" else f"g{r.id}"
@@ -480,19 +512,21 @@ def _size_rows_now(table: DataTable) -> None:
     every column of a fixed width, no row labels and rows of one line (these lists), only the virtual
     size needs computing: DataTable would also measure every new cell (Rich renders each one, about
     half the time of showing a window) for widths that fixed columns never use."""
-    if not table._require_update_dimensions:  # noqa: SLF001
+    if not table._require_update_dimensions:
         return
-    table._require_update_dimensions = False  # noqa: SLF001
-    new_rows = table._new_rows.copy()  # noqa: SLF001
-    table._new_rows.clear()  # noqa: SLF001
+    table._require_update_dimensions = False
+    new_rows = table._new_rows.copy()
+    table._new_rows.clear()
     columns = list(table.columns.values())
-    if any(c.auto_width for c in columns) or table._labelled_row_exists or any(  # noqa: SLF001
-        table.rows[k].auto_height or table.rows[k].height != 1 for k in new_rows if k in table.rows
+    if (
+        any(c.auto_width for c in columns)
+        or table._labelled_row_exists
+        or any(table.rows[k].auto_height or table.rows[k].height != 1 for k in new_rows if k in table.rows)
     ):
-        table._update_dimensions(new_rows)  # noqa: SLF001
+        table._update_dimensions(new_rows)
         return
     from textual.geometry import Size
 
     header = table.header_height if table.show_header else 0
-    width = sum(c.get_render_width(table) for c in columns) + table._row_label_column_width  # noqa: SLF001
-    table.virtual_size = Size(width, table._total_row_height + header)  # noqa: SLF001
+    width = sum(c.get_render_width(table) for c in columns) + table._row_label_column_width
+    table.virtual_size = Size(width, table._total_row_height + header)

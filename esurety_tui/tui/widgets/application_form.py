@@ -65,7 +65,7 @@ class TickBox(Checkbox):
     """A checkbox whose unticked state is told apart by its glyph too (「X」 / blank), not by colour only."""
 
     @property
-    def BUTTON_INNER(self) -> str:  # noqa: N802 - Textual's class attribute, read per render
+    def BUTTON_INNER(self) -> str:
         return "X" if self.value else " "
 
 
@@ -176,8 +176,9 @@ class ApplicationForm(Vertical):
         if f.control is Control.PICK:
             return Select([], id=wid, prompt="選択してください", compact=True)
         if f.control is Control.SELECT:
-            return Select([(label, value) for value, label in f.choices], id=wid, allow_blank=False,
-                          compact=True, classes="fee")
+            return Select(
+                [(label, value) for value, label in f.choices], id=wid, allow_blank=False, compact=True, classes="fee"
+            )
         buttons = [RadioButton(label, name=value, id=f"o-{f.key}-{value}", compact=True) for value, label in f.choices]
         return RadioSet(*buttons, id=wid, compact=True, classes="across" if len(f.choices) <= 2 else "")
 
@@ -248,7 +249,7 @@ class ApplicationForm(Vertical):
             key = ROWS[row][0].key
         try:
             return self.query_one(f"#r-{key}")
-        except Exception:  # noqa: BLE001 - not composed (should not happen)
+        except Exception:
             return None
 
     # loading ------------------------------------------------------------------

@@ -95,7 +95,7 @@ class DraftAutosaver(Widget):
         except InvalidState as err:
             self.post_message(self.SaveFailed(str(err), refused=True))
             return
-        except Exception as err:  # noqa: BLE001 - the draft stays in memory; the next change retries
+        except Exception as err:
             self.post_message(self.SaveFailed(f"下書きを保存できません: {err}", refused=False))
             return
         self.post_message(self.Saved(now().strftime("%H:%M:%S")))
@@ -142,7 +142,7 @@ class DraftAutosaver(Widget):
         except InvalidState as err:
             self.finished = True
             self.notify(str(err), severity="warning")
-        except Exception as err:  # noqa: BLE001
+        except Exception as err:
             self._dirty = True
             self.notify(f"下書きを保存できません: {err}", severity="error")
 

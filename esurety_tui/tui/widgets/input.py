@@ -28,8 +28,7 @@ class SafeInput(Input):
             room = max(0, self.max_length - (len(value) - (high - low)))
             if len(cleaned) > room:
                 cleaned = cleaned[:room]
-                self.notify(f"{self.max_length}文字までです。超えた部分は入力されませんでした。",
-                            severity="warning")
+                self.notify(f"{self.max_length}文字までです。超えた部分は入力されませんでした。", severity="warning")
         if text and not cleaned and start == end:
             return  # nothing visible to insert
         super().replace(cleaned, start, end)

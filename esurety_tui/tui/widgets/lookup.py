@@ -13,7 +13,7 @@ text as typed (free text stays possible).
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from textual import on, work
 from textual.binding import Binding
@@ -94,7 +94,7 @@ class ZipInput(SafeInput):
     def _look_up(self, text: str, typed: bool) -> None:
         try:
             answer = reference.address_for_zip(self.app.session, text)  # type: ignore[attr-defined]
-        except Exception:  # noqa: BLE001 - a look-up aid: no answer is no harm
+        except Exception:
             answer = None
         self.post_message(self.Answered(text, answer, typed))
 
@@ -174,8 +174,9 @@ class CompletingInput(SafeInput):
             self.text = text
             self.items = items
 
-    def __init__(self, lookup: Callable[..., list[Completion]], *, prepare: Callable[..., object] | None = None,
-                 **kwargs) -> None:
+    def __init__(
+        self, lookup: Callable[..., list[Completion]], *, prepare: Callable[..., object] | None = None, **kwargs
+    ) -> None:
         super().__init__(**kwargs)
         self._lookup = lookup
         self._prepare = prepare
@@ -202,7 +203,7 @@ class CompletingInput(SafeInput):
     def _warm_up(self) -> None:
         try:
             self._prepare(self.app.session)  # type: ignore[misc, attr-defined]
-        except Exception:  # noqa: BLE001 - the first look-up will try again
+        except Exception:
             pass
 
     @on(Input.Changed)
@@ -221,7 +222,7 @@ class CompletingInput(SafeInput):
     def _look_up(self, text: str) -> None:
         try:
             items = self._lookup(self.app.session, text)  # type: ignore[attr-defined]
-        except Exception:  # noqa: BLE001 - a typing aid: no completions is no harm
+        except Exception:
             items = []
         self.post_message(self.Answered(text, items))
 

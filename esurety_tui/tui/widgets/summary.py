@@ -12,7 +12,6 @@ from .text import literal
 class SummarySections(Vertical):
     """(section title, [(label, text)]) as headed label/value rows; every value literal text."""
 
-
     def __init__(self, sections: list[tuple[str, list[tuple[str, str]]]], **kwargs) -> None:
         super().__init__(**kwargs)
         self._sections = sections

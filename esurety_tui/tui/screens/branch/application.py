@@ -38,10 +38,17 @@ class BranchApplicationScreen(NetDeskScreen):
     HELP_TITLE = "申込内容のヘルプ"
     BINDINGS = [
         Binding("f5", "accept", "引受", id="accept", tooltip="引受（確認のあと）"),
-        Binding("f6", "refuse", "謝絶", id="refuse", tooltip="謝絶（理由の入力が必要です。理由は申込者に表示されます）"),
-        Binding("f9", "issue", "発行", id="issue",
-                tooltip="発行（確認のあと）: 保証契約番号を採番し、電子保証では認証キーを発行して D-Sure に掲載し、"
-                        "発行完了のお知らせメールを送ります"),
+        Binding(
+            "f6", "refuse", "謝絶", id="refuse", tooltip="謝絶（理由の入力が必要です。理由は申込者に表示されます）"
+        ),
+        Binding(
+            "f9",
+            "issue",
+            "発行",
+            id="issue",
+            tooltip="発行（確認のあと）: 保証契約番号を採番し、電子保証では認証キーを発行して D-Sure に掲載し、"
+            "発行完了のお知らせメールを送ります",
+        ),
     ]
 
     class Loaded(Message):
@@ -75,10 +82,8 @@ class BranchApplicationScreen(NetDeskScreen):
 
     @work(thread=True, exclusive=True, group="application")
     def load(self) -> None:
-        from ....services import review
+        from ....services import issuing, review
         from ....services.errors import ServiceError
-
-        from ....services import issuing
         from ....services.session import Role
 
         session = self.netdesk.session
@@ -148,7 +153,11 @@ class BranchApplicationScreen(NetDeskScreen):
 
     def action_issue(self) -> None:
         d = self.detail
-        what = "電子保証の保証契約番号と認証キーを発行し、D-Sure に掲載します。" if not (d and d.paper) else "保証契約番号を発行します（証書(紙)）。"
+        what = (
+            "電子保証の保証契約番号と認証キーを発行し、D-Sure に掲載します。"
+            if not (d and d.paper)
+            else "保証契約番号を発行します（証書(紙)）。"
+        )
         self._confirm(f"この申込を発行しますか？\n{what}", "issue")
 
     def action_refuse(self) -> None:
@@ -194,7 +203,7 @@ class BranchApplicationScreen(NetDeskScreen):
         except ServiceError as e:
             self.post_message(self.Decided(str(e), "error"))
             return
-        except Exception as e:  # noqa: BLE001 - shown; the transaction rolled back
+        except Exception as e:
             self.post_message(self.Decided(f"処理できませんでした: {e}", "error"))
             return
         self.post_message(self.Decided(message, "information", mail=mail))

@@ -31,13 +31,25 @@ class BranchContractScreen(DetailScreen):
         # 印刷 and コピー are written next to the key: the footer keeps room for the branch's actions.
         Binding("f5", "print", "印刷", id="print", show=False, tooltip="「認証キー」のお知らせ(PDF)の印刷"),
         Binding("f6", "copy_key", "コピー", id="copy", show=False, tooltip="認証キーのコピー"),
-        Binding("f7", "amend('correct')", "訂正", id="correct",
-                tooltip="訂正: 誤りを正した新しい版を発行します（訂正前の版は履歴に表示されません）"),
-        Binding("f8", "amend('change')", "変更", id="change", tooltip="変更: 請負契約の変更などによる新しい版を発行します"),
+        Binding(
+            "f7",
+            "amend('correct')",
+            "訂正",
+            id="correct",
+            tooltip="訂正: 誤りを正した新しい版を発行します（訂正前の版は履歴に表示されません）",
+        ),
+        Binding(
+            "f8", "amend('change')", "変更", id="change", tooltip="変更: 請負契約の変更などによる新しい版を発行します"
+        ),
         Binding("f9", "amend('cancel')", "取消", id="cancel", tooltip="取消: 保証契約を取り消します（理由が必要です）"),
-        Binding("f10,ctrl+r", "reissue", "再発行", id="reissue",
-                tooltip="認証キーの再発行: 新しい認証キーを発行し、旧キーは直ちに無効になります。申込者に通知し、"
-                        "「認証キー」のお知らせを発注者へ再提出してもらいます"),
+        Binding(
+            "f10,ctrl+r",
+            "reissue",
+            "再発行",
+            id="reissue",
+            tooltip="認証キーの再発行: 新しい認証キーを発行し、旧キーは直ちに無効になります。申込者に通知し、"
+            "「認証キー」のお知らせを発注者へ再提出してもらいます",
+        ),
     ]
 
     class Receipt(Message):
@@ -184,8 +196,13 @@ class BranchContractScreen(DetailScreen):
         except ServiceError as e:
             self.post_message(self.Finished(str(e), "error"))
             return
-        self.post_message(self.Finished(
-            f"認証キーを再発行しました（{number}）。旧キーは無効です。申込者へ通知しました。", "information", mail=True))
+        self.post_message(
+            self.Finished(
+                f"認証キーを再発行しました（{number}）。旧キーは無効です。申込者へ通知しました。",
+                "information",
+                mail=True,
+            )
+        )
 
     @on(Finished)
     def _finished(self, message: Finished) -> None:

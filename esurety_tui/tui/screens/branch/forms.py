@@ -16,7 +16,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from ...widgets.input import SafeInput
 from textual.widgets import Checkbox, Input, Static
 
 from ....domain.errors import DomainError
@@ -24,7 +23,9 @@ from ....domain.money import format_number, format_yen, parse_amount
 from ....domain.status import VersionKind
 from ....domain.wareki import parse_ymd, to_wareki
 from ....services.contracts import ContractDetail
+from ...widgets.input import SafeInput
 from ...widgets.text import literal
+
 
 class FormDialog(ModalScreen[Any]):
     BINDINGS = [
@@ -143,7 +144,6 @@ class AmendScreen(FormDialog):
     """訂正 / 変更: the fields that may change (services.issuing.VERSIONED) and a note; 取消: the note.
     Returns {"note": …, field: value for each changed field}, or None."""
 
-
     def __init__(self, kind: VersionKind, detail: ContractDetail) -> None:
         super().__init__()
         self.kind = kind
@@ -243,7 +243,12 @@ class OrdererFormScreen(FormDialog):
             yield Static("発注者の編集" if o else "発注者の登録", id="form-title", markup=False)
             rows: tuple[tuple[str, str, str, str], ...] = (
                 ("name", "発注者名", o.name if o else "", "例: 川崎市長"),
-                ("rounding", "端数単位(円)", str(o.rounding_unit) if o and o.rounding_unit > 1 else "", "例: 10000（1万円単位）"),
+                (
+                    "rounding",
+                    "端数単位(円)",
+                    str(o.rounding_unit) if o and o.rounding_unit > 1 else "",
+                    "例: 10000（1万円単位）",
+                ),
                 ("email", "提出先メール", o.email if o else "", "発注者へ提出の宛先"),
                 ("address", "住所", o.address if o else "", ""),
             )
@@ -282,7 +287,9 @@ class OrdererFormScreen(FormDialog):
         session = self.app.session  # type: ignore[attr-defined]
         try:
             fields = {
-                "accepts_electronic": electronic, "email": values["email"], "address": values["address"],
+                "accepts_electronic": electronic,
+                "email": values["email"],
+                "address": values["address"],
                 "rounding": rounding,
             }
             if self.orderer is None:

@@ -77,14 +77,20 @@ class MailsScreen(NetDeskScreen):
         for r in rows:
             label = STATUS_LABELS.get(r.status, r.status)
             table.add_row(
-                Text(label, style="bold red" if r.status == "failed" else ""), cell(r.number), cell(r.to),
-                cell(r.subject), str(r.attempts), key=str(r.id),
+                Text(label, style="bold red" if r.status == "failed" else ""),
+                cell(r.number),
+                cell(r.to),
+                cell(r.subject),
+                str(r.attempts),
+                key=str(r.id),
             )
         if rows:
             table.move_cursor(row=min(cursor, len(rows) - 1), animate=False)
         failed = sum(1 for r in rows if r.status == "failed")
         self.query_one("#mails-status", Static).update(
-            f"{len(rows)}件（送信失敗 {failed}件）  {key_of(self, 'retry')} 再送" if rows else "送信メールはありません。"
+            f"{len(rows)}件（送信失敗 {failed}件）  {key_of(self, 'retry')} 再送"
+            if rows
+            else "送信メールはありません。"
         )
         self._show_error()
 

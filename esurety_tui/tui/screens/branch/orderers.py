@@ -59,8 +59,11 @@ class OrderersScreen(NetDeskScreen):
         table.clear()
         for o in rows:
             table.add_row(
-                cell(o.name), Text("対応" if o.accepts_electronic else "紙のみ", style="" if o.accepts_electronic else "yellow"),
-                cell(o.terms_text), cell(o.email or "（未登録）"), key=str(o.id),
+                cell(o.name),
+                Text("対応" if o.accepts_electronic else "紙のみ", style="" if o.accepts_electronic else "yellow"),
+                cell(o.terms_text),
+                cell(o.email or "（未登録）"),
+                key=str(o.id),
             )
         if rows:
             table.move_cursor(row=min(cursor, len(rows) - 1), animate=False)

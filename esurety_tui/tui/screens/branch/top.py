@@ -12,11 +12,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from ...widgets.input import SafeInput
 from textual.widgets import DataTable, Static, Tab, Tabs
 
 from ....clock import now
 from ....domain.money import format_number, format_yen
+from ...widgets.input import SafeInput
 from ...widgets.text import cell
 from ..help import key_of
 from ..top import PAGE, TopScreen
@@ -118,7 +118,9 @@ class BranchTopScreen(TopScreen):
         """Notice mails the server refused for good: the branch tells the contractor another way."""
         alert = self.query_one("#mail-alert", Static)
         alert.display = failed > 0
-        alert.update(f"送信できなかったメールが{failed}件あります（{key_of(self, 'mails')} 送信メール）。" if failed else "")
+        alert.update(
+            f"送信できなかったメールが{failed}件あります（{key_of(self, 'mails')} 送信メール）。" if failed else ""
+        )
 
     def _status_text(self) -> str:
         w = self.window
@@ -133,8 +135,15 @@ class BranchTopScreen(TopScreen):
             return super()._cells(no, r)  # the contractor's 保証契約一覧 columns
         at = r.submitted_at if self.window.tab == "open" else r.decided_at
         amount = format_number(r.contract_amount) if r.contract_amount is not None else ""
-        return (r.receipt_no, Text(r.status, style=STATUS_STYLE.get(r.status, "")), cell(r.company_name),
-                cell(r.work_name), cell(r.orderer_name), Text(amount, justify="right"), _when(at))
+        return (
+            r.receipt_no,
+            Text(r.status, style=STATUS_STYLE.get(r.status, "")),
+            cell(r.company_name),
+            cell(r.work_name),
+            cell(r.orderer_name),
+            Text(amount, justify="right"),
+            _when(at),
+        )
 
     def _row_key(self, r) -> str:
         return super()._row_key(r) if self.window.tab == "contracts" else f"a{r.id}"
