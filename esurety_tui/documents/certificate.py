@@ -7,7 +7,8 @@ import io
 from reportlab.lib.colors import Color
 from reportlab.pdfgen.canvas import Canvas
 
-from ..domain.money import format_yen
+from ..domain.fields import Doc
+from ..domain.rules import PrintRow, as_guarantee, printed_rows
 from ..domain.wareki import to_wareki, to_wareki_datetime
 from . import _layout as L
 from .data import CertificateData
@@ -19,6 +20,10 @@ INTRO = {
 }
 CANCEL_NOTE = "※この保証は取り消されました。"
 STAMP_FILL = Color(0.80, 0.05, 0.05, alpha=0.3)  # a colour's alpha overrides setFillAlpha
+# The certificate's own rows (not fields of the form) and their places among the declared ones
+# (domain.fields: 保証金額 20, 請負金額 30, 工事名 40, 工事場所 50, 発注者 60, JV名 70, 保証開始日 80,
+# 保証期限 90, 預託金融機関 100; a new printed field 500 unless it says).
+PLACE_NUMBER, PLACE_CONTRACTOR, PLACE_VERSION, PLACE_ISSUED = 0, 65, 900, 910
 FITS = ((11.0, 300), (10.0, 300), (9.0, 300), (8.0, 300), (7.0, 300), (7.0, 150), (7.0, 80))
 
 
@@ -27,8 +32,9 @@ def version_label(data: CertificateData) -> str:
     return f"第{int(data.version_no)}版 {clean_text(data.version_kind)}"
 
 
-def _rows(data: CertificateData, size: float, limit: int) -> list[L.Row]:
-    """Table rows; ``size``/``limit`` apply to the free-length values (shrunk to fit)."""
+def _rows(data: CertificateData, declared: list[PrintRow], size: float, limit: int) -> list[L.Row]:
+    """Table rows: the certificate's own and the declared fields' (``declared``), by place;
+    ``size``/``limit`` apply to the free-length values (shrunk to fit)."""
 
     def fixed(text: str, sz: float = 11.0) -> L.Text:
         return L.para(L.cap(text, 60), sz)
@@ -37,27 +43,16 @@ def _rows(data: CertificateData, size: float, limit: int) -> list[L.Row]:
         return L.para(L.cap(text, limit), size)
 
     rows = [
-        L.Row("保証契約番号", fixed(data.contract_number, 12)),
-        L.Row("保証金額", fixed(format_yen(data.guarantee_amount), 12.5)),
-        L.Row("請負金額", fixed(format_yen(data.contract_amount))),
-        L.Row("工事名", free(data.work_name)),
-        L.Row("工事場所", free(data.work_place)),
-        L.Row("発注者", free(data.orderer_name)),
-        L.Row("受注者", free(data.contractor_name)),
+        (PLACE_NUMBER, L.Row("保証契約番号", fixed(data.contract_number, 12))),
+        (PLACE_CONTRACTOR, L.Row("受注者", free(data.contractor_name))),
+        (PLACE_VERSION, L.Row("版", fixed(version_label(data)))),
+        (PLACE_ISSUED, L.Row("発行日時", fixed(to_wareki_datetime(data.issued_at)))),
     ]
-    if clean_text(data.jv_name).strip():
-        rows.append(L.Row("JV名", free(data.jv_name)))
-    rows += [
-        L.Row("保証開始日", fixed(to_wareki(data.start_date))),
-        L.Row("保証期限", fixed(to_wareki(data.end_date))),
-    ]
-    if data.kind == "advance":
-        rows.append(L.Row("預託金融機関", free(data.deposit_bank)))
-    rows += [
-        L.Row("版", fixed(version_label(data))),
-        L.Row("発行日時", fixed(to_wareki_datetime(data.issued_at))),
-    ]
-    return rows
+    for r in declared:
+        value = free(r.text) if r.free else fixed(r.text, 12.5 if r.emphasis else 11.0)
+        rows.append((r.place, L.Row(r.label, value)))
+    rows.sort(key=lambda pr: pr[0])  # stable: an own row before a declared one of the same place
+    return [row for _, row in rows]
 
 
 def _stamp(c: Canvas, cx: float, cy: float) -> None:
@@ -103,8 +98,9 @@ def _draw(c: Canvas, data: CertificateData) -> None:
 
     footer = list(L.issuer_lines(data.issuer, contact=True))
     footer_top = L.BOTTOM + L.block_height(footer)
+    declared = printed_rows(Doc.CERTIFICATE, as_guarantee(data.kind, data.values))
     for size, limit in FITS:
-        table = L.Table(_rows(data, size, limit), w)
+        table = L.Table(_rows(data, declared, size, limit), w)
         if y - table.height >= footer_top + 20:
             break
     bottom = table.draw(c, x0, y)
