@@ -7,6 +7,7 @@ import io
 from reportlab.lib.colors import Color
 from reportlab.pdfgen.canvas import Canvas
 
+from ..domain.fields import CERTIFICATE_PLACES as PLACE
 from ..domain.fields import Doc
 from ..domain.rules import PrintRow, as_guarantee, printed_rows
 from ..domain.wareki import to_wareki, to_wareki_datetime
@@ -20,10 +21,6 @@ INTRO = {
 }
 CANCEL_NOTE = "※この保証は取り消されました。"
 STAMP_FILL = Color(0.80, 0.05, 0.05, alpha=0.3)  # a colour's alpha overrides setFillAlpha
-# The certificate's own rows (not fields of the form) and their places among the declared ones
-# (domain.fields: 保証金額 20, 請負金額 30, 工事名 40, 工事場所 50, 発注者 60, JV名 70, 保証開始日 80,
-# 保証期限 90, 預託金融機関 100; a new printed field 500 unless it says).
-PLACE_NUMBER, PLACE_CONTRACTOR, PLACE_VERSION, PLACE_ISSUED = 0, 65, 900, 910
 FITS = ((11.0, 300), (10.0, 300), (9.0, 300), (8.0, 300), (7.0, 300), (7.0, 150), (7.0, 80))
 
 
@@ -43,10 +40,10 @@ def _rows(data: CertificateData, declared: list[PrintRow], size: float, limit: i
         return L.para(L.cap(text, limit), size)
 
     rows = [
-        (PLACE_NUMBER, L.Row("保証契約番号", fixed(data.contract_number, 12))),
-        (PLACE_CONTRACTOR, L.Row("受注者", free(data.contractor_name))),
-        (PLACE_VERSION, L.Row("版", fixed(version_label(data)))),
-        (PLACE_ISSUED, L.Row("発行日時", fixed(to_wareki_datetime(data.issued_at)))),
+        (PLACE["number"], L.Row("保証契約番号", fixed(data.contract_number, 12))),
+        (PLACE["contractor"], L.Row("受注者", free(data.contractor_name))),
+        (PLACE["version"], L.Row("版", fixed(version_label(data)))),
+        (PLACE["issued_at"], L.Row("発行日時", fixed(to_wareki_datetime(data.issued_at)))),
     ]
     for r in declared:
         value = free(r.text) if r.free else fixed(r.text, 12.5 if r.emphasis else 11.0)

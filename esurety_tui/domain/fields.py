@@ -90,6 +90,10 @@ class Print:
 # switch on, and its 保証金額 is that guarantee's amount field.
 KIND_SWITCH: dict[str, str] = {"advance": "advance_apply", "contract": "contract_apply"}
 KIND_AMOUNT: dict[str, str] = {"advance": "advance_amount", "contract": "contract_guarantee_amount"}
+# The certificate's own rows (not fields of the form) and their places among the declared ones (保証金額
+# 20, 請負金額 30, 工事名 40, 工事場所 50, 発注者 60, JV名 70, 保証開始日 80, 保証期限 90, 預託金融機関 100):
+# the PDF and the 電子保証 screen lay them out alike.
+CERTIFICATE_PLACES: dict[str, int] = {"number": 0, "contractor": 65, "version": 900, "issued_at": 910}
 
 
 _INPUT_KINDS = frozenset(
