@@ -40,30 +40,33 @@ def notice(i: int) -> NoticeData:
     return NoticeData(
         issue_date=date(2023, 4, 3),
         addressee="〇〇建設 株式会社",
-        work_name=f"河川維持（〇〇）工事 第{i}工区",
         contractor_name="〇〇建設 株式会社",
         product_name="前払金保証",
         contract_number=f"35072-{i % 100000:05d}M",
         auth_key="Z28YUE4J3Bux",
+        values={"work_name": f"河川維持（〇〇）工事 第{i}工区"},
     )
 
 
 CERT = CertificateData(
     kind="advance",
     contract_number="35072-00000M",
-    guarantee_amount=20_000_000,
-    contract_amount=50_000_000,
-    work_name="河川維持（〇〇）工事",
-    work_place="川崎市川崎区〇〇町地内",
-    orderer_name="川崎市長",
     contractor_name="〇〇建設 株式会社",
-    jv_name="",
-    start_date=date(2023, 4, 3),
-    end_date=date(2024, 3, 29),
-    deposit_bank="〇〇銀行　××支店",
     version_kind="新規",
     version_no=1,
     issued_at=datetime(2023, 4, 3, 13, 0),
+    values={
+        "advance_amount": 20_000_000,
+        "contract_amount": 50_000_000,
+        "work_name": "河川維持（〇〇）工事",
+        "work_place": "川崎市川崎区〇〇町地内",
+        "orderer_id": "川崎市長",
+        "jv_kind": "single",
+        "jv_name": "",
+        "start_date": date(2023, 4, 3),
+        "end_date": date(2024, 3, 29),
+        "deposit_bank": "〇〇銀行　××支店",
+    },
 )
 
 
@@ -84,7 +87,7 @@ def floor_lines(d: NoticeData) -> list[str]:
         *n.BODY2,
         "記",
         "工事名",
-        d.work_name,
+        str(d.values["work_name"]),
         "受注者名",
         "(J.V.の場合代表者)",
         d.contractor_name,

@@ -85,3 +85,23 @@ def test_cli_module_alone_loads_no_store():
     """`esurety --help` stays instant: the CLI module imports its commands' needs lazily."""
     loaded = _loaded_after("esurety_tui.cli")
     assert not loaded & set(HEAVY), loaded & set(HEAVY)
+
+
+def test_no_tui_module_defines_default_css():
+    """One stylesheet (tui/app.tcss): no widget or screen carries its looks in a DEFAULT_CSS block."""
+    import ast
+    from pathlib import Path
+
+    import esurety_tui.tui
+
+    root = Path(esurety_tui.tui.__file__).parent
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, (ast.Assign, ast.AnnAssign)):
+                continue
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            if any(isinstance(t, ast.Name) and t.id == "DEFAULT_CSS" for t in targets):
+                found.append(f"{path.relative_to(root)}:{node.lineno}")
+    assert len(list(root.rglob("*.py"))) > 20  # the walk does see the package
+    assert found == []

@@ -31,32 +31,39 @@ from esurety_tui.documents import (
     write_atomic,
 )
 from esurety_tui.documents.markup import clean_text, escape_para
+from esurety_tui.domain.fields import KIND_SWITCH, Doc, printed_fields
+from esurety_tui.domain.rules import as_guarantee, validate_application
+from tests.helpers.cases import kawasaki, valid_raw
 
 NOTICE = NoticeData(
     issue_date=date(2023, 4, 3),
     addressee="〇〇建設 株式会社",
-    work_name="河川維持（〇〇）工事",
     contractor_name="〇〇建設 株式会社",
     product_name="前払金保証",
     contract_number="35072-00000M",
     auth_key="Z28YUE4J3Bux",
+    values={"work_name": "河川維持（〇〇）工事"},
 )
 CERT = CertificateData(
     kind="advance",
     contract_number="35072-00000M",
-    guarantee_amount=20_000_000,
-    contract_amount=50_000_000,
-    work_name="河川維持（〇〇）工事",
-    work_place="川崎市川崎区〇〇町地内",
-    orderer_name="川崎市長",
     contractor_name="〇〇建設 株式会社",
-    jv_name="",
-    start_date=date(2023, 4, 3),
-    end_date=date(2024, 3, 29),
-    deposit_bank="〇〇銀行　××支店",
     version_kind="新規",
     version_no=1,
     issued_at=datetime(2023, 4, 3, 13, 0),
+    values={  # by field key (domain.fields); the orderer (a REF) by name
+        "advance_amount": 20_000_000,
+        "contract_guarantee_amount": 5_000_000,
+        "contract_amount": 50_000_000,
+        "work_name": "河川維持（〇〇）工事",
+        "work_place": "川崎市川崎区〇〇町地内",
+        "orderer_id": "川崎市長",
+        "jv_kind": "single",
+        "jv_name": "",
+        "start_date": date(2023, 4, 3),
+        "end_date": date(2024, 3, 29),
+        "deposit_bank": "〇〇銀行　××支店",
+    },
 )
 HAS_TTF = any(p.exists() for p in fonts.system_candidates()) or bool(os.environ.get(fonts.ENV_FONT))
 
@@ -67,6 +74,11 @@ def _fresh_fonts(monkeypatch):
     fonts.reset_for_tests()
     yield
     fonts.reset_for_tests()
+
+
+def with_values(data, **values):
+    """``data`` with some fields' values replaced (its declared rows print from ``values``)."""
+    return replace(data, values={**data.values, **values})
 
 
 def text_of(pdf: bytes) -> str:
@@ -220,7 +232,7 @@ HOSTILE = [
 
 @pytest.mark.parametrize("work_name", HOSTILE)
 def test_hostile_work_name_is_literal(work_name):
-    text = text_of(render_notice(replace(NOTICE, work_name=work_name, contractor_name=work_name)))
+    text = text_of(render_notice(replace(with_values(NOTICE, work_name=work_name), contractor_name=work_name)))
     assert squash(work_name) in squash(text)
 
 
@@ -234,17 +246,19 @@ def test_hostile_text_over_several_lines_is_literal(work_name):
     cell.wrap(200, 1000)
     assert len(cell.lines) > 1
     assert squash("".join(s for _, s in cell.lines)) == squash(clean_text(long))
-    assert squash(long) in squash(text_of(render_notice(replace(NOTICE, work_name=long))))
+    assert squash(long) in squash(text_of(render_notice(with_values(NOTICE, work_name=long))))
 
 
 def test_full_width_space_survives():
-    text = text_of(render_notice(replace(NOTICE, work_name="〇〇　工事", addressee="〇〇建設　株式会社")))
+    text = text_of(render_notice(replace(with_values(NOTICE, work_name="〇〇　工事"), addressee="〇〇建設　株式会社")))
     assert "〇〇\u3000工事" in text
     assert "〇〇建設\u3000株式会社" in text
 
 
 def test_escape_sequences_stripped():
-    pdf = render_notice(replace(NOTICE, work_name="\x1b[31mred\x1b[0m工事\x07\x00", addressee="\x1b]0;t\x07社"))
+    pdf = render_notice(
+        replace(with_values(NOTICE, work_name="\x1b[31mred\x1b[0m工事\x07\x00"), addressee="\x1b]0;t\x07社")
+    )
     text = text_of(pdf)
     assert "red工事" in text and "社" in text
     assert "\x1b" not in text and "[31m" not in text and "0;t" not in text
@@ -267,9 +281,8 @@ def _bbox_words(pdf: bytes, tmp_path: Path) -> list[tuple[float, float, float, f
 @pytest.mark.skipif(not shutil.which("pdftotext"), reason="pdftotext (poppler-utils) not installed")
 def test_long_values_wrap_inside_the_page(tmp_path):
     long = replace(
-        NOTICE,
+        with_values(NOTICE, work_name="河川維持（〇〇）工事 第二工区 護岸補修及び附帯工 " * 12),
         addressee="〇〇建設 株式会社 " * 8,
-        work_name="河川維持（〇〇）工事 第二工区 護岸補修及び附帯工 " * 12,
         contractor_name="〇〇・△△・××特定建設工事共同企業体 代表者 〇〇建設 株式会社",
     )
     words = _bbox_words(render_notice(long), tmp_path)
@@ -503,7 +516,9 @@ def test_certificate_cancelled_is_marked():
 
 
 def test_contract_certificate_with_jv():
-    data = replace(CERT, kind="contract", deposit_bank="", jv_name="〇〇・△△特定建設工事共同企業体")
+    data = replace(
+        with_values(CERT, deposit_bank="", jv_kind="jv", jv_name="〇〇・△△特定建設工事共同企業体"), kind="contract"
+    )
     pdf = render_certificate(data)
     assert_contains(pdf, "契約保証書", "JV名", "〇〇・△△特定建設工事共同企業体")
     assert "預託金融機関" not in text_of(pdf)
@@ -551,9 +566,83 @@ def test_filenames():
 
 
 def test_empty_and_odd_values_render():
-    empty = NoticeData(date(2019, 5, 1), "", "", "", "", "", "")
+    empty = NoticeData(date(2019, 5, 1), "", "", "", "", "", {"work_name": ""})
     assert_contains(render_notice(empty), "令和元年5月1日", "認証キー")
     odd_key = render_notice(replace(NOTICE, auth_key="キー<b>\x1b[0m"))
     assert "キー<b>" in text_of(odd_key)
-    blank = replace(CERT, work_name="", work_place="", orderer_name="", contractor_name="", deposit_bank="")
+    blank = replace(with_values(CERT, work_name="", work_place="", orderer_id="", deposit_bank=""), contractor_name="")
     assert_contains(render_certificate(blank), "保証契約番号", "35072-00000M")
+
+
+# ---- rows derived from the field declarations -------------------------------------------------
+
+SEED_JV = {"jv_kind": "jv", "jv_name": "〇〇・△△特定建設工事共同企業体", "jv_representative": "〇〇建設 株式会社"}
+
+
+def _seed_values(kind: str, **changes: str) -> tuple[dict[str, object], dict[str, str]]:
+    """The seed case's typed values as a guarantee of ``kind`` (the orderer by name), and its raw text
+    with only that guarantee's switch on."""
+    raw = valid_raw(**changes)
+    v = validate_application(raw, kawasaki())
+    assert v.ok, v.problems
+    switches = {switch: "1" if k == kind else "" for k, switch in KIND_SWITCH.items()}
+    return as_guarantee(kind, {**v.values, "orderer_id": "川崎市長"}), {**raw, **switches}
+
+
+@pytest.mark.parametrize(
+    "kind, changes", [("advance", {}), ("contract", {}), ("advance", SEED_JV)], ids=["advance", "contract", "jv"]
+)
+def test_every_declared_printable_field_is_on_the_seed_certificate(kind, changes):
+    """Each field declared to print on the certificate (Field.prints) and enabled for the seed case
+    shows its label: the labels come from domain.fields, not from documents/."""
+    values, raw = _seed_values(kind, **changes)
+    text = squash(text_of(render_certificate(replace(CERT, kind=kind, values=values))))
+    expected = [(f, p) for f, p in printed_fields(Doc.CERTIFICATE) if f.enabled(raw)]
+    assert expected
+    for f, p in expected:
+        assert squash(p.label or f.label) in text, (f.key, p.label or f.label)
+    amount = "20,000,000円" if kind == "advance" else "5,000,000円"
+    for shown in (amount, "50,000,000円", "令和5年4月3日", "令和6年3月29日", "川崎市長", "川崎市川崎区地内"):
+        assert squash(shown) in text, shown
+    assert ("JV名" in text) == bool(changes) and (squash("預託金融機関") in text) == (kind == "advance")
+
+
+def test_the_seed_cases_cover_every_printable_field():
+    """Between them the three seed certificates above print every field declared for the certificate."""
+    shown = set()
+    for kind, changes in (("advance", {}), ("contract", {}), ("advance", SEED_JV)):
+        _, raw = _seed_values(kind, **changes)
+        shown |= {f.key for f, _ in printed_fields(Doc.CERTIFICATE) if f.enabled(raw)}
+    assert shown == {f.key for f, _ in printed_fields(Doc.CERTIFICATE)}
+
+
+def test_every_declared_printable_field_is_on_the_seed_notice():
+    values, raw = _seed_values("advance")
+    text = squash(text_of(render_notice(replace(NOTICE, values=values))))
+    declared = printed_fields(Doc.NOTICE)
+    assert declared
+    for f, p in declared:
+        assert squash(p.label or f.label) in text, f.key
+    assert squash("河川維持（〇〇）工事") in text
+
+
+def test_certificate_rows_keep_their_order():
+    """The declared places keep the certificate's order, its own rows among them."""
+    text = squash(text_of(render_certificate(with_values(CERT, jv_kind="jv", jv_name="〇〇JV"))))
+    labels = [
+        "保証契約番号",
+        "保証金額",
+        "請負金額",
+        "工事名",
+        "工事場所",
+        "発注者",
+        "受注者",
+        "JV名",
+        "保証開始日",
+        "保証期限",
+        "預託金融機関",
+        "版",
+        "発行日時",
+    ]
+    positions = [text.index(label) for label in labels]
+    assert positions == sorted(positions), list(zip(labels, positions, strict=True))

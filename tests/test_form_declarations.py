@@ -1,21 +1,29 @@
 """The form is declared once (domain.fields): a field added there is in the form, in 申込確認, in the
-branch's 申込内容, in the draft and in its column, with nothing else written for it.
+branch's 申込内容, in the draft and in its column, with nothing else written for it; declared printable
+(``prints=``), it is on the certificate too.
 
 担当者電話番号 (contact_phone) is the worked example of ARCHITECTURE.md's "how to add a field": its
 declaration and its migration step are all it took."""
 
 from __future__ import annotations
 
+import io
 import json
+import re
+from dataclasses import replace
 
+from pypdf import PdfReader
+from rich.console import Console
 from textual.widgets import Input, Static
 
-from esurety_tui.domain.fields import FIELD_BY_KEY, FIELDS, ROWS, When
+from esurety_tui.domain import fields
+from esurety_tui.domain.fields import FIELD_BY_KEY, FIELDS, ROWS, Print, When
 from esurety_tui.domain.rules import validate_application
-from esurety_tui.services import applications
+from esurety_tui.services import applications, contracts, exports, issuing
 from esurety_tui.store.models import Application, form_column_name
 from esurety_tui.tui.screens.application import ApplicationScreen
 from esurety_tui.tui.screens.branch.application import BranchApplicationScreen
+from esurety_tui.tui.screens.certificate import certificate_table
 from esurety_tui.tui.screens.review import ReviewScreen
 from esurety_tui.tui.widgets.application_form import gates
 from esurety_tui.tui.widgets.summary import SummarySections
@@ -105,3 +113,32 @@ async def test_added_field_is_in_the_review_and_the_branch_view_and_its_column(d
         branch.push_screen(BranchApplicationScreen(app_id))
         await until(pilot, lambda: len(branch.screen.query(SummarySections)) > 0, what="申込内容 shown")
         assert summary_value(branch.screen, "担当者電話番号") == PHONE
+
+
+def test_added_field_declared_printable_is_on_the_certificate(demo_session, monkeypatch):
+    """担当者電話番号 is not printed as declared; with ``prints=(Print(),)`` added to its declaration (and
+    nothing in documents/, the services or the screens) the certificate PDF and the 電子保証 screen show it."""
+    app_id = draft_with(demo_session, contact_phone=PHONE)
+    applications.submit(demo_session, app_id, applications.load_draft(demo_session, app_id))
+    branch = session_of("branch")
+    issuing.accept(branch, app_id)
+    number = issuing.issue(branch, app_id)[0]
+
+    def certificate_text() -> str:
+        view = contracts.version_by_seq(branch, number, None)
+        _, pdf = exports.certificate_pdf(branch, view.version_id)
+        return re.sub(r"\s+", "", PdfReader(io.BytesIO(pdf)).pages[0].extract_text())
+
+    def screen_text() -> str:
+        console = Console(width=100, record=True, file=io.StringIO())
+        console.print(certificate_table(contracts.version_by_seq(branch, number, None)))
+        return console.export_text()
+
+    assert "担当者電話番号" not in certificate_text() and "担当者電話番号" not in screen_text()
+    printable = replace(FIELD_BY_KEY["contact_phone"], prints=(Print(),))
+    monkeypatch.setattr(fields, "FIELDS", tuple(printable if f.key == "contact_phone" else f for f in FIELDS))
+    text = certificate_text()
+    assert "担当者電話番号" in text and re.sub(r"\s+", "", PHONE) in text
+    # after the declared rows (place 500 by default), before the certificate's 版 and 発行日時
+    assert text.index("預託金融機関") < text.index("担当者電話番号") < text.index("発行日時")
+    assert "担当者電話番号" in screen_text() and PHONE in screen_text()

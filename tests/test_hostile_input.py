@@ -148,11 +148,11 @@ def test_a_max_length_name_prints_whole(kind):
             NoticeData(
                 issue_date=date(2023, 4, 3),
                 addressee=company,
-                work_name=work,
                 contractor_name=company,
                 product_name="前払金保証",
                 contract_number="35072-00000M",
                 auth_key="Z28YUE4J3Bux",
+                values={"work_name": work},
             )
         )
         needles = [work, company]
@@ -161,19 +161,22 @@ def test_a_max_length_name_prints_whole(kind):
             CertificateData(
                 kind="advance",
                 contract_number="35072-00000M",
-                guarantee_amount=MAX_AMOUNT // 3,
-                contract_amount=MAX_AMOUNT,
-                work_name=work,
-                work_place=place,
-                orderer_name="川崎市長",
                 contractor_name=company,
-                jv_name=jv,
-                start_date=date(2023, 4, 3),
-                end_date=date(2024, 3, 29),
-                deposit_bank=bank,
                 version_kind="新規",
                 version_no=1,
                 issued_at=datetime(2023, 4, 3, 13, 0),
+                values={
+                    "advance_amount": MAX_AMOUNT // 3,
+                    "contract_amount": MAX_AMOUNT,
+                    "work_name": work,
+                    "work_place": place,
+                    "orderer_id": "川崎市長",
+                    "jv_kind": "jv",
+                    "jv_name": jv,
+                    "start_date": date(2023, 4, 3),
+                    "end_date": date(2024, 3, 29),
+                    "deposit_bank": bank,
+                },
             )
         )
         needles = [work, place, jv, company, "999,999,999,999,999円"]

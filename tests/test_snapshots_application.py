@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from textual.widgets import Input
 
+from esurety_tui.domain.fields import FIELD_BY_KEY
 from esurety_tui.tui.screens.drafts import DraftsScreen
-from tests.helpers.form import draft_with, make_app, settle
+from tests.helpers.form import draft_with, make_app, message_at, settle
+from tests.helpers.pilot import until
 
 SIZE = (80, 24)
 
@@ -46,12 +48,46 @@ def test_form_guarantee_tab(snap_compare, demo_session):
     assert snap_compare(make_app(demo_session), terminal_size=SIZE, run_before=open_draft(app_id, "f6"))
 
 
+def problems_drawn(app) -> bool:
+    """F9 refused, as the snapshot shows it: every problem's message shown in red, the first wrong
+    field focused, its group inside the form's viewport on the laid-out screen (the scroll runs after a
+    refresh), no after-refresh callback pending, and the toast on screen."""
+    screen = app.screen
+    problems = screen.validation.found
+    first = screen.validation.first_problem()
+    if not problems or first is None or screen.focused is not screen.query_one(f"#f-{first}"):
+        return False
+    if not all(message_at(screen, key) and screen.query_one(f"#e-{key}").has_class("error") for key in problems):
+        return False
+    group = screen.form.group_of(first)
+    viewport = screen.query_one(f"#scroll-{FIELD_BY_KEY[first].section}").region
+    toasts = screen.query("Toast")
+    return (
+        group is not None
+        and group.region.height > 0
+        and viewport.contains_region(group.region)
+        and not screen._callbacks
+        and bool(toasts)
+        and all(t.region.height > 0 for t in toasts)
+    )
+
+
 def test_form_errors(snap_compare, demo_session):
     """F9 with mistakes: the 保証の申込内容 tab, focus on the first wrong field, messages in red."""
     app_id = draft_with(
         demo_session, advance_amount="30000000", deposit_bank="ﾖｺﾊﾏ銀行 ｶﾝﾅｲ支店", fiscal_year_amount="abc"
     )
-    assert snap_compare(make_app(demo_session), terminal_size=SIZE, run_before=open_draft(app_id, "f9"))
+    app = make_app(demo_session)
+    # The toast is part of the look: it must outlive however long a loaded machine takes from F9 to the
+    # snapshot (Textual's 5 s is wall-clock time).
+    app.NOTIFICATION_TIMEOUT = 3600
+
+    async def run_before(pilot) -> None:
+        await open_draft(app_id)(pilot)
+        await pilot.press("f9")
+        await until(pilot, lambda: problems_drawn(app), what="the problems drawn")
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)
 
 
 def test_review(snap_compare, demo_session):

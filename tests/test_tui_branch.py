@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+from esurety_tui.domain.status import VersionKind
 from esurety_tui.services import contracts, keys
+from esurety_tui.settings import Settings
 from esurety_tui.store.models import Application, AuditLog, CertificateVersion, Guarantee, Orderer
 from esurety_tui.tui.app import NetDeskApp
 from esurety_tui.tui.screens.branch.application import BranchApplicationScreen
@@ -279,6 +281,32 @@ async def test_orderer_master_adds_and_edits(demo_db):
         await pilot.press("f9")
         await settle(pilot, app)
         assert Orderer.get(Orderer.name == "川崎市長").email == "keiyaku@city.kawasaki.example.jp"
+
+
+async def test_a_keymap_override_changes_the_dialogs_key_line_and_keys(demo_db):
+    keymap = {"form_submit": "f10", "form_cancel": "f12,escape", "toggle_electronic": "f8"}
+    app = NetDeskApp(session=session_of("branch"), settings=Settings(keymap=keymap))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        app.push_screen(OrderersScreen())
+        await settle(pilot, app)
+        await pilot.press("f4")
+        await settle(pilot, app)
+        assert isinstance(app.screen, OrdererFormScreen)
+        line = str(app.screen.query_one("#form-keys").render())
+        assert line == "Enter 次の項目／登録  F8 電子保証の切替  F10 登録  F12/Esc やめる"
+        assert line in screen_text(app)
+        await type_text(pilot, "鎌倉市長")
+        await pilot.press("f8", "f10")  # the keys do what the line says
+        await settle(pilot, app)
+        assert isinstance(app.screen, OrderersScreen)
+        assert Orderer.get(Orderer.name == "鎌倉市長").accepts_electronic
+        app.push_screen(AmendScreen(VersionKind.CANCEL, contracts.detail(session_of("branch"), SEED)))
+        await settle(pilot, app)
+        assert "Enter 次の項目／確定  F10 確定  F12/Esc やめる" in screen_text(app)
+        await pilot.press("f12")
+        await settle(pilot, app)
+        assert isinstance(app.screen, OrderersScreen)
 
 
 async def test_help_on_every_branch_screen_and_f2_goes_back_to_the_queue(demo_db):

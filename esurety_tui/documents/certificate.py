@@ -7,7 +7,9 @@ import io
 from reportlab.lib.colors import Color
 from reportlab.pdfgen.canvas import Canvas
 
-from ..domain.money import format_yen
+from ..domain.fields import CERTIFICATE_PLACES as PLACE
+from ..domain.fields import Doc
+from ..domain.rules import PrintRow, as_guarantee, printed_rows
 from ..domain.wareki import to_wareki, to_wareki_datetime
 from . import _layout as L
 from .data import CertificateData
@@ -27,8 +29,9 @@ def version_label(data: CertificateData) -> str:
     return f"第{int(data.version_no)}版 {clean_text(data.version_kind)}"
 
 
-def _rows(data: CertificateData, size: float, limit: int) -> list[L.Row]:
-    """Table rows; ``size``/``limit`` apply to the free-length values (shrunk to fit)."""
+def _rows(data: CertificateData, declared: list[PrintRow], size: float, limit: int) -> list[L.Row]:
+    """Table rows: the certificate's own and the declared fields' (``declared``), by place;
+    ``size``/``limit`` apply to the free-length values (shrunk to fit)."""
 
     def fixed(text: str, sz: float = 11.0) -> L.Text:
         return L.para(L.cap(text, 60), sz)
@@ -37,27 +40,16 @@ def _rows(data: CertificateData, size: float, limit: int) -> list[L.Row]:
         return L.para(L.cap(text, limit), size)
 
     rows = [
-        L.Row("保証契約番号", fixed(data.contract_number, 12)),
-        L.Row("保証金額", fixed(format_yen(data.guarantee_amount), 12.5)),
-        L.Row("請負金額", fixed(format_yen(data.contract_amount))),
-        L.Row("工事名", free(data.work_name)),
-        L.Row("工事場所", free(data.work_place)),
-        L.Row("発注者", free(data.orderer_name)),
-        L.Row("受注者", free(data.contractor_name)),
+        (PLACE["number"], L.Row("保証契約番号", fixed(data.contract_number, 12))),
+        (PLACE["contractor"], L.Row("受注者", free(data.contractor_name))),
+        (PLACE["version"], L.Row("版", fixed(version_label(data)))),
+        (PLACE["issued_at"], L.Row("発行日時", fixed(to_wareki_datetime(data.issued_at)))),
     ]
-    if clean_text(data.jv_name).strip():
-        rows.append(L.Row("JV名", free(data.jv_name)))
-    rows += [
-        L.Row("保証開始日", fixed(to_wareki(data.start_date))),
-        L.Row("保証期限", fixed(to_wareki(data.end_date))),
-    ]
-    if data.kind == "advance":
-        rows.append(L.Row("預託金融機関", free(data.deposit_bank)))
-    rows += [
-        L.Row("版", fixed(version_label(data))),
-        L.Row("発行日時", fixed(to_wareki_datetime(data.issued_at))),
-    ]
-    return rows
+    for r in declared:
+        value = free(r.text) if r.free else fixed(r.text, 12.5 if r.emphasis else 11.0)
+        rows.append((r.place, L.Row(r.label, value)))
+    rows.sort(key=lambda pr: pr[0])  # stable: an own row before a declared one of the same place
+    return [row for _, row in rows]
 
 
 def _stamp(c: Canvas, cx: float, cy: float) -> None:
@@ -103,8 +95,9 @@ def _draw(c: Canvas, data: CertificateData) -> None:
 
     footer = list(L.issuer_lines(data.issuer, contact=True))
     footer_top = L.BOTTOM + L.block_height(footer)
+    declared = printed_rows(Doc.CERTIFICATE, as_guarantee(data.kind, data.values))
     for size, limit in FITS:
-        table = L.Table(_rows(data, size, limit), w)
+        table = L.Table(_rows(data, declared, size, limit), w)
         if y - table.height >= footer_top + 20:
             break
     bottom = table.draw(c, x0, y)

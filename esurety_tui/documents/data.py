@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -25,11 +26,13 @@ class NoticeData:
 
     issue_date: date
     addressee: str  # contractor company name; the layout adds 「様」
-    work_name: str
     contractor_name: str  # 受注者名 (J.V.の場合代表者)
     product_name: str  # 商品(保証区分): "前払金保証" / "契約保証"
     contract_number: str  # "35072-00000M"
     auth_key: str  # "Z28YUE4J3Bux"
+    # The guarantee's typed values by field key (domain.fields): the declared fields print from them
+    # (工事名…); a REF field holds the row's name, a flag True/False.
+    values: Mapping[str, object] = field(default_factory=dict)
     issuer: Issuer = field(default_factory=Issuer)
 
 
@@ -39,19 +42,13 @@ class CertificateData:
 
     kind: str  # "advance" -> 前払金保証書, "contract" -> 契約保証書
     contract_number: str
-    guarantee_amount: int  # yen
-    contract_amount: int  # 請負金額, yen
-    work_name: str
-    work_place: str
-    orderer_name: str  # 発注者
     contractor_name: str  # 受注者
-    jv_name: str  # "" when single
-    start_date: date  # 保証開始日
-    end_date: date  # 保証期限
-    deposit_bank: str  # 預託金融機関 ("" for 契約保証)
     version_kind: str  # "新規" / "訂正" / "変更" / "取消"
     version_no: int
     issued_at: datetime  # 発行日時
+    # This version's typed values by field key (domain.fields): the declared fields print from them
+    # (保証金額, 工事名, 保証開始日…), read as a guarantee of ``kind``; a REF field holds the row's name.
+    values: Mapping[str, object] = field(default_factory=dict)
     issuer: Issuer = field(default_factory=Issuer)
 
     @property

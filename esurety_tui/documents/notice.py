@@ -7,6 +7,8 @@ import io
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 
+from ..domain.fields import Doc
+from ..domain.rules import PrintRow, printed_rows
 from ..domain.wareki import to_wareki
 from . import _layout as L
 from . import fonts
@@ -75,15 +77,28 @@ class KeyCell(Flowable):
 FITS = ((11.0, 300), (10.0, 300), (9.0, 300), (8.0, 300), (7.0, 300), (7.0, 200), (7.0, 120))
 
 
-def _rows(data: NoticeData, size: float, limit: int) -> list[L.Row]:
-    """The 記 rows; ``size``/``limit`` apply to the free-length values (shrunk to fit)."""
-    return [
-        L.Row("工事名", L.para(L.cap(data.work_name, limit), size)),
-        L.Row("受注者名", L.para(L.cap(data.contractor_name, limit // 2), size), "(J.V.の場合代表者)"),
-        L.Row("商品(保証区分)", L.para(L.cap(data.product_name, 60), 11)),
-        L.Row("保証契約番号", L.para(L.cap(data.contract_number, 40), 12)),
-        L.Row("認証キー", KeyCell(data.auth_key)),
+# The notice's own rows (the seed's 記) and their places among the declared fields' (domain.fields:
+# 工事名 10; a new printed field 500 unless it says).
+PLACE_CONTRACTOR, PLACE_PRODUCT, PLACE_NUMBER, PLACE_KEY = 20, 30, 40, 50
+
+
+def _rows(data: NoticeData, declared: list[PrintRow], size: float, limit: int) -> list[L.Row]:
+    """The 記 rows, the notice's own and the declared fields' (``declared``), by place; ``size``/``limit``
+    apply to the free-length values (shrunk to fit)."""
+    rows: list[tuple[int, L.Row]] = [
+        (
+            PLACE_CONTRACTOR,
+            L.Row("受注者名", L.para(L.cap(data.contractor_name, limit // 2), size), "(J.V.の場合代表者)"),
+        ),
+        (PLACE_PRODUCT, L.Row("商品(保証区分)", L.para(L.cap(data.product_name, 60), 11))),
+        (PLACE_NUMBER, L.Row("保証契約番号", L.para(L.cap(data.contract_number, 40), 12))),
+        (PLACE_KEY, L.Row("認証キー", KeyCell(data.auth_key))),
     ]
+    for r in declared:
+        value = L.para(L.cap(r.text, limit), size) if r.free else L.para(L.cap(r.text, 60), 12 if r.emphasis else 11)
+        rows.append((r.place, L.Row(r.label, value)))
+    rows.sort(key=lambda pr: pr[0])
+    return [row for _, row in rows]
 
 
 def _draw(c: Canvas, data: NoticeData) -> None:
@@ -131,8 +146,9 @@ def _draw(c: Canvas, data: NoticeData) -> None:
     inquiry_head = L.para(INQUIRY_HEAD, BODY_SIZE, leading=16)
     inquiry = L.para(INQUIRY, 10, leading=15, left_indent=BODY_SIZE)
     inquiry_h = L.wrap(inquiry_head, w - 16) + L.wrap(inquiry, w - 16) + 16
+    declared = printed_rows(Doc.NOTICE, data.values)
     for size, limit in FITS:
-        table = L.Table(_rows(data, size, limit), w)
+        table = L.Table(_rows(data, declared, size, limit), w)
         if y - table.height - 14 - inquiry_h >= footer_top + 14:
             break
     y = table.draw(c, x0, y) - 14

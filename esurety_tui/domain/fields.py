@@ -1,5 +1,5 @@
 """The fields of a 保証申込 (SPEC §4), declared once: validation, the form, 申込確認, the branch's
-申込内容 and the stored columns all read these declarations.
+申込内容, the stored columns and the PDFs' 記 tables all read these declarations.
 
 Every value a user types is kept as raw text in the draft (nothing typed is lost, even when invalid);
 ``rules.validate_application`` turns the raw values into typed ones and a list of problems.
@@ -7,7 +7,8 @@ Every value a user types is kept as raw text in the draft (nothing typed is lost
 A field's declaration holds what the user sees (label, the row's wording where the seed words the
 form differently, note, unit, help, 必須), how it is typed (kind, control, width, maximum length), where
 it sits (section = tab, heading before it, composite ``row`` shared with its neighbours) and when it
-counts (``enabled_when`` / ``required_when``: conditions on other fields, as data).
+counts (``enabled_when`` / ``required_when``: conditions on other fields, as data) and where it is
+printed (``prints``: the documents whose 記 table shows it, with their wording and place).
 """
 
 from __future__ import annotations
@@ -66,6 +67,35 @@ def all_hold(conditions: tuple[When, ...], raw: Mapping[str, str]) -> bool:
     return all(c.holds(raw) for c in conditions)
 
 
+class Doc(str, Enum):
+    """A document whose 記 table prints declared fields (documents/)."""
+
+    CERTIFICATE = "certificate"  # 前払金保証書 / 契約保証書
+    NOTICE = "notice"  # 電子保証にかかる「認証キー」のお知らせ
+
+
+@dataclass(frozen=True)
+class Print:
+    """A field printed in a document's 記 table, when the field is enabled for that guarantee and has
+    a value (a blank one only while 必須). Rows are sorted by ``place``; the documents' own rows (保証契約番号,
+    受注者, 版…) have theirs in documents/ (certificate: 保証契約番号 0, 受注者 65, 版 900)."""
+
+    doc: Doc = Doc.CERTIFICATE
+    place: int = 500
+    label: str = ""  # the document's wording where it differs from the field's label
+    emphasis: bool = False  # printed larger (the guarantee's amount)
+
+
+# A certificate is issued for one guarantee: it reads its application with only that guarantee's
+# switch on, and its 保証金額 is that guarantee's amount field.
+KIND_SWITCH: dict[str, str] = {"advance": "advance_apply", "contract": "contract_apply"}
+KIND_AMOUNT: dict[str, str] = {"advance": "advance_amount", "contract": "contract_guarantee_amount"}
+# The certificate's own rows (not fields of the form) and their places among the declared ones (保証金額
+# 20, 請負金額 30, 工事名 40, 工事場所 50, 発注者 60, JV名 70, 保証開始日 80, 保証期限 90, 預託金融機関 100):
+# the PDF and the 電子保証 screen lay them out alike.
+CERTIFICATE_PLACES: dict[str, int] = {"number": 0, "contractor": 65, "version": 900, "issued_at": 910}
+
+
 _INPUT_KINDS = frozenset(
     {
         Kind.TEXT,
@@ -108,6 +138,7 @@ class Field:
     default: str = ""  # raw value of a new application (申込の作成(新規), クリア)
     lookup: str = ""  # looked up as typed: "postal" (〒 fills ``fills``), "bank" (bank and branch names completed)
     fills: str = ""  # "postal": the field the address from Japan Post's data goes to
+    prints: tuple[Print, ...] = ()  # the documents that print it (Print: place, wording)
 
     def __post_init__(self) -> None:
         if not self.max_length:
@@ -212,6 +243,8 @@ BY_MAIL = When("receive_method", "mail")
 AT_COUNTER = When("receive_method", "counter")
 _ADVANCE = (ADVANCE_ON,)
 _CONTRACT = (CONTRACT_ON,)
+# Each certificate prints its own guarantee's amount (the other one's switch is off for it: KIND_SWITCH).
+_GUARANTEE_AMOUNT = Print(place=20, label="保証金額", emphasis=True)
 
 FIELDS: tuple[Field, ...] = (
     # 請負工事の情報
@@ -222,6 +255,7 @@ FIELDS: tuple[Field, ...] = (
         Kind.REF,
         True,
         ref="orderer",
+        prints=(Print(place=60, label="発注者"),),
         help="工事を発注した発注者を一覧から選びます。電子保証に対応している発注者には「電子保証対応」と表示されます。",
     ),
     Field(
@@ -231,6 +265,7 @@ FIELDS: tuple[Field, ...] = (
         Kind.TEXT,
         True,
         max_length=100,
+        prints=(Print(place=40), Print(Doc.NOTICE, place=10)),
         help="請負契約書に記載された工事名（業務名）を入力します。",
     ),
     Field(
@@ -240,6 +275,7 @@ FIELDS: tuple[Field, ...] = (
         Kind.TEXT,
         True,
         max_length=100,
+        prints=(Print(place=50),),
         help="請負契約書に記載された工事場所を入力します。",
     ),
     Field(
@@ -259,13 +295,28 @@ FIELDS: tuple[Field, ...] = (
         Kind.AMOUNT,
         True,
         unit="円",
+        prints=(Print(place=30),),
         help="請負契約の金額（消費税込み）を円単位で入力します。",
     ),
     Field("contract_date", "契約日", "work", Kind.DATE, True, help="請負契約の締結日を「20230401」の形で入力します。"),
     Field(
-        "start_date", "着工日", "work", Kind.DATE, True, help="工期の始まりの日です。保証開始日は契約日以降になります。"
+        "start_date",
+        "着工日",
+        "work",
+        Kind.DATE,
+        True,
+        prints=(Print(place=80, label="保証開始日"),),  # issued as the later of 契約日 and 着工日
+        help="工期の始まりの日です。保証開始日は契約日以降になります。",
     ),
-    Field("end_date", "完成日", "work", Kind.DATE, True, help="工期の終わりの日です。保証期限は完成日になります。"),
+    Field(
+        "end_date",
+        "完成日",
+        "work",
+        Kind.DATE,
+        True,
+        prints=(Print(place=90, label="保証期限"),),
+        help="工期の終わりの日です。保証期限は完成日になります。",
+    ),
     Field(
         "jv_kind",
         "単体/JV",
@@ -284,6 +335,7 @@ FIELDS: tuple[Field, ...] = (
         max_length=60,
         enabled_when=(JV,),
         required_when=(JV,),
+        prints=(Print(place=70),),
         help="JVの場合、共同企業体の名称を入力します。",
     ),
     Field(
@@ -328,6 +380,7 @@ FIELDS: tuple[Field, ...] = (
         True,
         unit="円",
         enabled_when=_ADVANCE,
+        prints=(_GUARANTEE_AMOUNT,),
         help="保証を受ける前払金の額です。工事は請負金額の4/10、業務委託は3/10が上限です。",
     ),
     Field(
@@ -339,6 +392,7 @@ FIELDS: tuple[Field, ...] = (
         max_length=60,
         enabled_when=_ADVANCE,
         lookup="bank",
+        prints=(Print(place=100, label="預託金融機関"),),
         help="前払金を預託する金融機関と支店を全角で入力します（例: 〇〇銀行 ××支店）。半角で入力しても全角に変換します。",
     ),
     Field(
@@ -425,6 +479,7 @@ FIELDS: tuple[Field, ...] = (
         True,
         unit="円",
         enabled_when=_CONTRACT,
+        prints=(_GUARANTEE_AMOUNT,),
         help="請負金額の1/10以上（低入札の場合は3/10以上）です。",
     ),
     Field(
@@ -662,6 +717,12 @@ def enabled_fields(raw: Mapping[str, str]) -> set[str]:
 
 # Raw values of a new application (as the form holds them), from the declarations.
 DEFAULTS: dict[str, str] = {f.key: f.default for f in FIELDS if f.default}
+
+
+def printed_fields(doc: Doc) -> list[tuple[Field, Print]]:
+    """The fields ``doc`` prints with their Print, by place (then in FIELDS order)."""
+    found = [(f, p) for f in FIELDS for p in f.prints if p.doc is doc]
+    return sorted(found, key=lambda fp: fp[1].place)
 
 
 def fields_of(section: str) -> tuple[Field, ...]:

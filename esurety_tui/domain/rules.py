@@ -18,7 +18,19 @@ from datetime import date
 from fractions import Fraction
 
 from .errors import DomainError
-from .fields import FIELD_BY_KEY, FIELDS, ROWS, Control, Field, Kind, choice_label, is_ticked
+from .fields import (
+    FIELD_BY_KEY,
+    FIELDS,
+    KIND_SWITCH,
+    ROWS,
+    Control,
+    Doc,
+    Field,
+    Kind,
+    choice_label,
+    is_ticked,
+    printed_fields,
+)
 from .messages import message as message_text
 from .money import format_yen, parse_amount, parse_count
 from .text import check_text, has_surrogates, normalize_digits, to_fullwidth
@@ -417,4 +429,51 @@ def summary_rows(values: Mapping[str, object]) -> list[tuple[str, str]]:
         if values.get(f.key) is None:
             continue
         rows.append((f.label, _display(f, values[f.key])))
+    return rows
+
+
+# Kinds whose text has no fixed length: a document shrinks them to fit its page.
+_FREE_KINDS = frozenset({Kind.TEXT, Kind.FULLWIDTH, Kind.REF, Kind.EMAIL})
+
+
+@dataclass(frozen=True)
+class PrintRow:
+    """One row of a document's 記 table for a declared field (documents/ lays it out)."""
+
+    key: str
+    place: int  # rows are sorted by it (fields.Print)
+    label: str
+    text: str
+    free: bool  # free-length text (the document shrinks it to fit)
+    emphasis: bool  # printed larger
+
+
+def as_guarantee(kind: str, values: Mapping[str, object]) -> dict[str, object]:
+    """``values`` as a guarantee of ``kind`` reads them: its own switch on, the other one's off."""
+    return {**values, **{switch: k == kind for k, switch in KIND_SWITCH.items()}}
+
+
+def _as_raw(value: object) -> str:
+    """A typed value as the conditions (``When``) read the draft: ticked "1", unticked or none ""."""
+    if value is None or value is False:
+        return ""
+    return "1" if value is True else str(value)
+
+
+def printed_rows(doc: Doc, values: Mapping[str, object]) -> list[PrintRow]:
+    """The rows ``doc`` prints, from the declarations (``Field.prints``), in place order.
+
+    ``values`` are the issued guarantee's typed values by field key (a REF field holds the row's name,
+    a flag True/False). A field is printed when it is enabled for these values (its ``enabled_when``)
+    and has a value; a blank one only while 必須. The text is by kind, as in 申込確認.
+    """
+    raw = {key: _as_raw(v) for key, v in values.items()}
+    rows: list[PrintRow] = []
+    for f, p in printed_fields(doc):
+        value = values.get(f.key)
+        if value is None or not f.enabled(raw):
+            continue
+        if value == "" and not f.required_now(raw):
+            continue
+        rows.append(PrintRow(f.key, p.place, p.label or f.label, _display(f, value), f.kind in _FREE_KINDS, p.emphasis))
     return rows

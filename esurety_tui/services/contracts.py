@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from ..domain.contract_number import parse_contract_number
+from ..domain.fields import FIELDS, KIND_AMOUNT, Kind
+from ..domain.rules import as_guarantee
 from ..store import queries
-from ..store.models import Branch, CertificateVersion, Company, Guarantee, Orderer
-from .authz import STAFF, in_scope, requires
+from ..store.models import Application, Branch, CertificateVersion, Company, Guarantee, Orderer, form_column_name
+from .authz import STAFF, in_scope, internal, requires
 from .errors import NotFound
 from .keys import NOT_FOUND
 from .session import Session
@@ -95,6 +98,7 @@ class CertificateView:
     version_no: int
     issued_at: datetime
     branch_name: str
+    values: Mapping[str, object]  # typed values by field key, as issued: what the PDF's declared rows print
 
 
 def _row(g: Guarantee) -> ContractRow:
@@ -215,7 +219,40 @@ def _certificate_view(v: CertificateVersion, g: Guarantee) -> CertificateView:
         version_no=v.seq,
         issued_at=v.issued_at,
         branch_name=Branch.get_by_id(g.branch_id).name,
+        values=printed_values(g, v),
     )
+
+
+@internal
+def printed_values(g: Guarantee, v: CertificateVersion | None = None) -> dict[str, object]:
+    """The typed values by field key that a document of ``g`` prints its declared rows from: the
+    application's columns, overlaid by what was issued (version ``v``'s contents, else the guarantee's
+    current ones), read as a guarantee of its kind. A REF field holds the row's name."""
+    values: dict[str, object] = {}
+    app = Application.get_or_none(Application.id == g.application_id) if g.application_id else None
+    if app is not None:
+        for f in FIELDS:
+            if f.kind is Kind.REF:
+                if f.prints:
+                    row = getattr(app, form_column_name(f))
+                    values[f.key] = row.name if row is not None else None
+            else:
+                values[f.key] = getattr(app, f.key)
+    else:  # only a JV's guarantee records a JV名 (issuing)
+        values["jv_kind"] = "jv" if g.jv_name else "single"
+    issued = v or g
+    values.update(
+        work_name=issued.work_name,
+        work_place=g.work_place,
+        jv_name=g.jv_name,
+        contract_amount=issued.contract_amount,
+        start_date=issued.start_date,
+        end_date=issued.end_date,
+        deposit_bank=issued.deposit_bank,
+        orderer_id=Orderer.get_by_id(g.orderer_id).name,
+    )
+    values[KIND_AMOUNT[g.kind]] = issued.guarantee_amount
+    return as_guarantee(g.kind, values)
 
 
 @requires(*STAFF)

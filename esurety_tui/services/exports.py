@@ -37,11 +37,11 @@ def notice_pdf(session: Session, ref: int | str) -> tuple[str, bytes]:
     data = NoticeData(
         issue_date=d.issued_at.date(),
         addressee=d.company_name,
-        work_name=d.work_name,
         contractor_name=d.contractor_name,
         product_name=d.product_name,
         contract_number=d.number,
         auth_key=d.auth_key,
+        values=contracts.printed_values(Guarantee.get_by_id(d.id)),
         issuer=_issuer(d.branch_name),
     )
     return notice_filename(d.number), render_notice(data)
@@ -59,19 +59,11 @@ def _render_certificate(c: contracts.CertificateView) -> tuple[str, bytes]:
     data = CertificateData(
         kind=c.kind,
         contract_number=c.contract_number,
-        guarantee_amount=c.guarantee_amount,
-        contract_amount=c.contract_amount,
-        work_name=c.work_name,
-        work_place=c.work_place,
-        orderer_name=c.orderer_name,
         contractor_name=c.contractor_name,
-        jv_name=c.jv_name,
-        start_date=c.start_date,
-        end_date=c.end_date,
-        deposit_bank=c.deposit_bank,
         version_kind=c.version_kind,
         version_no=c.version_no,
         issued_at=c.issued_at,
+        values=c.values,
         issuer=_issuer(c.branch_name),
     )
     return certificate_filename(c.contract_number, c.kind, c.version_no), render_certificate(data)

@@ -9,6 +9,7 @@ from typing import Any
 from ..clock import now
 from ..domain.auth_key import generate_key
 from ..domain.contract_number import make_contract_number
+from ..domain.fields import KIND_AMOUNT
 from ..domain.status import OPEN_STATUSES, AppStatus, VersionKind, sources_of
 from ..domain.text import to_fullwidth
 from ..store import queries
@@ -106,7 +107,7 @@ def _new_guarantee(app: Application, kind: str, at: datetime, rng, number: str |
         prefix = f"{branch.code}{at.year % 100:02d}"
         number = make_contract_number(prefix, queries.next_serial(prefix))
     electronic = (app.advance_form if kind == "advance" else app.contract_form) == "electronic"
-    amount = app.advance_amount if kind == "advance" else app.contract_guarantee_amount
+    amount = getattr(app, KIND_AMOUNT[kind])
     company = Company.get_by_id(app.company_id)
     contractor = app.jv_representative if app.jv_kind == "jv" and app.jv_representative else company.name
     g = Guarantee(

@@ -21,8 +21,10 @@ T = TypeVar("T")
 
 
 class DbThread:
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, ready: threading.Event | None = None) -> None:
+        """``ready``: set once the database is open; each call waits for it first (≤ 30 s)."""
         self._name = name
+        self._ready = ready
         self._executor: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()
         # What runs now (its tag, and how to stop it); set and cleared on the thread under _lock, so a
@@ -42,6 +44,8 @@ class DbThread:
     def _call(self, fn: Callable[..., T], args: tuple, tag: object) -> T:
         from ..services.setup import query_canceller
 
+        if self._ready is not None:
+            self._ready.wait(30)
         cancel = query_canceller() if tag is not None else None
         with self._lock:
             self._running = (tag, cancel) if cancel is not None else None

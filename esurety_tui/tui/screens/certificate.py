@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.table import Table
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,8 +11,10 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
 
-from ...domain.money import format_yen
-from ...domain.wareki import to_wareki, to_wareki_datetime
+from ...domain.fields import CERTIFICATE_PLACES as PLACE
+from ...domain.fields import Doc
+from ...domain.rules import as_guarantee, printed_rows
+from ...domain.wareki import to_wareki_datetime
 from ...services.contracts import CertificateView
 from ..messages import Notice
 from ..widgets.text import literal
@@ -22,28 +25,16 @@ def certificate_table(c: CertificateView) -> Table:
     t = Table(show_header=False, expand=True, show_lines=False, box=None, padding=(0, 1))
     t.add_column(style="bold", no_wrap=True, width=16)
     t.add_column(ratio=1)
-    rows = [
-        ("保証契約番号", c.contract_number),
-        ("保証金額", format_yen(c.guarantee_amount)),
-        ("請負金額", format_yen(c.contract_amount)),
-        ("工事名", literal(c.work_name)),
-        ("工事場所", literal(c.work_place)),
-        ("発注者", literal(c.orderer_name)),
-        ("受注者", literal(c.contractor_name)),
+    # The PDF's rows (the declared fields', domain.fields Print, and the certificate's own), by place.
+    rows: list[tuple[int, str, Text | str]] = [
+        (PLACE["number"], "保証契約番号", c.contract_number),
+        (PLACE["contractor"], "受注者", literal(c.contractor_name)),
+        (PLACE["version"], "版", f"第{c.version_no}版 {c.version_kind}"),
+        (PLACE["issued_at"], "電子保証発行日時", to_wareki_datetime(c.issued_at)),
     ]
-    if c.jv_name:
-        rows.append(("JV名", literal(c.jv_name)))
-    rows += [
-        ("保証開始日", to_wareki(c.start_date)),
-        ("保証期限", to_wareki(c.end_date)),
-    ]
-    if c.kind == "advance":
-        rows.append(("預託金融機関", literal(c.deposit_bank)))
-    rows += [
-        ("版", f"第{c.version_no}版 {c.version_kind}"),
-        ("電子保証発行日時", to_wareki_datetime(c.issued_at)),
-    ]
-    for label, value in rows:
+    rows += [(r.place, r.label, literal(r.text)) for r in printed_rows(Doc.CERTIFICATE, as_guarantee(c.kind, c.values))]
+    rows.sort(key=lambda row: row[0])  # stable: an own row before a declared one of the same place
+    for _, label, value in rows:
         t.add_row(label, value)
     return t
 

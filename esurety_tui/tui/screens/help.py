@@ -115,6 +115,17 @@ def key_of(node: DOMNode, binding_id: str) -> str:
     return ""
 
 
+def keys_line(node: DOMNode) -> str:
+    """``node``'s own keys in one line ("F9 確定  Esc やめる"): the bindings it declares with an id, a
+    description and ``show``, in declaration order (a subclass's first), with the keys now in effect
+    (``key_of``): the key line of a dialog that has no footer."""
+    return "  ".join(
+        f"{key_of(node, binding_id)} {bindings[0].description}"
+        for binding_id, bindings in _declared(type(node)).items()
+        if bindings[0].show
+    )
+
+
 def keys_markdown(lines: list[tuple[str, str]]) -> str:
     """The keys as a Markdown list (``- **F5**　印刷``): Textual cuts table cells at 80 columns where a
     list wraps. Key names are code, never markup."""

@@ -6,6 +6,7 @@ contracts a DataTable holding every row would freeze the event loop for seconds.
 
 from __future__ import annotations
 
+from concurrent.futures import Future
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -19,6 +20,7 @@ from ...domain.money import format_yen
 from ...domain.wareki import format_datetime
 from ..dbthread import DbThread
 from ..widgets.input import SafeInput
+from ..widgets.table import ListTable
 from ..widgets.text import cell
 from .base import NetDeskScreen
 
@@ -99,7 +101,8 @@ class TopScreen(NetDeskScreen):
         # (a key typed meanwhile made it stale). Queries run one at a time on one thread.
         self._generation = 0
         self._pending: _Request | None = None
-        self._queries = DbThread("esurety-list")
+        self._focus_list_when_shown = False  # Enter in 検索 while its rows were on their way
+        self._queries: DbThread | None = None  # made by the first request
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(id="search-bar"):
@@ -107,7 +110,7 @@ class TopScreen(NetDeskScreen):
             yield Static("検索", id="search-label", markup=False)
             yield SafeInput(id="search", placeholder="保証契約番号・発注者名・工事名", max_length=100)
         yield Tabs(*(Tab(label, id=f"tab-{key}") for key, label in TABS), id="tabs")
-        yield DataTable(id="contracts", cursor_type="row", zebra_stripes=True)
+        yield ListTable(id="contracts", cursor_type="row", zebra_stripes=True)
         yield Static("", id="list-status", markup=False)
 
     def on_mount(self) -> None:
@@ -177,21 +180,22 @@ class TopScreen(NetDeskScreen):
         self._generation += 1
         self._pending = _Request(self._generation, tab, text, offset, total, cursor, top)
         newest = self._generation
+        if self._queries is None:  # the database opens after the first paint: the thread waits for it
+            self._queries = DbThread("esurety-list", ready=self.app.db_ready)
         self._queries.cancel_if(lambda generation: generation != newest)  # a stale scan stops now
-        self.load_window(self._pending)
+        # Queued now, not when the worker first runs: the query overlaps the rest of this key's work
+        # on the event loop (the input's echo, a focus change) instead of waiting for it.
+        answer = self._queries.submit(self._query, self._pending, tag=self._generation)
+        self.load_window(answer)
 
     @work(exclusive=True, group="contract-list")
-    async def load_window(self, request: _Request) -> None:
+    async def load_window(self, answer: Future[_Result | None]) -> None:
         """The query runs on the screen's one list thread (one connection, its cache warm); this
         worker awaits it on the event loop, so no pool thread sits waiting and the answer is shown
         without another hop between threads."""
         import asyncio
 
-        for _ in range(3000):  # the database opens after the first paint (app.on_ready): ≤ 30 s
-            if self.app.db_ready.is_set():
-                break
-            await asyncio.sleep(0.01)
-        result = await asyncio.wrap_future(self._queries.submit(self._query, request, tag=request.generation))
+        result = await asyncio.wrap_future(answer)
         if result is not None:
             self._show_result(result)
 
@@ -212,7 +216,8 @@ class TopScreen(NetDeskScreen):
             raise
 
     def on_unmount(self) -> None:
-        self._queries.close()
+        if self._queries is not None:
+            self._queries.close()
 
     @classmethod
     def _count(cls, session, tab: str, text: str) -> int:
@@ -252,6 +257,9 @@ class TopScreen(NetDeskScreen):
         if request.generation != self._generation:
             return  # stale: a newer request is on its way (never shown over a newer result)
         self._pending = None
+        if self._focus_list_when_shown:
+            self._focus_list_when_shown = False
+            self.query_one(DataTable).focus()
         self._show(
             request.tab,
             request.text,
@@ -365,10 +373,16 @@ class TopScreen(NetDeskScreen):
 
     @on(Input.Submitted, "#search")
     def _search_done(self) -> None:
+        """Enter: the list takes the focus, with the term's rows when they are on their way: one
+        frame with both (the table's focus styles re-render every cell; twice would cost a frame)."""
         self._apply_search(self.query_one("#search", Input).value)
-        self.query_one(DataTable).focus()
+        if self._pending is None:
+            self.query_one(DataTable).focus()
+        else:
+            self._focus_list_when_shown = True
 
     def action_search(self) -> None:
+        self._focus_list_when_shown = False
         self.query_one("#search", Input).focus()
 
     # tabs and pages -----------------------------------------------------------

@@ -27,8 +27,6 @@ from ...services.reference import Completion, ZipAnswer
 from .input import SafeInput
 from .text import literal
 
-VISIBLE_ROWS = 6
-
 
 def below_row(widget: Widget) -> list[Widget]:
     """What the form puts under the row of ``widget``'s field (the 〒 note, the completion list)."""
@@ -131,23 +129,7 @@ class ZipInput(SafeInput):
 
 class CompletionList(OptionList, can_focus=False):
     """The drop-down under a completing input: a few rows, over the fields below it (never over the
-    input), at the input's left edge."""
-
-    DEFAULT_CSS = f"""
-    CompletionList {{
-        overlay: screen;
-        display: none;
-        height: auto;
-        max-height: {VISIBLE_ROWS};
-        border: none;
-        padding: 0;
-        background: $panel;
-        scrollbar-size-vertical: 1;
-        text-wrap: nowrap;
-        text-overflow: ellipsis;
-    }}
-    CompletionList > .option-list--option-highlighted {{ background: $accent 60%; text-style: bold; }}
-    """
+    input), at the input's left edge (its looks: ``CompletionList`` in app.tcss)."""
 
     def __init__(self, owner: CompletingInput) -> None:
         super().__init__(classes="completion")

@@ -1,6 +1,7 @@
 """Small forms over the branch screens: 謝絶の理由, 訂正 / 変更 / 取消, 発注者の登録・編集.
 
-Keys: Enter moves to the next field (on the last one it confirms), F9 confirms, Esc cancels.
+Keys: Enter moves to the next field (on the last one it confirms), F9 confirms, Esc cancels; the line
+under each form that says so is made from its bindings (``keys_text``), so a [keymap] change shows.
 Messages appear at the field; nothing typed is lost while a message shows.
 """
 
@@ -25,14 +26,20 @@ from ....domain.wareki import parse_ymd, to_wareki
 from ....services.contracts import ContractDetail
 from ...widgets.input import SafeInput
 from ...widgets.text import literal
+from ..help import keys_line
 
 
 class FormDialog(ModalScreen[Any]):
+    # ids of their own: a [keymap] for 取消 ("cancel") or 発注者へ提出 ("submit") leaves the dialogs alone
     BINDINGS = [
-        Binding("escape", "cancel", "やめる", id="cancel"),
-        Binding("f9", "submit", "確定", id="submit"),
+        Binding("f9", "submit", "確定", id="form_submit"),
+        Binding("escape", "cancel", "やめる", id="form_cancel"),
     ]
-    KEYS_TEXT = "Enter 次の項目／確定  F9 確定  Esc やめる"
+    ENTER_TEXT = "次の項目／確定"  # what Enter in a field does (the input's own key, not a binding here)
+
+    def keys_text(self) -> str:
+        """The key line under the form, from the bindings with the keys in effect ([keymap])."""
+        return f"Enter {self.ENTER_TEXT}  {keys_line(self)}"
 
     def on_mount(self) -> None:
         if self.app.is_headless:
@@ -72,7 +79,8 @@ class FormDialog(ModalScreen[Any]):
 class ReasonScreen(FormDialog):
     """謝絶: the reason is required (the contractor sees it). Returns the reason, or None."""
 
-    KEYS_TEXT = "Enter 謝絶する  Esc やめる"
+    BINDINGS = [Binding("f9", "submit", "謝絶する", id="form_submit", show=False)]  # one field: Enter says it
+    ENTER_TEXT = "謝絶する"
 
     def compose(self) -> ComposeResult:
         with Vertical(id="form"):
@@ -81,7 +89,7 @@ class ReasonScreen(FormDialog):
                 yield Static("謝絶の理由", classes="label", markup=False)
                 yield SafeInput(id="reason", max_length=400, placeholder="例: 財務内容の確認資料が不足しているため")
             yield Static("", id="form-message", markup=False)
-            yield Static(self.KEYS_TEXT, id="form-keys", markup=False)
+            yield Static(self.keys_text(), id="form-keys", markup=False)
 
     def action_submit(self) -> None:
         reason = self.query_one("#reason", Input).value.strip()
@@ -168,7 +176,7 @@ class AmendScreen(FormDialog):
                 yield SafeInput(id="f-note", max_length=200, placeholder="例: 請負契約の変更（増額）")
                 yield Static("", id="hint-note", classes="hint", markup=False)
             yield Static("", id="form-message", markup=False)
-            yield Static(self.KEYS_TEXT, id="form-keys", markup=False)
+            yield Static(self.keys_text(), id="form-keys", markup=False)
 
     @on(Input.Changed)
     def _changed(self, event: Input.Changed) -> None:
@@ -221,7 +229,11 @@ class AmendScreen(FormDialog):
 class OrdererFormScreen(FormDialog):
     """発注者の登録・編集: saved through services.orderers in a worker; returns the saved name."""
 
-    BINDINGS = [Binding("f5", "toggle_electronic", "電子保証の切替", id="toggle_electronic")]
+    BINDINGS = [
+        Binding("f5", "toggle_electronic", "電子保証の切替", id="toggle_electronic"),
+        Binding("f9", "submit", "登録", id="form_submit"),
+    ]
+    ENTER_TEXT = "次の項目／登録"
 
     class Saved(Message):
         def __init__(self, orderer_name: str) -> None:
@@ -262,7 +274,7 @@ class OrdererFormScreen(FormDialog):
                         yield Static("電子保証", classes="label", markup=False)
                         yield Checkbox("電子保証に対応", bool(o and o.accepts_electronic), id="f-electronic")
             yield Static("", id="form-message", markup=False)
-            yield Static("Enter 次の項目／登録  F5 電子保証の切替  F9 登録  Esc やめる", id="form-keys", markup=False)
+            yield Static(self.keys_text(), id="form-keys", markup=False)
 
     def action_toggle_electronic(self) -> None:
         self.query_one("#f-electronic", Checkbox).toggle()

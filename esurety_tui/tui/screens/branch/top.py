@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Static, Tab, Tabs
 from ....clock import now
 from ....domain.money import format_number, format_yen
 from ...widgets.input import SafeInput
+from ...widgets.table import ListTable
 from ...widgets.text import cell
 from ..help import key_of
 from ..top import PAGE, TopScreen
@@ -55,7 +56,7 @@ class BranchTopScreen(TopScreen):
             yield Static("検索", id="search-label", markup=False)
             yield SafeInput(id="search", max_length=100, placeholder="会社名・工事名・発注者名・受付番号")
         yield Tabs(*(Tab(label, id=f"tab-{key}") for key, label in TABS), id="tabs")
-        yield DataTable(id="contracts", cursor_type="row", zebra_stripes=True)
+        yield ListTable(id="contracts", cursor_type="row", zebra_stripes=True)
         yield Static("", id="list-status", markup=False)
         yield Static("", id="mail-alert", markup=False)
 
