@@ -565,11 +565,14 @@ class Context:
 
 
 def measure(ctx: Context, title: str, rows: list[str]) -> Report:
-    from _dataset import build
+    from _dataset import Built, build
 
     rep = Report(title)
     if ctx.reused:
         print(f"\n== {title}: reusing {ctx.setting} (built by an earlier --keep run) …", flush=True)
+        ctx.built = Built()
+        ctx.built.contracts = ctx.args.contracts
+        ctx.built.sample_number = Path(ctx.setting).with_suffix(".contracts").read_text().split()[1]
     else:
         print(f"\n== {title}: building {ctx.args.contracts:,} contracts …", flush=True)
         ctx.built = build(ctx.setting, ctx.args.contracts, log=lambda *a: None)
@@ -581,6 +584,8 @@ def measure(ctx: Context, title: str, rows: list[str]) -> Report:
         )
         for name, seconds in b.phases:
             print(f"    {name}: {seconds:.1f} s")
+        if not ctx.server:  # for --reuse: N and the sample contract of `esurety key`
+            Path(ctx.setting).with_suffix(".contracts").write_text(f"{ctx.args.contracts} {b.sample_number}\n")
     ctx.expect = Expect(ctx.setting)
     for name in rows:
         fn = {
@@ -638,23 +643,24 @@ def drop_tables(url: str) -> None:
 
 
 def _holds(db: Path, contracts: int) -> bool:
-    """Whether ``db`` is a finished benchmark database of ``contracts`` contracts at this schema."""
+    """Whether ``db`` is a finished benchmark database of ``contracts`` contracts at this schema (the
+    build writes its N beside it when it is done)."""
     import sqlite3
 
     from esurety_tui.store.schema import LATEST
 
-    if not db.exists():
+    built = db.with_suffix(".contracts")
+    if not db.exists() or not built.exists() or built.read_text().split()[:1] != [str(contracts)]:
         return False
     try:
         con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
         try:
-            (n,) = con.execute("SELECT count(*) FROM guarantee").fetchone()
             (version,) = con.execute("SELECT max(version) FROM schema_version").fetchone()
         finally:
             con.close()
     except sqlite3.Error:
         return False
-    return n == contracts and version == LATEST
+    return version == LATEST
 
 
 def machine() -> str:
@@ -711,7 +717,7 @@ def main(argv: list[str] | None = None) -> int:
         db = work / "bench.sqlite3"
         reused = bool(args.reuse and args.keep) and _holds(db, args.contracts)
         if not reused:
-            for leftover in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
+            for leftover in (db, Path(f"{db}-wal"), Path(f"{db}-shm"), db.with_suffix(".contracts")):
                 leftover.unlink(missing_ok=True)
         if not args.no_sqlite:
             ctx = Context(args, str(db), False, app_home, reused=reused)
