@@ -578,3 +578,14 @@ def test_the_gram_step_builds_the_index_over_the_rows_of_a_postgresql_database_a
     plan = "\n".join(r[0] for r in db.execute_sql("EXPLAIN " + sql).fetchall())
     assert search.PG_GRAM_INDEX in plan
     assert [r[0] for r in db.execute_sql(sql).fetchall()] == sorted(r[0] for r in rows if "鶴見" in r[1])
+
+
+def test_on_postgresql_a_search_repeated_with_other_words_is_planned_for_each_word(pg_url):
+    """No server-side prepared statements (psycopg prepares a query after 5 runs, and PostgreSQL may
+    then keep one generic plan for every word: the plan for 河 is not the plan for 鶴)."""
+    db = init_database(pg_url)
+    _short_word_world(db)
+    for word in ("鶴", "道", "鶴見", "道路", "3", "35") * 3:
+        queries.guarantee_count(None, word, "all", cap=1000)
+        queries.guarantee_page(None, word, "all", 0, 50)
+    assert db.execute_sql("SELECT count(*) FROM pg_prepared_statements").fetchone()[0] == 0
