@@ -560,23 +560,32 @@ class Context:
     server: bool
     app_home: Path
     built: object = None
+    reused: bool = False  # --reuse: the database of an earlier --keep run with the same N
     expect: Expect | None = None
 
 
 def measure(ctx: Context, title: str, rows: list[str]) -> Report:
-    from _dataset import build
+    from _dataset import Built, build
 
     rep = Report(title)
-    print(f"\n== {title}: building {ctx.args.contracts:,} contracts …", flush=True)
-    ctx.built = build(ctx.setting, ctx.args.contracts, log=lambda *a: None)
-    b = ctx.built
-    print(
-        f"  build: {b.seconds:.1f} s for {b.contracts:,} contracts ({b.demo_share:,} of the demo login's company) "
-        f"and {b.versions:,} certificate versions"
-        + (f"; search index rebuilt by {b.search_helper}" if b.search_helper else "")
-    )
-    for name, seconds in b.phases:
-        print(f"    {name}: {seconds:.1f} s")
+    if ctx.reused:
+        print(f"\n== {title}: reusing {ctx.setting} (built by an earlier --keep run) …", flush=True)
+        ctx.built = Built()
+        ctx.built.contracts = ctx.args.contracts
+        ctx.built.sample_number = Path(ctx.setting).with_suffix(".contracts").read_text().split()[1]
+    else:
+        print(f"\n== {title}: building {ctx.args.contracts:,} contracts …", flush=True)
+        ctx.built = build(ctx.setting, ctx.args.contracts, log=lambda *a: None)
+        b = ctx.built
+        print(
+            f"  build: {b.seconds:.1f} s for {b.contracts:,} contracts ({b.demo_share:,} of the demo login's company) "
+            f"and {b.versions:,} certificate versions"
+            + (f"; search index rebuilt by {b.search_helper}" if b.search_helper else "")
+        )
+        for name, seconds in b.phases:
+            print(f"    {name}: {seconds:.1f} s")
+        if not ctx.server:  # for --reuse: N and the sample contract of `esurety key`
+            Path(ctx.setting).with_suffix(".contracts").write_text(f"{ctx.args.contracts} {b.sample_number}\n")
     ctx.expect = Expect(ctx.setting)
     for name in rows:
         fn = {
@@ -633,6 +642,27 @@ def drop_tables(url: str) -> None:
     db.close()
 
 
+def _holds(db: Path, contracts: int) -> bool:
+    """Whether ``db`` is a finished benchmark database of ``contracts`` contracts at this schema (the
+    build writes its N beside it when it is done)."""
+    import sqlite3
+
+    from esurety_tui.store.schema import LATEST
+
+    built = db.with_suffix(".contracts")
+    if not db.exists() or not built.exists() or built.read_text().split()[:1] != [str(contracts)]:
+        return False
+    try:
+        con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+        try:
+            (version,) = con.execute("SELECT max(version) FROM schema_version").fetchone()
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return False
+    return version == LATEST
+
+
 def machine() -> str:
     import platform
     import sqlite3
@@ -663,6 +693,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-sqlite", action="store_true", help="only the PostgreSQL rows (with --postgres)")
     ap.add_argument("--profile", action="store_true", help="after a missed goal, profile that row (cProfile)")
     ap.add_argument("--keep", metavar="DIR", help="build the SQLite database in DIR and keep it")
+    ap.add_argument(
+        "--reuse", action="store_true", help="with --keep: measure DIR's database if it holds N contracts (no build)"
+    )
     args = ap.parse_args(argv)
     if args.quick:
         args.contracts, args.rounds, args.logins, args.runs, args.ops = 20_000, 1, 3, 5, 400
@@ -682,10 +715,12 @@ def main(argv: list[str] | None = None) -> int:
     reports = []
     try:
         db = work / "bench.sqlite3"
-        for leftover in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
-            leftover.unlink(missing_ok=True)
+        reused = bool(args.reuse and args.keep) and _holds(db, args.contracts)
+        if not reused:
+            for leftover in (db, Path(f"{db}-wal"), Path(f"{db}-shm"), db.with_suffix(".contracts")):
+                leftover.unlink(missing_ok=True)
         if not args.no_sqlite:
-            ctx = Context(args, str(db), False, app_home)
+            ctx = Context(args, str(db), False, app_home, reused=reused)
             reports.append(measure(ctx, f"SQLite, {args.contracts:,} contracts", rows))
         if args.postgres:
             why = postgres_ready(args.postgres)

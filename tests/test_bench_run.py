@@ -33,6 +33,23 @@ def test_bench_run_builds_its_own_database_and_prints_the_key_row(tmp_path):
     assert not decoy.exists()
 
 
+def test_bench_run_reuses_a_kept_database_of_the_same_size_only(tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ESURETY_")}
+    keep = tmp_path / "kept"
+
+    def run(contracts: int) -> str:
+        argv = [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--contracts", str(contracts)]
+        argv += ["--only", "key", "--runs", "1", "--keep", str(keep), "--reuse"]
+        done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=300, cwd=tmp_path)
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done.stdout
+
+    assert "build:" in run(1000)  # nothing kept yet: built
+    second = run(1000)
+    assert "reusing" in second and "build:" not in second
+    assert "build:" in run(1200)  # another size: built again
+
+
 def test_bench_run_refuses_an_unknown_row():
     done = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--only", "nope"],

@@ -5,6 +5,7 @@ counts; the migration that builds the indexes on an existing file."""
 
 from __future__ import annotations
 
+import logging
 import random
 import sqlite3
 from datetime import date, datetime, timedelta
@@ -139,6 +140,13 @@ TERMS = (
     "株式会社",
     "河野",
     "河野 河川",
+    "3",
+    "35",
+    "-",
+    "ｶﾜ",
+    "事 河",
+    "(",
+    "事工",
 )
 
 
@@ -458,3 +466,115 @@ def test_the_search_step_runs_on_postgresql_and_the_search_query_uses_the_trigra
     db.execute_sql("SET enable_seqscan = off")
     plan = "\n".join(r[0] for r in db.execute_sql("EXPLAIN " + sql, params).fetchall())
     assert search.PG_INDEX in plan
+
+
+def test_the_gram_function_gives_every_one_and_two_character_substring(pg_url):
+    """PostgreSQL's esurety_grams(): a word of one or two characters is in its array exactly when it
+    is in the text (odd and even lengths, spaces, LIKE's and the regexp's special characters)."""
+    db = init_database(pg_url)
+    texts = [
+        "",
+        "a",
+        "ab",
+        "abc",
+        "abcd",
+        "河川維持工事",
+        "35072-00000m 川崎市長 河川",
+        "%_\\.(..)*\\1 x",
+        "a  b",
+        "ｶﾜｻｷ",
+    ]
+    for text in texts:
+        (got,) = db.execute_sql(f"SELECT {search.GRAM_FUNCTION}(%s)", (text,)).fetchone()
+        want = {text[i : i + n] for n in (1, 2) for i in range(len(text) - n + 1)}
+        assert want <= set(got) <= want | {"", text[-1:]}, text
+
+
+def _short_word_world(db) -> list[tuple[int, str, int, int, bool]]:
+    """20,000 guarantees in two companies and two branches, 20 of them with 鶴見 in the work name
+    (a realistic share for a rare word), one version each; ANALYZEd. Their (id, search_text,
+    company, branch, electronic), newest first."""
+    companies = [Company.create(name="山田建設 株式会社"), Company.create(name="河野工業 株式会社")]
+    branches = [Branch.create(name="神奈川支店", code="350"), Branch.create(name="東京支店", code="351")]
+    orderer = Orderer.create(name="川崎市長")
+    db.execute_sql(
+        "INSERT INTO guarantee (number, kind, company_id, orderer_id, branch_id, electronic, work_name, "
+        "work_place, contractor_name, jv_name, contract_amount, guarantee_amount, deposit_bank, start_date, "
+        "end_date, cancelled, issued_at, search_text) "
+        "SELECT 'n' || i, 'advance', CASE WHEN mod(i, 2) = 0 THEN %s ELSE %s END, %s, "
+        "CASE WHEN mod(i, 4) < 2 THEN %s ELSE %s END, mod(i, 3) <> 0, w, '', '', '', 1, 1, '', '2025-04-01', "
+        "'2026-03-31', false, timestamp '2025-04-01' + i * interval '1 minute', "
+        "'3' || lpad(i::text, 4, '0') || ' 川崎市長 ' || w "
+        "FROM (SELECT i, CASE WHEN mod(i, 997) = 0 THEN '鶴見川河川維持工事' ELSE '道路改良工事' END AS w "
+        "FROM generate_series(1, 20000) AS i) AS s",
+        (companies[0].id, companies[1].id, orderer.id, branches[0].id, branches[1].id),
+    )
+    db.execute_sql(
+        "INSERT INTO certificate_version (guarantee_id, seq, kind, issued_at, superseded, work_name, "
+        "guarantee_amount, contract_amount, start_date, end_date, deposit_bank, note) "
+        "SELECT id, 1, '新規', issued_at, false, work_name, 1, 1, start_date, end_date, '', '' FROM guarantee"
+    )
+    db.execute_sql("ANALYZE")
+    return [
+        tuple(r)
+        for r in db.execute_sql(
+            "SELECT id, search_text, company_id, branch_id, electronic FROM guarantee ORDER BY issued_at DESC, id DESC"
+        ).fetchall()
+    ]
+
+
+def test_on_postgresql_words_of_one_or_two_characters_are_found_through_the_gram_index(pg_url, caplog):
+    """At a realistic row count the list's own queries (window and count, each scope, the history)
+    for rare 1- and 2-character words are planned on the gram index, never a scan of the table, and
+    find exactly the rows that contain the words."""
+    db = init_database(pg_url)
+    rows = _short_word_world(db)
+    (a, b) = sorted({r[2] for r in rows})
+    (x, y) = sorted({r[3] for r in rows})
+    scopes = ({"company_id": a}, {"company_id": b}, {"branch_id": x}, {"company_id": a, "branch_id": y}, {})
+    for term in ("鶴", "鶴見", "見 鶴"):
+        words = term.split()
+        for scope in scopes:
+            company_id, branch_id = scope.get("company_id"), scope.get("branch_id")
+            for tab in ("all", "electronic"):
+                want = [
+                    r[0]
+                    for r in rows
+                    if all(w in r[1] for w in words)
+                    and company_id in (None, r[2])
+                    and branch_id in (None, r[3])
+                    and (tab == "all" or r[4])
+                ]
+                assert 0 < len(want) <= 20
+                with caplog.at_level(logging.DEBUG, logger="peewee"):
+                    caplog.clear()
+                    got = [g.id for g in queries.guarantee_page(company_id, term, tab, 0, 50, branch_id)]
+                    n = queries.guarantee_count(company_id, term, tab, branch_id, cap=1000)
+                    if tab == "electronic":
+                        versions = queries.history_page(company_id, term, 0, 50, branch_id)
+                        assert sorted(v.guarantee_id for v in versions) == sorted(want)
+                        assert queries.history_count(company_id, term, branch_id, cap=1000) == len(want)
+                assert (got, n) == (want, len(want)), (term, scope, tab)
+                searches = [r.msg for r in caplog.records if isinstance(r.msg, tuple) and "@>" in r.msg[0]]
+                assert len(searches) == (4 if tab == "electronic" else 2)
+                for sql, params in searches:
+                    plan = "\n".join(r[0] for r in db.execute_sql("EXPLAIN " + sql, params).fetchall())
+                    assert search.PG_GRAM_INDEX in plan, (term, scope, tab, plan)
+                    assert "Seq Scan on guarantee" not in plan and "Seq Scan on certificate_version" not in plan
+
+
+def test_the_gram_step_builds_the_index_over_the_rows_of_a_postgresql_database_at_version_11(pg_url):
+    db = init_database(pg_url)
+    rows = _short_word_world(db)
+    db.execute_sql(f"DROP INDEX {search.PG_GRAM_INDEX}")
+    db.execute_sql(f"DROP FUNCTION {search.GRAM_FUNCTION}(text)")
+    db.execute_sql("UPDATE schema_version SET version = 11")
+    close_database()
+    db = init_database(pg_url)
+    assert migrations.current_version(db) == migrations.LATEST
+    db.execute_sql("SET enable_seqscan = off")
+    db.execute_sql("SET enable_indexscan = off")  # only a bitmap of the gram index can answer: it is filled
+    sql = f"SELECT id FROM guarantee WHERE {search.GRAM_FUNCTION}(search_text) @> ARRAY['鶴見'] ORDER BY id"
+    plan = "\n".join(r[0] for r in db.execute_sql("EXPLAIN " + sql).fetchall())
+    assert search.PG_GRAM_INDEX in plan
+    assert [r[0] for r in db.execute_sql(sql).fetchall()] == sorted(r[0] for r in rows if "鶴見" in r[1])

@@ -15,6 +15,8 @@ History:
   10 application.contact_phone (担当者電話番号, a field of the form: domain.fields)
  11  search index (store/search.py): SQLite FTS5 trigram + 1-/2-gram tables with triggers, PostgreSQL
      pg_trgm GIN; company.search_name; index (branch, issued_at, id)
+ 12  PostgreSQL: esurety_grams() and a GIN index of esurety_grams(search_text) for 1-/2-character words
+     (store/search.py); nothing on SQLite
 """
 
 from __future__ import annotations
@@ -162,6 +164,15 @@ def _to_11(db: Database) -> None:
     search.install(db)  # creates the indexes and fills them from the rows already there
 
 
+def _to_12(db: Database) -> None:
+    from peewee import SqliteDatabase
+
+    from . import search
+
+    if not isinstance(db, SqliteDatabase):
+        search.install_pg_grams(db)  # the index is built from the rows already there
+
+
 STEPS: dict[int, Callable[[Database], None]] = {
     2: _to_2,
     3: _to_3,
@@ -173,6 +184,7 @@ STEPS: dict[int, Callable[[Database], None]] = {
     9: _to_9,
     10: _to_10,
     11: _to_11,
+    12: _to_12,
 }
 
 

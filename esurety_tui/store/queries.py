@@ -59,14 +59,26 @@ def refresh_orderer_search_text(orderer_id: int) -> int:
     return changed
 
 
+def _in_text(word: str):
+    """``word`` in Guarantee.search_text: LIKE, which PostgreSQL serves from its trigram index; a
+    word of one or two characters has no trigram there and is looked up in the gram index instead."""
+    from .db import is_sqlite
+
+    if len(word) > 2 or is_sqlite():
+        return Guarantee.search_text.contains(word)
+    from . import search
+
+    return search.pg_contains(Guarantee.search_text, word)
+
+
 def _matches(word: str, by_company: bool):
     """A word as a condition on Guarantee: in its search text, or (a branch's list) its company's name.
-    The companies are looked up first: a word in no company's name leaves a plain LIKE, which
-    PostgreSQL serves from its trigram index (an OR with a sub-select would make it scan)."""
+    The companies are looked up first: a word in no company's name leaves a plain condition on the
+    text, which PostgreSQL serves from an index (an OR with a sub-select would make it scan)."""
     from . import search
     from .models import Company
 
-    condition = Guarantee.search_text.contains(word)
+    condition = _in_text(word)
     if not by_company:
         return condition
     companies = search.company_matches(word)

@@ -5,4 +5,4 @@ answering a shell look-up with the standard library's sqlite3 alone. A new migra
 here.
 """
 
-LATEST = 11
+LATEST = 12

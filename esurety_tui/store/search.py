@@ -21,8 +21,17 @@ A search first counts its index hits up to SORT_LIMIT (about a millisecond). Few
 read, checked against the row (scope and LIKE: the index only proposes), sorted by issued_at and
 windowed. More: the words are common in the list, and the list's newest-first index is walked with
 LIKE, which meets a window's rows after a few thousand entries; the count is then over the cap
-(and shown as 「1,000件以上」) without counting further. PostgreSQL: the same LIKE, served by a
-pg_trgm GIN index on search_text.
+(and shown as 「1,000件以上」) without counting further.
+
+PostgreSQL: the list's own query (store/queries.py), its conditions served by two GIN indexes:
+pg_trgm's on search_text for words of three or more characters (ILIKE), and for shorter ones
+(which have no trigram: pg_trgm would read its whole index) one on ``esurety_grams(search_text)``,
+an immutable SQL function giving the text's 1- and 2-character substrings as a text[]; such a word
+is ``esurety_grams(search_text) @> ARRAY[word]``. An expression index: nothing to keep in step (every
+write, COPY included, updates it in its transaction), nothing stored in the row. Scope stays a
+condition on company_id / branch_id: the planner combines it with the gram index (BitmapAnd) for a
+rare word, or walks the list's newest-first index with the condition for a common one, from the
+array element statistics ANALYZE keeps for the index's expression.
 """
 
 from __future__ import annotations
@@ -119,6 +128,20 @@ def _trigger_ddl(insert: str, delete: str, changed: str) -> list[str]:
 TRIGGERS = ("guarantee_search_insert", "guarantee_search_delete", "guarantee_search_update")
 
 PG_INDEX = "guarantee_search_text_trgm"
+PG_GRAM_INDEX = "guarantee_search_grams"
+
+# The 1- and 2-character substrings of t as text[] (with a few more: '' and the last character again;
+# an index only needs a superset, and a word has neither): the characters, then the pairs at even and
+# at odd offsets, each cut by regexp_replace at a separator no text contains (U+F0000, see the scope
+# tokens). One expression of built-in functions (inlined by the planner): ~30 µs for a row of 40
+# characters on a loaded 2-core machine, a generate_series form 2–8× that. Changing the body of an
+# existing database's function needs a REINDEX of PG_GRAM_INDEX (a migration step).
+_PG_GRAMS = (
+    f"CREATE OR REPLACE FUNCTION {GRAM_FUNCTION}(t text) RETURNS text[] "
+    "LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT string_to_array(t, NULL) "
+    f"|| string_to_array(regexp_replace(t, '(..)', '\\1' || chr({_PUA}), 'g'), chr({_PUA})) "
+    f"|| string_to_array(regexp_replace(substr(t, 2), '(..)', '\\1' || chr({_PUA}), 'g'), chr({_PUA})) $$"
+)
 
 
 def _install_pg(db: Database) -> None:
@@ -130,6 +153,22 @@ def _install_pg(db: Database) -> None:
         "SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'pg_trgm'"
     ).fetchone()[0]
     db.execute_sql(f"CREATE INDEX IF NOT EXISTS {PG_INDEX} ON guarantee USING gin (search_text {schema}.gin_trgm_ops)")
+    install_pg_grams(db)
+
+
+def install_pg_grams(db: Database) -> None:
+    """The function ``esurety_grams(text)`` (in the schema of the tables, beside the index that
+    depends on it) and the GIN index of its value for search_text, built from the rows there."""
+    db.execute_sql(_PG_GRAMS)
+    db.execute_sql(f"CREATE INDEX IF NOT EXISTS {PG_GRAM_INDEX} ON guarantee USING gin ({GRAM_FUNCTION}(search_text))")
+
+
+def pg_contains(column, word: str):
+    """``word`` (one or two characters) in ``column`` (search_text) on PostgreSQL, as the gram index
+    answers it: the same rows as LIKE '%word%' (every 1- and 2-character substring is in the array)."""
+    from peewee import Cast, Expression, Value, fn
+
+    return Expression(getattr(fn, GRAM_FUNCTION)(column), "@>", Cast(Value([word], unpack=False), "text[]"))
 
 
 def install(db: Database) -> None:

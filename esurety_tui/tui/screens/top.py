@@ -88,6 +88,9 @@ class TopScreen(NetDeskScreen):
     ]
 
     FIRST_TAB = "all"
+    # The list has the focus in the page's first frame (a focus() from on_mount lands after it, and
+    # the table's focus styles would render every cell a second time).
+    AUTO_FOCUS = "#contracts"
 
     def __init__(self, first: _Result | None = None) -> None:
         """``first``: the first window, read before the screen was made (``read_first``, at log-in):
@@ -115,7 +118,6 @@ class TopScreen(NetDeskScreen):
 
     def on_mount(self) -> None:
         self._columns()
-        self.query_one(DataTable).focus()
         if self._first is not None:
             self._show_result(self._first)
 
