@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from esurety_tui.domain.status import VersionKind
-from esurety_tui.services import contracts, keys
+from esurety_tui.services import contracts, issuing, keys
 from esurety_tui.settings import Settings
 from esurety_tui.store.models import Application, AuditLog, CertificateVersion, Guarantee, Orderer
 from esurety_tui.tui.app import NetDeskApp
@@ -212,6 +212,27 @@ async def test_key_reissue_replaces_the_key_at_once(demo_db):
         assert new in screen_text(app)
         log = AuditLog.get(AuditLog.action == "key.reissue")
         assert log.target == SEED and new not in (log.detail or "") and old not in (log.detail or "")
+
+
+async def test_an_action_that_fails_unexpectedly_says_so_and_offers_the_keys_again(demo_db, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(issuing, "reissue_key", broken)
+    app = NetDeskApp(session=session_of("branch"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        old = Guarantee.get(Guarantee.number == SEED).auth_key
+        app.push_screen(BranchContractScreen(SEED))
+        await settle(pilot, app)
+        screen = app.screen
+        await pilot.press("ctrl+r")
+        await settle(pilot, app)
+        await answer_yes(pilot)
+        assert app.screen is screen and app.is_running
+        assert [n.message for n in app._notifications][-1] == "処理できませんでした: disk full"
+        assert not screen.busy and screen.check_action("reissue", ()) is True
+        assert Guarantee.get(Guarantee.number == SEED).auth_key == old
 
 
 async def test_branch_actions_are_not_offered_to_a_contractor(demo_db):
