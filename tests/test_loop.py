@@ -22,7 +22,6 @@ from esurety_tui.tui.screens.branch.application import BranchApplicationScreen
 from esurety_tui.tui.screens.branch.contract import BranchContractScreen
 from esurety_tui.tui.screens.branch.forms import AmendScreen
 from esurety_tui.tui.screens.branch.top import BranchTopScreen
-from esurety_tui.tui.screens.confirm import ConfirmScreen
 from esurety_tui.tui.screens.detail import DetailScreen
 from esurety_tui.tui.screens.done import DoneScreen
 from esurety_tui.tui.screens.drafts import DraftsScreen
@@ -32,7 +31,7 @@ from esurety_tui.tui.screens.review import ReviewScreen
 from esurety_tui.tui.screens.top import TopScreen
 from tests.conftest import session_of
 from tests.helpers.form import draft_with
-from tests.helpers.pilot import screen_text, settle, type_text, until
+from tests.helpers.pilot import answer_yes, log_in, screen_text, settle, type_text, until
 from tests.test_mail import smtp  # noqa: F401  (the aiosmtpd fixture)
 
 SIZE = (80, 24)
@@ -40,25 +39,10 @@ WORK = "ループ確認護岸工事"
 ORDERER_ADDRESS = "keiyaku@city.kawasaki.example"
 
 
-async def _login(pilot, app, login: str) -> None:
-    assert isinstance(app.screen, LoginScreen)
-    await type_text(pilot, login)
-    await pilot.press("enter")
-    await type_text(pilot, login)
-    await pilot.press("enter")
-    await settle(pilot, app)
-
-
 async def _logout(pilot, app) -> None:
     await pilot.press("f3")
     await settle(pilot, app)
     assert isinstance(app.screen, LoginScreen)
-
-
-async def _yes(pilot, app) -> None:
-    assert isinstance(app.screen, ConfirmScreen)
-    await pilot.press("left", "enter")
-    await settle(pilot, app)
 
 
 async def _search_and_open(pilot, app, text: str) -> None:
@@ -116,7 +100,7 @@ async def test_the_whole_loop_from_application_to_dsure_by_keyboard(demo_db, smt
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, app)
         # 1. The contractor sends the application: 申込一覧 → the draft → 申込確認 → 送信.
-        await _login(pilot, app, "demo")
+        await log_in(pilot, "demo")
         assert isinstance(app.screen, TopScreen)
         await pilot.press("f5")
         await settle(pilot, app)
@@ -135,16 +119,16 @@ async def test_the_whole_loop_from_application_to_dsure_by_keyboard(demo_db, smt
         await _logout(pilot, app)
 
         # 2. The branch accepts and issues (each asked first); 3. the mail goes out.
-        await _login(pilot, app, "branch")
+        await log_in(pilot, "branch")
         assert isinstance(app.screen, BranchTopScreen)
         await _search_and_open(pilot, app, "ループ確認")
         assert isinstance(app.screen, BranchApplicationScreen)
         assert WORK in screen_text(app)
         await pilot.press("f5")
-        await _yes(pilot, app)
+        await answer_yes(pilot)
         assert Application.get_by_id(application.id).status == "引受"
         await pilot.press("f9")
-        await _yes(pilot, app)
+        await answer_yes(pilot)
         assert Application.get_by_id(application.id).status == "発行済"
         g = Guarantee.get(Guarantee.application == application.id)
         number, first_key = g.number, g.auth_key
@@ -158,7 +142,7 @@ async def test_the_whole_loop_from_application_to_dsure_by_keyboard(demo_db, smt
         await _logout(pilot, app)
 
         # 4. The contractor opens 電子保証概要, sees the key, and submits to the orderer.
-        await _login(pilot, app, "demo")
+        await log_in(pilot, "demo")
         await pilot.press("f6")  # 電子保証(認証キー)
         await settle(pilot, app)
         await _search_and_open(pilot, app, number)
@@ -187,7 +171,7 @@ async def test_the_whole_loop_from_application_to_dsure_by_keyboard(demo_db, smt
         assert "前払金保証書" in text and WORK in text and "新規" in text
 
         # 6. The branch records a 変更 (amount raised): a new history row.
-        await _login(pilot, app, "branch")
+        await log_in(pilot, "branch")
         await pilot.press("f6", "f6")  # 保証契約一覧
         await settle(pilot, app)
         await _search_and_open(pilot, app, number)
@@ -201,13 +185,13 @@ async def test_the_whole_loop_from_application_to_dsure_by_keyboard(demo_db, smt
         await type_text(pilot, "21000000")
         await pilot.press("f9")
         await settle(pilot, app)
-        await _yes(pilot, app)
+        await answer_yes(pilot)
         assert [v.kind for v in Guarantee.get_by_id(g.id).versions] == ["新規", "変更"]
         assert "変更" in screen_text(app)
 
         # 7. 認証キーの再発行: the old key stops opening D-Sure at once.
         await pilot.press("f10")
-        await _yes(pilot, app)
+        await answer_yes(pilot)
         second_key = Guarantee.get_by_id(g.id).auth_key
         assert second_key != first_key
         await _logout(pilot, app)

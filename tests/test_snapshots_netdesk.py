@@ -5,7 +5,7 @@ Deterministic: frozen clock (conftest), fixed keys (demo data from a seeded RNG)
 from __future__ import annotations
 
 from esurety_tui.tui.app import NetDeskApp
-from tests.helpers.pilot import palette_shows, settle, type_text
+from tests.helpers.pilot import log_in, palette_shows, settle, type_text
 
 SIZE = (80, 24)
 
@@ -20,11 +20,7 @@ def test_login(snap_compare, demo_db):
 
 def test_login_failed(snap_compare, demo_db):
     async def run_before(pilot):
-        await type_text(pilot, "demo")
-        await pilot.press("enter")
-        await type_text(pilot, "nope")
-        await pilot.press("enter")
-        await settle(pilot, pilot.app)
+        await log_in(pilot, "demo", "nope")
 
     assert snap_compare(_app(), terminal_size=SIZE, run_before=run_before)
 

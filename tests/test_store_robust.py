@@ -235,6 +235,41 @@ def test_the_app_checks_after_an_unclean_shutdown_without_holding_up_log_in(tmp_
     assert check_database() != []
 
 
+def test_a_wal_in_use_by_another_process_is_no_unclean_shutdown_but_its_leftover_is(tmp_path):
+    """Another operator's session has the database open (its WAL has content): opening it is no reason
+    to read the whole file. Once that process dies without closing, the WAL it left is."""
+    import signal
+    import subprocess
+    import sys
+
+    from esurety_tui.services.setup import left_unclean
+
+    path = tmp_path / "shared.sqlite3"
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sqlite3, sys; c = sqlite3.connect(sys.argv[1], isolation_level=None);"
+            "c.execute('PRAGMA journal_mode=WAL'); c.execute('PRAGMA wal_autocheckpoint=0');"
+            "c.execute('CREATE TABLE t(x)'); c.execute('INSERT INTO t VALUES (1)');"
+            "print('open', flush=True); sys.stdin.read()",
+            str(path),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "open"
+        assert Path(str(path) + "-wal").stat().st_size > 0
+        assert not left_unclean(str(path))  # in use, not left behind
+    finally:
+        holder.send_signal(signal.SIGKILL)
+        holder.wait()
+    assert Path(str(path) + "-wal").stat().st_size > 0  # a killed process leaves its WAL
+    assert left_unclean(str(path))
+
+
 def test_quick_check_is_clean_on_a_sound_database(demo_db):
     assert quick_check() == []
     assert quick_check(full=True) == []

@@ -29,7 +29,7 @@ from tests.helpers.form import (
     show_tab,
     type_into,
 )
-from tests.helpers.pilot import until
+from tests.helpers.pilot import answer_yes, until
 
 OVER_LIMIT = "前払金保証金額は請負金額の4/10（20,000,000円）以下にしてください。"
 
@@ -327,8 +327,7 @@ async def test_drafts_screen_keys(demo_session):
         assert Application.get_or_none(Application.id == drop) is not None
         await pilot.press("f8")
         await settle(pilot)
-        await pilot.press("left", "enter")
-        await settle(pilot)
+        await answer_yes(pilot)
         assert Application.get_or_none(Application.id == drop) is None
         assert str(keep) in [k.value for k in table.rows]
         assert str(drop) not in [k.value for k in table.rows]
@@ -383,8 +382,7 @@ async def test_electronic_for_an_orderer_without_it_offers_paper(demo_session):
         assert message_at(form, "advance_form") == (
             "発注者「相模原市長」は電子保証に対応していません。証書(紙)を選択してください。"
         )
-        await pilot.press("left", "enter")  # はい
-        await settle(pilot)
+        await answer_yes(pilot)  # はい
         assert app.screen is form
         assert form.raw["advance_form"] == "paper"
         radio = form.query_one("#f-advance_form", RadioSet)

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from esurety_tui.domain.status import VersionKind
-from esurety_tui.services import contracts, keys
+from esurety_tui.services import contracts, issuing, keys
 from esurety_tui.settings import Settings
 from esurety_tui.store.models import Application, AuditLog, CertificateVersion, Guarantee, Orderer
 from esurety_tui.tui.app import NetDeskApp
@@ -13,29 +13,13 @@ from esurety_tui.tui.screens.branch.contract import BranchContractScreen
 from esurety_tui.tui.screens.branch.forms import AmendScreen, OrdererFormScreen, ReasonScreen
 from esurety_tui.tui.screens.branch.orderers import OrderersScreen
 from esurety_tui.tui.screens.branch.top import BranchTopScreen
-from esurety_tui.tui.screens.confirm import ConfirmScreen
 from esurety_tui.tui.screens.help import HelpScreen
 from tests.conftest import session_of
-from tests.helpers.pilot import screen_text, settle, type_text, until
+from tests.helpers.pilot import answer_yes, log_in, screen_text, settle, type_text, until
 
 SIZE = (80, 24)
 WAITING = "多摩川河川敷運動施設整備工事"  # the demo's 送信済 application, sent to 神奈川支店
 SEED = "35072-00000M"
-
-
-async def _login(pilot, app, login: str) -> None:
-    await type_text(pilot, login)
-    await pilot.press("enter")
-    await type_text(pilot, login)
-    await pilot.press("enter")
-    await settle(pilot, app)
-
-
-async def _yes(pilot, app) -> None:
-    """Answer the confirmation with its yes button (いいえ has the focus first)."""
-    assert isinstance(app.screen, ConfirmScreen)
-    await pilot.press("left", "enter")
-    await settle(pilot, app)
 
 
 async def _open_waiting(pilot, app) -> None:
@@ -48,7 +32,7 @@ async def _open_waiting(pilot, app) -> None:
 async def test_branch_login_lands_on_its_queue_and_accepts_then_issues(demo_db):
     app = NetDeskApp()
     async with app.run_test(size=SIZE) as pilot:
-        await _login(pilot, app, "branch")
+        await log_in(pilot, "branch")
         assert isinstance(app.screen, BranchTopScreen)
         text = screen_text(app)
         assert "受付一覧" in text and "神奈川支店" in text and "送信済" in text
@@ -67,13 +51,13 @@ async def test_branch_login_lands_on_its_queue_and_accepts_then_issues(demo_db):
         assert isinstance(app.screen, BranchApplicationScreen)
 
         await pilot.press("f5")
-        await _yes(pilot, app)
+        await answer_yes(pilot)
         app_row = Application.get(Application.work_name == WAITING)
         assert app_row.status == "引受"
         assert "状況 引受" in screen_text(app)
 
         await pilot.press("f9")
-        await _yes(pilot, app)
+        await answer_yes(pilot)
         app_row = Application.get(Application.work_name == WAITING)
         assert app_row.status == "発行済"
         (g,) = Guarantee.select().where(Guarantee.application == app_row.id)
@@ -96,7 +80,7 @@ async def test_branch_login_lands_on_its_queue_and_accepts_then_issues(demo_db):
 async def test_refusal_needs_a_reason_and_the_contractor_sees_it(demo_db):
     app = NetDeskApp()
     async with app.run_test(size=SIZE) as pilot:
-        await _login(pilot, app, "branch")
+        await log_in(pilot, "branch")
         await _open_waiting(pilot, app)
         await pilot.press("f6")
         await settle(pilot, app)
@@ -126,7 +110,7 @@ async def test_refusal_needs_a_reason_and_the_contractor_sees_it(demo_db):
 async def test_another_branch_never_sees_the_queue(demo_db):
     app = NetDeskApp()
     async with app.run_test(size=SIZE) as pilot:
-        await _login(pilot, app, "branch2")
+        await log_in(pilot, "branch2")
         assert isinstance(app.screen, BranchTopScreen)
         assert "東京支店" in screen_text(app)
         assert app.screen.window.total == 1  # only demo2's application sent to 東京支店
@@ -178,7 +162,7 @@ async def test_change_through_the_form_adds_a_history_row(demo_db):
         await type_text(pilot, "増額")
         await pilot.press("enter")
         await settle(pilot, app)
-        await _yes(pilot, app)
+        await answer_yes(pilot)
         assert isinstance(app.screen, BranchContractScreen)
         g = Guarantee.get(Guarantee.number == SEED)
         assert g.guarantee_amount == 21_000_000 and str(g.end_date) == "2024-03-31"
@@ -221,13 +205,34 @@ async def test_key_reissue_replaces_the_key_at_once(demo_db):
         assert old in screen_text(app)
         await pilot.press("ctrl+r")
         await settle(pilot, app)
-        await _yes(pilot, app)
+        await answer_yes(pilot)
         new = Guarantee.get(Guarantee.number == SEED).auth_key
         assert new != old
         assert not keys.verify_key(SEED, old) and keys.verify_key(SEED, new)
         assert new in screen_text(app)
         log = AuditLog.get(AuditLog.action == "key.reissue")
         assert log.target == SEED and new not in (log.detail or "") and old not in (log.detail or "")
+
+
+async def test_an_action_that_fails_unexpectedly_says_so_and_offers_the_keys_again(demo_db, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(issuing, "reissue_key", broken)
+    app = NetDeskApp(session=session_of("branch"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        old = Guarantee.get(Guarantee.number == SEED).auth_key
+        app.push_screen(BranchContractScreen(SEED))
+        await settle(pilot, app)
+        screen = app.screen
+        await pilot.press("ctrl+r")
+        await settle(pilot, app)
+        await answer_yes(pilot)
+        assert app.screen is screen and app.is_running
+        assert [n.message for n in app._notifications][-1] == "処理できませんでした: disk full"
+        assert not screen.busy and screen.check_action("reissue", ()) is True
+        assert Guarantee.get(Guarantee.number == SEED).auth_key == old
 
 
 async def test_branch_actions_are_not_offered_to_a_contractor(demo_db):
@@ -359,9 +364,9 @@ async def test_issuing_in_the_app_delivers_the_notice_mail(demo_db):
         await settle(pilot, app)
         await _open_waiting(pilot, app)
         await pilot.press("f5")
-        await _yes(pilot, app)
+        await answer_yes(pilot)
         await pilot.press("f9")
-        await _yes(pilot, app)
+        await answer_yes(pilot)
         await settle(pilot, app)
         (g,) = Guarantee.select().where(Guarantee.work_name == WAITING)
         (m,) = Mail.select().where(Mail.guarantee == g)
@@ -384,7 +389,7 @@ async def test_failed_mail_is_listed_with_its_reason_and_f5_sends_it_again(demo_
     )
     app = NetDeskApp()
     async with app.run_test(size=SIZE) as pilot:
-        await _login(pilot, app, "branch")
+        await log_in(pilot, "branch")
         assert "送信できなかったメールが1件あります" in screen_text(app)
         await pilot.press("f9")
         await settle(pilot, app)
@@ -411,7 +416,7 @@ async def test_another_branch_never_lists_this_branchs_mail(demo_db):
     )
     app = NetDeskApp()
     async with app.run_test(size=SIZE) as pilot:
-        await _login(pilot, app, "branch2")
+        await log_in(pilot, "branch2")
         await pilot.press("f9")
         await settle(pilot, app)
         assert isinstance(app.screen, MailsScreen)

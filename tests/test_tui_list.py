@@ -13,7 +13,7 @@ from esurety_tui.services import contracts
 from esurety_tui.services.session import SYSTEM_SESSION
 from esurety_tui.tui.app import NetDeskApp
 from esurety_tui.tui.screens.top import PAGE, TopScreen
-from tests.helpers.pilot import screen_lines, screen_text, settle, type_text, until
+from tests.helpers.pilot import log_in, screen_lines, screen_text, settle, until
 
 SIZE = (80, 24)
 VIEW = 14  # rows of the table on screen at 80×24
@@ -78,10 +78,7 @@ async def test_log_in_reads_the_list_once(demo_db, monkeypatch):
     pages = calls_of(monkeypatch, contracts, "page")
     app = NetDeskApp()
     async with app.run_test(size=SIZE) as pilot:
-        await type_text(pilot, "demo")
-        await pilot.press("enter")
-        await type_text(pilot, "demo")
-        await pilot.press("enter")
+        await log_in(pilot, "demo")
         await until(pilot, lambda: isinstance(app.screen, TopScreen) and app.screen._rows, what="the list")
         assert "35072-00000M" in screen_text(app)
         assert len(counts) == 1 and len(pages) == 1

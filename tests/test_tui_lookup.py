@@ -6,7 +6,7 @@ from __future__ import annotations
 from textual.widgets import Input, Static
 
 from esurety_tui.tui.widgets.lookup import BankInput, ZipInput
-from tests.helpers.form import make_app, message_at, open_new_form, type_into
+from tests.helpers.form import message_at, new_form, type_into
 from tests.helpers.pilot import screen_text, settle, until
 
 OBE = "神奈川県 横浜市 中区 尾上町"  # 231-0015
@@ -25,9 +25,7 @@ def address(form) -> str:
 
 
 async def test_typing_a_postal_code_fills_the_address_which_stays_editable(demo_session):
-    app = make_app(demo_session)
-    async with app.run_test(size=(80, 24)) as pilot:
-        form = await open_new_form(pilot)
+    async with new_form(demo_session) as (app, pilot, form):
         await type_into(pilot, "send_zip", "231-0015")
         await until(pilot, lambda: address(form) == OBE, what="住所 filled from 〒")
         assert form.raw["send_address"] == OBE  # in the draft like typed text
@@ -39,9 +37,7 @@ async def test_typing_a_postal_code_fills_the_address_which_stays_editable(demo_
 
 
 async def test_the_code_is_read_without_hyphen_and_in_full_width_digits(demo_session):
-    app = make_app(demo_session)
-    async with app.run_test(size=(80, 24)) as pilot:
-        form = await open_new_form(pilot)
+    async with new_form(demo_session) as (app, pilot, form):
         await type_into(pilot, "send_zip", "2310015")
         await until(pilot, lambda: address(form) == OBE, what="住所 filled from 2310015")
         await type_into(pilot, "send_zip", "１００－０００１")
@@ -49,9 +45,7 @@ async def test_the_code_is_read_without_hyphen_and_in_full_width_digits(demo_ses
 
 
 async def test_an_address_the_user_typed_is_never_overwritten(demo_session):
-    app = make_app(demo_session)
-    async with app.run_test(size=(80, 24)) as pilot:
-        form = await open_new_form(pilot)
+    async with new_form(demo_session) as (app, pilot, form):
         await type_into(pilot, "send_address", "東京都港区1-2-3")
         await type_into(pilot, "send_zip", "231-0015")
         await until(pilot, lambda: note_of(form) != "", what="the note under 〒")
@@ -61,9 +55,7 @@ async def test_an_address_the_user_typed_is_never_overwritten(demo_session):
 
 async def test_an_unknown_code_gives_a_quiet_note_and_no_error(demo_session):
     """231-8463 (the seed's) is a business code Japan Post's data does not list."""
-    app = make_app(demo_session)
-    async with app.run_test(size=(80, 24)) as pilot:
-        form = await open_new_form(pilot)
+    async with new_form(demo_session) as (app, pilot, form):
         await type_into(pilot, "send_zip", "231-8463")
         await until(pilot, lambda: note_of(form) != "", what="the note under 〒")
         assert (
@@ -85,9 +77,7 @@ def offered(bank: BankInput) -> list[str]:
 
 
 async def test_bank_then_branch_completion_by_keyboard(demo_session):
-    app = make_app(demo_session)
-    async with app.run_test(size=(80, 24)) as pilot:
-        form = await open_new_form(pilot)
+    async with new_form(demo_session) as (app, pilot, form):
         bank = form.query_one("#f-deposit_bank", BankInput)
         await type_into(pilot, "deposit_bank", "ミズホ")
         await until(pilot, lambda: offered(bank)[:2] == ["みずほ銀行", "みずほ信託銀行"], what="banks offered")
@@ -113,9 +103,7 @@ async def test_bank_then_branch_completion_by_keyboard(demo_session):
 
 
 async def test_escape_closes_the_list_and_enter_keeps_free_text(demo_session):
-    app = make_app(demo_session)
-    async with app.run_test(size=(80, 24)) as pilot:
-        form = await open_new_form(pilot)
+    async with new_form(demo_session) as (app, pilot, form):
         bank = form.query_one("#f-deposit_bank", BankInput)
         await type_into(pilot, "deposit_bank", "よこはま")
         await until(pilot, lambda: "横浜銀行" in offered(bank), what="banks offered")
@@ -133,9 +121,7 @@ async def test_escape_closes_the_list_and_enter_keeps_free_text(demo_session):
 
 
 async def test_enter_on_an_open_list_with_nothing_chosen_moves_on_with_the_typed_text(demo_session):
-    app = make_app(demo_session)
-    async with app.run_test(size=(80, 24)) as pilot:
-        form = await open_new_form(pilot)
+    async with new_form(demo_session) as (app, pilot, form):
         bank = form.query_one("#f-deposit_bank", BankInput)
         await type_into(pilot, "deposit_bank", "みずほ")
         await until(pilot, lambda: bool(offered(bank)), what="banks offered")
@@ -150,9 +136,7 @@ async def test_enter_on_an_open_list_with_nothing_chosen_moves_on_with_the_typed
 
 
 async def test_large_amounts_echo_in_man_yen_too(demo_session):
-    app = make_app(demo_session)
-    async with app.run_test(size=(80, 24)) as pilot:
-        form = await open_new_form(pilot)
+    async with new_form(demo_session) as (app, pilot, form):
         await type_into(pilot, "contract_amount", "123456789")
         echo = form.query_one("#x-contract_amount", Static)
         assert str(echo.render()) == "123,456,789円（12,345万円）"
@@ -164,9 +148,7 @@ async def test_large_amounts_echo_in_man_yen_too(demo_session):
 
 
 async def test_an_unknown_code_takes_back_the_previous_codes_address_but_not_a_typed_one(demo_session):
-    app = make_app(demo_session)
-    async with app.run_test(size=(80, 24)) as pilot:
-        form = await open_new_form(pilot)
+    async with new_form(demo_session) as (app, pilot, form):
         await type_into(pilot, "send_zip", "231-0015")
         await until(pilot, lambda: address(form) == OBE, what="住所 filled from 〒")
         await type_into(pilot, "send_zip", "231-8463")

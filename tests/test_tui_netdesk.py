@@ -14,7 +14,7 @@ from esurety_tui.tui.screens.detail import DetailScreen
 from esurety_tui.tui.screens.help import HelpScreen
 from esurety_tui.tui.screens.login import LoginScreen
 from esurety_tui.tui.screens.top import TopScreen
-from tests.helpers.pilot import palette_shows, screen_lines, screen_text, settle, type_text, until
+from tests.helpers.pilot import log_in, palette_shows, screen_lines, screen_text, settle, type_text, until
 
 SIZE = (80, 24)
 
@@ -24,11 +24,7 @@ async def test_login_by_keyboard_shows_company_in_header(demo_db):
     async with app.run_test(size=SIZE) as pilot:
         assert isinstance(app.screen, LoginScreen)
         assert "ようこそ、ネットデスクへ" in screen_text(app)
-        await type_text(pilot, "demo")
-        await pilot.press("enter")
-        await type_text(pilot, "demo")
-        await pilot.press("enter")
-        await settle(pilot, app)
+        await log_in(pilot, "demo")
         assert isinstance(app.screen, TopScreen)
         assert app.session.company_name == "〇〇建設 株式会社"
         text = screen_text(app)

@@ -18,6 +18,7 @@ absolute), or a server URL (``postgresql://…``).
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -291,14 +292,55 @@ def quick_check(db: Database | None = None, *, full: bool = False) -> list[str]:
 
 
 def left_behind_wal(path: Path | None) -> bool:
-    """A non-empty -wal file before we connect: a writer is running now, or one died (SQLite
-    removes the WAL when the last connection closes cleanly)."""
+    """A non-empty -wal file before we connect, with no process using the database: the last one died
+    (SQLite removes the WAL when the last connection closes cleanly). While another process has the
+    database open (operators' SSH sessions, the CLI) its WAL is simply in use: no check is due, and a
+    full read of the file at every start would compete with each log-in."""
     if path is None:
         return False
     try:
-        return Path(str(path) + "-wal").stat().st_size > 0
+        if Path(str(path) + "-wal").stat().st_size == 0:
+            return False
     except OSError:
         return False
+    return not _in_use(Path(str(path) + "-shm"))
+
+
+# SQLite's unix VFS: every connection of a WAL database holds a shared lock on this byte of the -shm
+# file while it is open (the "dead man switch", UNIX_SHM_DMS = (22 + 8) * 4 + 8); a process that died
+# holds none.
+_SHM_DMS = 128
+
+
+def _in_use(shm: Path) -> bool:
+    """Whether another process holds the database open, asked of the -shm file's lock with F_GETLK (a
+    question, not a lock: nothing is taken from a process opening the file at that moment). Unknown
+    (no -shm, no fcntl, an error): not in use, so the check runs as before."""
+    try:
+        import fcntl
+        import struct
+    except ImportError:  # not POSIX
+        return False
+    try:
+        fd = os.open(shm, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        # struct flock on Linux and the BSDs' order differs; Linux: type, whence, start, len, pid.
+        layout = "hhqqi4x" if sys.platform.startswith("linux") else "qqihh"
+        if layout == "hhqqi4x":
+            query = struct.pack(layout, fcntl.F_WRLCK, os.SEEK_SET, _SHM_DMS, 1, 0)
+            answer = fcntl.fcntl(fd, fcntl.F_GETLK, query)
+            held = struct.unpack(layout, answer)[0]
+        else:  # BSD / macOS: start, len, pid, type, whence
+            query = struct.pack(layout, _SHM_DMS, 1, 0, fcntl.F_WRLCK, os.SEEK_SET)
+            answer = fcntl.fcntl(fd, fcntl.F_GETLK, query)
+            held = struct.unpack(layout, answer)[3]
+        return held != fcntl.F_UNLCK
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
 
 
 def _connect_patiently(db: Database, seconds: float = 30.0) -> None:

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
 from textual.pilot import Pilot
 from textual.widgets import Input, Static, TabbedContent
 
@@ -20,9 +24,19 @@ def make_app(session):
 
 
 async def open_new_form(pilot: Pilot):
+    """The 保証申込 form of a new application, loaded."""
     pilot.app.new_application()
     await settle(pilot)
     return pilot.app.screen
+
+
+@asynccontextmanager
+async def new_form(session, size: tuple[int, int] = (80, 24)) -> AsyncIterator[tuple[Any, Pilot, Any]]:
+    """``async with new_form(session) as (app, pilot, form)``: the app as ``session``, at ``size``, on
+    the loaded form of a new application."""
+    app = make_app(session)
+    async with app.run_test(size=size) as pilot:
+        yield app, pilot, await open_new_form(pilot)
 
 
 async def open_form(pilot: Pilot, application_id: int):
@@ -33,20 +47,21 @@ async def open_form(pilot: Pilot, application_id: int):
 
 async def show_tab(pilot: Pilot, section: str) -> None:
     pilot.app.screen.query_one("#app-tabs", TabbedContent).active = f"tab-{section}"
-    await pilot.pause()
+    await settle(pilot)
 
 
 async def type_into(pilot: Pilot, key: str, text: str, *, clear: bool = True) -> None:
-    """Go to the field's tab, focus its input and type ``text`` key by key."""
+    """Go to the field's tab, focus its input and type ``text`` key by key; then settle (the change
+    messages handled, the look-ups they start done)."""
     await show_tab(pilot, FIELD_BY_KEY[key].section)
     widget = pilot.app.screen.query_one(f"#f-{key}", Input)
     widget.focus()
-    await pilot.pause()
+    await settle(pilot)
     if clear:
         await pilot.press("end", "ctrl+u")
     if text:
         await pilot.press(*text)
-    await pilot.pause()
+    await settle(pilot)
 
 
 def message_at(screen, key: str) -> str:
@@ -95,7 +110,8 @@ def draft_with(session, **over: str) -> int:
 
 
 async def burst(pilot: Pilot, *keys: str) -> None:
-    """Deliver keys all at once, as a slow SSH link does after a stall (pilot.press waits after each)."""
+    """Deliver keys all at once, as a slow SSH link does after a stall (pilot.press waits after each);
+    then settle (every key handled)."""
     from textual import events
 
     chars = {"enter": "\r", "tab": "\t", "space": " "}
@@ -103,5 +119,4 @@ async def burst(pilot: Pilot, *keys: str) -> None:
         event = events.Key(key, key if len(key) == 1 else chars.get(key))
         event.set_sender(pilot.app)
         pilot.app._driver.send_message(event)
-    await pilot.pause()
-    await pilot.pause()
+    await settle(pilot)

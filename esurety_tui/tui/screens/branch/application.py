@@ -4,8 +4,6 @@ audited by the services."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -24,15 +22,13 @@ from ..base import NetDeskScreen
 from ..confirm import ConfirmScreen
 from ..help import key_of
 from ..review import review_sections
-
-if TYPE_CHECKING:
-    from textual.notifications import SeverityLevel
+from .actions import BranchActions
 
 # Action -> the status it moves the application to (the footer dims keys the status does not allow).
 TARGETS = {"accept": AppStatus.ACCEPTED, "refuse": AppStatus.REFUSED, "issue": AppStatus.ISSUED}
 
 
-class BranchApplicationScreen(NetDeskScreen):
+class BranchApplicationScreen(BranchActions, NetDeskScreen):
     PAGE_TITLE = "申込内容"
     HELP = "branch_application"
     HELP_TITLE = "申込内容のヘルプ"
@@ -56,19 +52,10 @@ class BranchApplicationScreen(NetDeskScreen):
             super().__init__()
             self.detail = detail
 
-    class Decided(Message):
-        """引受 / 謝絶 / 発行 done (or refused): say so and read the application again; ``mail``: 発行
-        queued the notice mail, deliver it now."""
-
-        def __init__(self, text: str, severity: SeverityLevel, *, mail: bool = False) -> None:
-            super().__init__()
-            self.text, self.severity, self.mail = text, severity, mail
-
     def __init__(self, application_id: int) -> None:
         super().__init__()
         self.application_id = application_id
         self.detail: ApplicationDetail | None = None
-        self.busy = False
 
     def compose_body(self) -> ComposeResult:
         yield Static("読み込み中…", id="app-status", markup=False)
@@ -177,41 +164,22 @@ class BranchApplicationScreen(NetDeskScreen):
         self.app.push_screen(ConfirmScreen(question, yes=TARGETS[action].label if action != "issue" else "発行"), done)
 
     def _run(self, action: str, reason: str) -> None:
-        self.busy = True
-        self.refresh_bindings()
-        self.query_one("#app-status", Static).update("処理しています…")
-        self.decide(action, reason)
-
-    @work(thread=True, exclusive=True, group="decide")
-    def decide(self, action: str, reason: str) -> None:
         from ....services import issuing
-        from ....services.errors import ServiceError
 
-        session = self.netdesk.session
-        mail = False
-        try:
-            if action == "accept":
-                issuing.accept(session, self.application_id)
-                message = f"引受しました。{key_of(self, 'issue')} で発行できます。"
-            elif action == "refuse":
-                issuing.refuse(session, self.application_id, reason)
-                message = "謝絶しました。理由は申込者に表示されます。"
-            else:
-                numbers = issuing.issue(session, self.application_id)
-                message = "発行しました。保証契約番号: " + "、".join(numbers)
-                mail = True  # the notice mail, after commit
-        except ServiceError as e:
-            self.post_message(self.Decided(str(e), "error"))
-            return
-        except Exception as e:
-            self.post_message(self.Decided(f"処理できませんでした: {e}", "error"))
-            return
-        self.post_message(self.Decided(message, "information", mail=mail))
+        app_id = self.application_id
+        issue_key = key_of(self, "issue")
 
-    @on(Decided)
-    def _done(self, message: Decided) -> None:
-        if message.mail:
-            self.netdesk.send_mail()
-        self.busy = False
-        self.notify(message.text, severity=message.severity, timeout=12)
-        self.load()
+        def accept(session) -> str:
+            issuing.accept(session, app_id)
+            return f"引受しました。{issue_key} で発行できます。"
+
+        def refuse(session) -> str:
+            issuing.refuse(session, app_id, reason)
+            return "謝絶しました。理由は申込者に表示されます。"
+
+        def issue(session) -> str:
+            return "発行しました。保証契約番号: " + "、".join(issuing.issue(session, app_id))
+
+        calls = {"accept": accept, "refuse": refuse, "issue": issue}
+        self.query_one("#app-status", Static).update("処理しています…")
+        self.run_action(calls[action], mail=action == "issue")  # 発行 queues the notice mail

@@ -4,8 +4,6 @@ A paper guarantee shows its 受取方法 where an electronic one shows its key."
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from rich.text import Text
 from textual import on, work
 from textual.binding import Binding
@@ -17,14 +15,12 @@ from ....services.contracts import ContractDetail
 from ...widgets.text import literal
 from ..confirm import ConfirmScreen
 from ..detail import DetailScreen
-
-if TYPE_CHECKING:
-    from textual.notifications import SeverityLevel
+from .actions import BranchActions
 
 AMEND_KEYS = {"correct": VersionKind.CORRECTION, "change": VersionKind.CHANGE, "cancel": VersionKind.CANCEL}
 
 
-class BranchContractScreen(DetailScreen):
+class BranchContractScreen(BranchActions, DetailScreen):
     HELP = "branch_contract"
     HELP_TITLE = "保証契約（支店）のヘルプ"
     BINDINGS = [
@@ -58,18 +54,6 @@ class BranchContractScreen(DetailScreen):
         def __init__(self, text: str) -> None:
             super().__init__()
             self.text = text
-
-    class Finished(Message):
-        """An amendment or a re-issue is done (or refused): say so, read the contract again, and
-        deliver the notice mail when one was queued."""
-
-        def __init__(self, text: str, severity: SeverityLevel, *, mail: bool = False) -> None:
-            super().__init__()
-            self.text, self.severity, self.mail = text, severity, mail
-
-    def __init__(self, ref: int | str) -> None:
-        super().__init__(ref)
-        self.busy = False
 
     def _is_branch(self) -> bool:
         from ....services.session import Role
@@ -140,30 +124,23 @@ class BranchContractScreen(DetailScreen):
 
             def confirmed(yes: bool | None) -> None:
                 if yes:
-                    self._start()
                     self.amend(d.number, kind, values)
 
             self.app.push_screen(ConfirmScreen(question, yes=kind.label), confirmed)
 
         self.app.push_screen(AmendScreen(kind, d), filled)
 
-    def _start(self) -> None:
-        self.busy = True
-        self.refresh_bindings()
-
-    @work(thread=True, exclusive=True, group="amend")
     def amend(self, number: str, kind: VersionKind, values: dict) -> None:
         from ....services import issuing
-        from ....services.errors import ServiceError
 
-        values = dict(values)
-        note = values.pop("note", "")
-        try:
-            issuing.amend(self.netdesk.session, number, kind, note=note, **values)
-        except ServiceError as e:
-            self.post_message(self.Finished(str(e), "error"))
-            return
-        self.post_message(self.Finished(f"{kind.label}の新しい版を発行しました（{number}）。", "information"))
+        changes = dict(values)
+        note = changes.pop("note", "")
+
+        def call(session) -> str:
+            issuing.amend(session, number, kind, note=note, **changes)
+            return f"{kind.label}の新しい版を発行しました（{number}）。"
+
+        self.run_action(call)
 
     # 認証キーの再発行 -------------------------------------------------------------------
 
@@ -174,7 +151,6 @@ class BranchContractScreen(DetailScreen):
 
         def confirmed(yes: bool | None) -> None:
             if yes:
-                self._start()
                 self.reissue(d.number)
 
         self.app.push_screen(
@@ -186,31 +162,14 @@ class BranchContractScreen(DetailScreen):
             confirmed,
         )
 
-    @work(thread=True, exclusive=True, group="amend")
     def reissue(self, number: str) -> None:
         from ....services import issuing
-        from ....services.errors import ServiceError
 
-        try:
-            issuing.reissue_key(self.netdesk.session, number)
-        except ServiceError as e:
-            self.post_message(self.Finished(str(e), "error"))
-            return
-        self.post_message(
-            self.Finished(
-                f"認証キーを再発行しました（{number}）。旧キーは無効です。申込者へ通知しました。",
-                "information",
-                mail=True,
-            )
-        )
+        def call(session) -> str:
+            issuing.reissue_key(session, number)
+            return f"認証キーを再発行しました（{number}）。旧キーは無効です。申込者へ通知しました。"
 
-    @on(Finished)
-    def _finished(self, message: Finished) -> None:
-        if message.mail:
-            self.netdesk.send_mail()
-        self.busy = False
-        self.notify(message.text, severity=message.severity, timeout=12)
-        self.load()
+        self.run_action(call, mail=True)  # the notice to the contractor
 
 
 __all__ = ["BranchContractScreen", "Text"]
