@@ -66,13 +66,22 @@ async def test_quick_cells_are_the_segments_datatable_renders(rows):
         assert quick_used == len(rows) * 5 * 3  # every one of these cells took the quick path
 
 
-async def test_the_header_and_empty_cells_take_datatables_own_path():
+async def test_the_header_renders_the_same_and_empty_cells_take_datatables_own_path():
     app = Tables()
     async with app.run_test(size=(80, 24)):
         table = app.query_one(ListTable)
         table.add_column("見出し", width=8, key="a")
-        table.add_row("", key="r0")
+        table.add_column(Text("請負金額", justify="right"), width=13, key="b")
+        table.add_column("発注者名 工事名が長い見出し", width=10, key="c")
+        table.add_row("", "1", "2", key="r0")
+        for column, col in enumerate(table.ordered_columns):
+            width = col.get_render_width(table)
+            for cursor, hover in ((False, False), (True, False), (False, True)):
+                table._cell_render_cache.clear()
+                assert table._one_line(-1, column, table.rich_style, width, cursor, hover) is not None
+                assert _quick(table, -1, column, width, cursor, hover) == _generic(
+                    table, -1, column, width, cursor, hover
+                )
         width = table.ordered_columns[0].get_render_width(table)
         assert table._one_line(0, 0, table.rich_style, width, False, False) is None
-        assert _quick(table, -1, 0, width, False, False) == _generic(table, -1, 0, width, False, False)
         assert _quick(table, 0, 0, width, False, False) == _generic(table, 0, 0, width, False, False)

@@ -6,6 +6,7 @@ contracts a DataTable holding every row would freeze the event loop for seconds.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass
 
@@ -26,6 +27,21 @@ from .base import NetDeskScreen
 
 PAGE = 50
 TABS = (("all", "保証契約一覧"), ("electronic", "電子保証(認証キー)"), ("history", "電子保証履歴一覧"))
+
+
+class SearchInput(SafeInput):
+    """検索: each new value is searched at once, as the key is taken, not after Input.Changed has made
+    its way round the message queues behind the echo's frame (the query then runs while that frame is
+    drawn)."""
+
+    def __init__(self, search: Callable[[str], None], **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._search = search
+
+    def _watch_value(self, value: str) -> None:
+        super()._watch_value(value)
+        if self.is_mounted:
+            self._search(value)
 
 
 @dataclass
@@ -111,7 +127,9 @@ class TopScreen(NetDeskScreen):
         with Horizontal(id="search-bar"):
             yield Static("保証契約一覧", id="list-title", markup=False)
             yield Static("検索", id="search-label", markup=False)
-            yield SafeInput(id="search", placeholder="保証契約番号・発注者名・工事名", max_length=100)
+            yield SearchInput(
+                self._apply_search, id="search", placeholder="保証契約番号・発注者名・工事名", max_length=100
+            )
         yield Tabs(*(Tab(label, id=f"tab-{key}") for key, label in TABS), id="tabs")
         yield ListTable(id="contracts", cursor_type="row", zebra_stripes=True)
         yield Static("", id="list-status", markup=False)

@@ -5,8 +5,9 @@ cell))`` into ``console.render_lines``, about 0.2 ms a cell, three quarters of a
 50 rows shows 15 rows of 5 cells on each new window). For a cell that is a one-line ``Text`` in a row of
 height 1, ListTable yields the same segments by calling the steps that path ends in (the Text's own
 ``__rich_console__``, one crop and pad, the padding, the styles) without the layers around them.
-Everything else (the header, row labels, taller rows, other renderables, text with tabs or line
-breaks, empty text) goes the generic way. tests/test_list_table.py checks both give the same segments.
+The header's labels take the same path (it is drawn again with every new window). Everything else
+(row labels, taller rows, other renderables, text with tabs or line breaks, empty text) goes the
+generic way. tests/test_list_table.py checks both give the same segments.
 """
 
 from __future__ import annotations
@@ -31,9 +32,10 @@ class ListTable(DataTable):
         cursor: bool = False,
         hover: bool = False,
     ):
-        if row_index < 0 or column_index < 0:  # the header, row labels
+        header = row_index == -1
+        if column_index < 0 or (header and self.header_height != 1):  # row labels, a taller header
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-        row_key = self._row_locations.get_key(row_index)
+        row_key = self._header_row_key if header else self._row_locations.get_key(row_index)
         column_key = self._column_locations.get_key(column_index)
         cache_key = (
             row_key,
@@ -48,9 +50,9 @@ class ListTable(DataTable):
         cached = self._cell_render_cache.get(cache_key)
         if cached is not None:
             return cached
-        row = self.rows.get(row_key)
         lines = None
-        if row is not None and row.height == 1 and not row.auto_height:
+        row = None if header else self.rows.get(row_key)
+        if header or (row is not None and row.height == 1 and not row.auto_height):
             lines = self._one_line(row_index, column_index, base_style, width, cursor, hover)
         if lines is None:
             return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
@@ -74,10 +76,11 @@ class ListTable(DataTable):
         options = self.app.console_options.update_dimensions(width, 1).update(no_wrap=True)
         if options.justify is not None or options.overflow is not None:
             return None  # the options decide the layout: leave it to Rich
+        header = row_index == -1
         pre, post = self._get_styles_to_render_cell(
+            header,
             False,
-            False,
-            row_index < self.fixed_rows or column_index < self.fixed_columns,
+            not header and (row_index < self.fixed_rows or column_index < self.fixed_columns),
             hover,
             cursor,
             self.show_cursor,

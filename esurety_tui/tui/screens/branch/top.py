@@ -16,11 +16,10 @@ from textual.widgets import DataTable, Static, Tab, Tabs
 
 from ....clock import now
 from ....domain.money import format_number, format_yen
-from ...widgets.input import SafeInput
 from ...widgets.table import ListTable
 from ...widgets.text import cell
 from ..help import key_of
-from ..top import PAGE, TopScreen
+from ..top import PAGE, SearchInput, TopScreen
 
 TABS = (("open", "受付中"), ("closed", "処理済"), ("contracts", "保証契約一覧"))
 STATUS_STYLE = {"送信済": "bold", "審査中": "bold", "引受": "bold green", "謝絶": "red", "発行済": ""}
@@ -54,7 +53,9 @@ class BranchTopScreen(TopScreen):
         with Horizontal(id="search-bar"):
             yield Static("受付一覧", id="list-title", markup=False)
             yield Static("検索", id="search-label", markup=False)
-            yield SafeInput(id="search", max_length=100, placeholder="会社名・工事名・発注者名・受付番号")
+            yield SearchInput(
+                self._apply_search, id="search", max_length=100, placeholder="会社名・工事名・発注者名・受付番号"
+            )
         yield Tabs(*(Tab(label, id=f"tab-{key}") for key, label in TABS), id="tabs")
         yield ListTable(id="contracts", cursor_type="row", zebra_stripes=True)
         yield Static("", id="list-status", markup=False)
