@@ -456,7 +456,13 @@ def type_keys(
                 if not enter:
                     echoes.append(app.wait(lambda t=typed: t in app.lines()[3], what="the echo") - t0)
                 if changes:
-                    t1 = app.wait(expect.shown(app, typed), what=f"the list of {typed!r}")
+                    # The term's list, in a frame drawn after the key with the term in 検索: a capped
+                    # count (「1,000件以上 1〜50件」) and the same first row can look alike for 河 and 河川.
+                    shown = expect.shown(app, typed)
+                    t1 = app.wait(
+                        lambda shown=shown, t=typed, f0=f0: app.frames > f0 and t in app.lines()[3] and shown(),
+                        what=f"the list of {typed!r}",
+                    )
                     latencies.append(t1 - t0)
                     counted += 1
                     after = tuple(app.rows())

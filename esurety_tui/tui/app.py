@@ -512,6 +512,17 @@ class NetDeskApp(App[None]):
     def logged_in(self, session: Session, first: object = None) -> None:
         self.session = session
         self.push_screen(self.top_screen(first))
+        self.call_after_refresh(self._settle_memory)
+
+    @staticmethod
+    def _settle_memory() -> None:
+        """After log-in's first frame: what the app holds from here on (Textual, the screens, the
+        modules) leaves the collector's full passes (gc.freeze), which otherwise walk it all again
+        every so often in the middle of a key's frame."""
+        import gc
+
+        gc.collect()
+        gc.freeze()
 
     def _pop_to_base(self) -> None:
         while len(self.screen_stack) > 2:

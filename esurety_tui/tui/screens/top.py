@@ -15,6 +15,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static, Tab, Tabs
 
 from ...domain.money import format_yen
@@ -26,6 +27,7 @@ from ..widgets.text import cell
 from .base import NetDeskScreen
 
 PAGE = 50
+HOLD = 0.04  # seconds a search's echo may wait for its rows (one frame for both)
 TABS = (("all", "保証契約一覧"), ("electronic", "電子保証(認証キー)"), ("history", "電子保証履歴一覧"))
 
 
@@ -121,6 +123,7 @@ class TopScreen(NetDeskScreen):
         self._generation = 0
         self._pending: _Request | None = None
         self._focus_list_when_shown = False  # Enter in 検索 while its rows were on their way
+        self._held: Timer | None = None  # frames held back for a search's rows (_hold_frames)
         self._queries: DbThread | None = None  # made by the first request
 
     def compose_body(self) -> ComposeResult:
@@ -236,6 +239,7 @@ class TopScreen(NetDeskScreen):
             raise
 
     def on_unmount(self) -> None:
+        self._release_frames()
         if self._queries is not None:
             self._queries.close()
 
@@ -293,6 +297,7 @@ class TopScreen(NetDeskScreen):
         )
         if result.failed_mail is not None:
             self._show_failed_mail(result.failed_mail)
+        self._release_frames()
 
     def _show_failed_mail(self, failed: int) -> None:
         """The branch's 受付一覧 says so; 全体トップ has nothing to say."""
@@ -389,7 +394,22 @@ class TopScreen(NetDeskScreen):
     def _apply_search(self, text: str) -> None:
         if (self.window.tab, text) == self._wanted():
             return  # already shown, or on its way
+        self._hold_frames()
         self._request(self.window.tab, text, 0, cursor=0, top=0)
+
+    def _hold_frames(self) -> None:
+        """The typed character's echo waits for its rows, HOLD at most: one frame shows both. Drawn
+        first, the echo would put the rows a frame later (Textual draws at most 60 frames a second:
+        ≥ 16 ms), with the old rows under the new word meanwhile."""
+        if self._held is None:
+            self.app._begin_batch()
+            self._held = self.app.set_timer(HOLD, self._release_frames, name="search-hold")
+
+    def _release_frames(self) -> None:
+        held, self._held = self._held, None
+        if held is not None:
+            held.stop()
+            self.app._end_batch()
 
     @on(Input.Submitted, "#search")
     def _search_done(self) -> None:
