@@ -110,6 +110,65 @@ async def test_search_runs_on_the_first_key_without_waiting(demo_session, monkey
         assert len(counts) == 3 and top.query_one(DataTable).has_focus
 
 
+async def test_a_typed_characters_echo_waits_for_its_rows_but_never_for_a_slow_query(demo_session, monkeypatch):
+    """Frames are held from the key until its rows are in (one frame shows both); a query slower than
+    HOLD lets the echo out alone."""
+    from esurety_tui.tui.screens.top import HOLD
+
+    release = threading.Event()
+    started = threading.Event()
+    original = contracts.count
+
+    def slow_for_kawa(session, tab, text):
+        if text == "河":
+            started.set()
+            release.wait(10)
+        return original(session, tab, text)
+
+    monkeypatch.setattr(contracts, "count", slow_for_kawa)
+    app = NetDeskApp(session=demo_session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        top = app.screen
+        held_when_shown: list[int] = []
+        original_show = top._show
+
+        def show(*args, **kwargs):
+            held_when_shown.append(app._batch_count)
+            original_show(*args, **kwargs)
+
+        top._show = show  # type: ignore[method-assign]
+        holds: list = []  # the hold's timer, run by the test (no race with the machine's speed)
+        original_set_timer = app.set_timer
+
+        class Held:
+            def __init__(self, delay, callback):
+                self.delay, self.callback, self.stopped = delay, callback, False
+
+            def stop(self):
+                self.stopped = True
+
+        def set_timer(delay, callback=None, *, name=None, **kwargs):
+            if name != "search-hold":
+                return original_set_timer(delay, callback, name=name, **kwargs)
+            holds.append(Held(delay, callback))
+            return holds[-1]
+
+        monkeypatch.setattr(app, "set_timer", set_timer)
+        await pilot.press("ctrl+f")
+        await pilot.press("河")
+        assert started.wait(10)
+        assert app._batch_count == 1 and [h.delay for h in holds] == [HOLD]  # the echo waits for 河's rows …
+        holds[0].callback()  # HOLD has passed
+        assert app._batch_count == 0 and top.window.text == "" and held_when_shown == []  # … not longer
+        release.set()
+        await until(pilot, lambda: top.window.text == "河" and top._pending is None, what="河's list")
+        await pilot.press("川")  # a quick query: held until its rows are shown, then let out
+        await until(pilot, lambda: top.window.text == "河川" and top._pending is None, what="河川's list")
+        assert held_when_shown == [0, 1] and app._batch_count == 0
+        assert len(holds) == 2 and holds[1].stopped  # the rows ended the hold, not its timer
+
+
 async def test_a_stale_result_is_never_shown_over_a_newer_one(demo_session, monkeypatch):
     """河's query is still running when 川 is typed: its result comes last, and is dropped."""
     release = threading.Event()
