@@ -23,6 +23,11 @@ _NULL = Style.null()
 class ListTable(DataTable):
     """A DataTable whose one-line text cells render without Rich's generic layers."""
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._options: dict = {}  # (width, screen size) -> the inner width's ConsoleOptions, or None
+        self._sums: dict = {}  # style sums: (base, row, column, cell styles) and (outer, own, post)
+
     def _render_cell(
         self,
         row_index: int,
@@ -73,8 +78,13 @@ class ListTable(DataTable):
         if not plain or "\n" in plain or "\t" in plain:
             return None
         console = self.app.console
-        options = self.app.console_options.update_dimensions(width, 1).update(no_wrap=True)
-        if options.justify is not None or options.overflow is not None:
+        options = self._options.get((width, self.app.size))
+        if options is None:
+            if len(self._options) > 64:
+                self._options.clear()
+            full = self.app.console_options.update_dimensions(width, 1).update(no_wrap=True)
+            options = self._options[width, self.app.size] = full.update_width(inner) if self._plain(full) else None
+        if options is None:
             return None  # the options decide the layout: leave it to Rich
         header = row_index == -1
         pre, post = self._get_styles_to_render_cell(
@@ -88,17 +98,35 @@ class ListTable(DataTable):
             self.cursor_foreground_priority == "css",
             self.cursor_background_priority == "css",
         )
-        pre = base_style + Style.from_meta({"row": row_index, "column": column_index}) + pre
+        sums = self._sums
+        if len(sums) > 20_000:
+            sums.clear()
+        key = (base_style, row_index, column_index, pre)
+        outer = sums.get(key)
+        if outer is None:
+            outer = sums[key] = base_style + Style.from_meta({"row": row_index, "column": column_index}) + pre
         # Padding: the text at the inner width, cut and padded to it (console.render_lines, pad=True).
-        segments = list(cell.__rich_console__(console, options.update_width(inner)))
+        segments = list(cell.__rich_console__(console, options))
         line = next(iter(Segment.split_and_crop_lines(segments, inner, include_new_lines=False, pad=True)), None)
         if line is None:
             return None
         edge = Segment(" " * pad, _NULL) if pad else None
         padded = [edge, *line, edge] if edge else line
-        # Styled: the cell's styles around each segment's own.
-        add = pre.__add__
-        styled = [Segment(text, add(style)) for text, style, _ in padded]
-        if post:
-            styled = [Segment(text, style + post if style else post) for text, style, _ in styled]
+        # Styled: the cell's styles around each segment's own (Segment.apply_style, pre then post).
+        styled = []
+        for text, style, _ in padded:
+            key = (outer, style, post)
+            combined = sums.get(key)
+            if combined is None:
+                combined = outer + style
+                if post:
+                    combined = combined + post if combined else post
+                sums[key] = combined
+            styled.append(Segment(text, combined))
         return [styled]
+
+    @staticmethod
+    def _plain(options) -> bool:
+        """Whether the console's options leave a Text's layout to the Text (no justify or overflow of
+        their own)."""
+        return options.justify is None and options.overflow is None
