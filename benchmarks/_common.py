@@ -253,9 +253,10 @@ class Terminal:
         return t if frames else False
 
     def wait(self, cond, timeout: float = 30.0, what: str = "") -> float:
-        """The time the chunk that made ``cond()`` true was read."""
+        """The time the chunk that made ``cond()`` true was read (already true: the last frame's, not
+        the time this process spent reading the screen since, e.g. a list that came in the echo's frame)."""
         if cond():
-            return time.perf_counter()
+            return self.frame_times[-1] if self.frame_times else time.perf_counter()
         end = time.perf_counter() + timeout
         while time.perf_counter() < end:
             t = self._read(0.05)
