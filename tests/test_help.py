@@ -134,3 +134,33 @@ async def test_the_list_hint_follows_the_keymap(demo_session):
         assert "F7/F12 ページ" in screen_text(app)
         lines = dict((what, keys) for keys, what in key_lines(app.screen))
         assert lines["次ページ"] == "F12"
+
+
+def test_a_binding_id_names_one_action_everywhere():
+    """A [keymap] entry rebinds every binding of its id: two meanings under one id would move together
+    (発注者へ提出's Esc once shared 'cancel' with the branch's 取消)."""
+    import importlib
+    import pkgutil
+
+    from textual.binding import Binding
+    from textual.dom import DOMNode
+
+    import esurety_tui.tui as tui
+
+    for module in pkgutil.walk_packages(tui.__path__, tui.__name__ + "."):
+        importlib.import_module(module.name)
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    actions: dict[str, set[str]] = {}
+    for cls in set(subclasses(DOMNode)):
+        if cls.__module__.startswith("esurety_tui."):
+            for binding in cls.__dict__.get("BINDINGS", []):
+                if isinstance(binding, Binding) and binding.id:
+                    actions.setdefault(binding.id, set()).add(binding.action)
+    assert actions, "no bindings found"
+    same_meaning = {"next_tab"}  # 全体トップ's F6 and the form's: the next tab, each in its own way
+    assert {k: v for k, v in actions.items() if len(v) > 1 and k not in same_meaning} == {}

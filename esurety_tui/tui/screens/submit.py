@@ -19,7 +19,7 @@ from ..widgets.text import literal
 class SubmitScreen(ModalScreen[bool]):
     """Enter sends; Esc cancels. The key is never in the mail body: only in the attached PDF."""
 
-    BINDINGS = [Binding("escape", "cancel", "キャンセル", id="cancel")]
+    BINDINGS = [Binding("escape", "cancel", "キャンセル", id="submit_cancel")]  # not 取消's id "cancel"
 
     class Prepared(Message):
         """The contract's summary and the orderer's address, if registered (services.submissions)."""
