@@ -46,6 +46,21 @@ def record_results(screen: TopScreen) -> list[tuple]:
     return shots
 
 
+def hold_count_of(monkeypatch, text: str) -> tuple[threading.Event, threading.Event]:
+    """contracts.count for ``text`` waits until released: (started, release)."""
+    started, release = threading.Event(), threading.Event()
+    original = contracts.count
+
+    def held(session, tab, asked):
+        if asked == text:
+            started.set()
+            release.wait(10)
+        return original(session, tab, asked)
+
+    monkeypatch.setattr(contracts, "count", held)
+    return started, release
+
+
 async def poll(pilot, condition, what: str, timeout: float = 30.0) -> None:
     """Pause until ``condition()``, without waiting for workers (settle would: one is held on purpose)."""
     import time
@@ -115,17 +130,7 @@ async def test_a_typed_characters_echo_waits_for_its_rows_but_never_for_a_slow_q
     HOLD lets the echo out alone."""
     from esurety_tui.tui.screens.top import HOLD
 
-    release = threading.Event()
-    started = threading.Event()
-    original = contracts.count
-
-    def slow_for_kawa(session, tab, text):
-        if text == "河":
-            started.set()
-            release.wait(10)
-        return original(session, tab, text)
-
-    monkeypatch.setattr(contracts, "count", slow_for_kawa)
+    started, release = hold_count_of(monkeypatch, "河")
     app = NetDeskApp(session=demo_session)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, app)
@@ -171,17 +176,7 @@ async def test_a_typed_characters_echo_waits_for_its_rows_but_never_for_a_slow_q
 
 async def test_a_stale_result_is_never_shown_over_a_newer_one(demo_session, monkeypatch):
     """河's query is still running when 川 is typed: its result comes last, and is dropped."""
-    release = threading.Event()
-    started = threading.Event()
-    original = contracts.count
-
-    def slow_for_kawa(session, tab, text):
-        if text == "河":
-            started.set()
-            release.wait(10)
-        return original(session, tab, text)
-
-    monkeypatch.setattr(contracts, "count", slow_for_kawa)
+    started, release = hold_count_of(monkeypatch, "河")
     app = NetDeskApp(session=demo_session)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, app)
